@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
+
+
+class EmailBackend(ModelBackend):
+    """Sign in by email address, whatever its case."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        if username is not None:
+            username = username.strip()
+        return super().authenticate(request, username=username, password=password, **kwargs)

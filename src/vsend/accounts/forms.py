@@ -1,0 +1,41 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password",
+        "inactive": "This account has been closed. Ask your administrator to reopen it",
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["username"].label = "Email address"
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Security code",
+        max_length=10,
+        error_messages={"required": "Enter the 6-digit security code from your authenticator app"},
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError("The security code must be 6 numbers")
+        return code
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name for this token",
+        max_length=100,
+        help_text="So you can recognise it later, for example 'MIS export'",
+        error_messages={
+            "required": "Enter a name for the token",
+            "max_length": "The name must be 100 characters or fewer",
+        },
+    )

@@ -1,0 +1,83 @@
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from vsend.accounts import sessions
+from vsend.audit.models import Action
+from vsend.audit.services import actor_from_request, record
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class SessionLimitsMiddleware:
+    """Ends sessions idle too long or open too long; pages then ask the user to sign in."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            reason = sessions.expiry_reason(request)
+            if reason:
+                record(
+                    actor_from_request(request),
+                    Action.SIGN_OUT,
+                    object_type="user",
+                    object_id=request.user.pk,
+                    summary="Session expired" + (" after inactivity" if reason == "idle" else ""),
+                )
+                logout(request)
+                if not request.path.startswith("/api/"):
+                    query = urlencode({"expired": reason, "next": request.get_full_path()})
+                    return HttpResponseRedirect(f"{reverse('accounts:sign-in')}?{query}")
+            else:
+                sessions.touch(request)
+        return self.get_response(request)
+
+
+def mfa_required(user: object) -> bool:
+    return bool(settings.VSEND_REQUIRE_MFA and getattr(user, "needs_mfa", False))
+
+
+def has_mfa_device(user: object) -> bool:
+    from django_otp import user_has_device
+
+    return user_has_device(user, confirmed=True)
+
+
+class RequireMFAMiddleware:
+    """Until the second factor is given, a signed-in user can only complete it or sign out.
+
+    Anyone who has set up a second factor must use it; staff must set one up where it is
+    required (always in production). The API's session authentication checks the same.
+    """
+
+    ALLOWED = ("accounts:mfa-verify", "accounts:mfa-setup", "accounts:sign-out")
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(("/api/", settings.STATIC_URL))
+            and request.path not in {reverse(name) for name in self.ALLOWED}
+        ):
+            if has_mfa_device(user):
+                return HttpResponseRedirect(reverse("accounts:mfa-verify"))
+            if mfa_required(user):
+                return HttpResponseRedirect(reverse("accounts:mfa-setup"))
+        return self.get_response(request)
+
+
+def mfa_satisfied(user: object) -> bool:
+    """True when the user has given every factor they must give."""
+    if getattr(user, "is_verified", lambda: False)():
+        return True
+    return not has_mfa_device(user) and not mfa_required(user)

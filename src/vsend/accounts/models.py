@@ -1,0 +1,177 @@
+"""Users sign in with their email address; memberships give them roles at organisations."""
+
+import hashlib
+import secrets
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from vsend.accounts.roles import AUTHORITY_ROLES, SETTING_ROLES, STAFF_ROLES, Role
+
+
+class UserManager(BaseUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(email__iexact=username)
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        if not email:
+            raise ValueError("Users need an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        """A platform administrator (vsend has no Django admin site)."""
+        extra.setdefault("is_superuser", True)
+        user = self.create_user(email, password, **extra)
+        Membership.objects.create(user=user, role=Role.PLATFORM_ADMIN)
+        return user
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def is_staff(self) -> bool:
+        # Django's admin flag; vsend has no admin site.
+        return False
+
+    def active_memberships(self) -> list["Membership"]:
+        cached = getattr(self, "_memberships_cache", None)
+        if cached is None:
+            cached = list(
+                self.memberships.select_related("authority", "setting", "child").prefetch_related(
+                    "classes"
+                )
+            )
+            self._memberships_cache = cached
+        return cached
+
+    @property
+    def roles(self) -> set[str]:
+        return {m.role for m in self.active_memberships()}
+
+    @property
+    def needs_mfa(self) -> bool:
+        """Staff must use a second factor when it is required."""
+        return bool(self.roles & STAFF_ROLES)
+
+
+class Membership(models.Model):
+    """A role held by a user at an organisation.
+
+    Authority roles name the authority; setting roles also name the setting (and, for
+    teachers, their classes); a young person's membership names their own record.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    authority = models.ForeignKey(
+        "organisations.LocalAuthority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    setting = models.ForeignKey(
+        "organisations.Setting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    classes = models.ManyToManyField(
+        "organisations.SchoolClass", blank=True, related_name="teacher_memberships"
+    )
+    child = models.ForeignKey(
+        "children.Child",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="young_person_memberships",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["role"]
+        indexes = [models.Index(fields=["user", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} at {self.organisation}"
+
+    @property
+    def organisation(self) -> Any:
+        return self.setting or self.authority or "all authorities"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.role == Role.PLATFORM_ADMIN:
+            if self.authority_id or self.setting_id:
+                errors["authority"] = "A platform administrator is not tied to an organisation"
+        elif not self.authority_id:
+            errors["authority"] = "Choose the local authority"
+        if self.role in SETTING_ROLES:
+            if not self.setting_id:
+                errors["setting"] = "Choose the setting"
+            elif self.authority_id and self.setting.authority_id != self.authority_id:
+                errors["setting"] = "Choose a setting in the same local authority"
+        elif self.role in AUTHORITY_ROLES and self.setting_id:
+            errors["setting"] = "This role is held at the local authority, not a setting"
+        if self.role == Role.YOUNG_PERSON:
+            if not self.child_id:
+                errors["child"] = "Choose the young person's own record"
+            elif self.child.age_on(timezone.localdate()) < 16:
+                errors["child"] = "Young people can have their own account from age 16"
+        if errors:
+            raise ValidationError(errors)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token: acts exactly as its user. Only its hash is stored."""
+
+    PREFIX = "vsend_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    key_hint = models.CharField(max_length=12)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_hint}…)"
+
+    @classmethod
+    def generate_key(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

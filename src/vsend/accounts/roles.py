@@ -1,0 +1,52 @@
+"""The roles a membership can grant, and what each role may do.
+
+This is the one place permissions are declared. Scope (which children a membership reaches)
+lives in vsend.children.selectors; a user may act on a child when one of their memberships
+both reaches the child and grants the permission.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PLATFORM_ADMIN = "platform_admin", "Platform administrator"
+    LA_ADMIN = "la_admin", "Local authority administrator"
+    LA_OFFICER = "la_officer", "Local authority officer"
+    CASEWORKER = "caseworker", "Caseworker"
+    SENDCO = "sendco", "SENDCo"
+    TEACHER = "teacher", "Teacher"
+    PARENT = "parent", "Parent or carer"
+    YOUNG_PERSON = "young_person", "Young person"
+
+
+class Perm(models.TextChoices):
+    VIEW_CHILD = "view_child", "See a child's record"
+    CHANGE_CHILD = "change_child", "Add and change children's records"
+    VIEW_CHILD_ACCESS = "view_child_access", "See who has opened a child's record"
+    VIEW_AUTHORITY = "view_authority", "See the authority's settings and figures"
+    VIEW_AUDIT_LOG = "view_audit_log", "See the authority's audit trail"
+
+
+R, P = Role, Perm
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    R.PLATFORM_ADMIN: frozenset(P),
+    R.LA_ADMIN: frozenset(P),
+    # Aggregates only: never a child's name or record.
+    R.LA_OFFICER: frozenset({P.VIEW_AUTHORITY}),
+    R.CASEWORKER: frozenset({P.VIEW_CHILD, P.VIEW_CHILD_ACCESS}),
+    R.SENDCO: frozenset({P.VIEW_CHILD, P.CHANGE_CHILD, P.VIEW_CHILD_ACCESS}),
+    R.TEACHER: frozenset({P.VIEW_CHILD}),
+    R.PARENT: frozenset({P.VIEW_CHILD}),
+    R.YOUNG_PERSON: frozenset({P.VIEW_CHILD}),
+}
+
+# Roles that must use multi-factor sign-in when it is required (everyone but families).
+STAFF_ROLES = frozenset(set(Role) - {R.PARENT, R.YOUNG_PERSON})
+# Roles held at an authority (no setting) and roles held at a setting.
+AUTHORITY_ROLES = frozenset({R.LA_ADMIN, R.LA_OFFICER, R.CASEWORKER, R.PARENT, R.YOUNG_PERSON})
+SETTING_ROLES = frozenset({R.SENDCO, R.TEACHER})
+
+
+def role_grants(role: str, perm: str) -> bool:
+    return perm in ROLE_PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,27 @@
+"""Writes about accounts: each one audited."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from vsend.accounts.models import ApiToken, User, hash_token
+from vsend.audit.models import Action
+from vsend.audit.services import Actor, record
+
+
+@transaction.atomic
+def create_api_token(*, actor: Actor, user: User, name: str, raw: str | None = None) -> str:
+    """Create a token for the user and return it: the only time it can be read."""
+    raw = raw or ApiToken.generate_key()
+    token = ApiToken.objects.create(
+        user=user, name=name, key_hash=hash_token(raw), key_hint=raw[: len(ApiToken.PREFIX) + 4]
+    )
+    record(actor, Action.CREATE, obj=token, summary=f"API token '{name}' created")
+    return raw
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: Actor, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(actor, Action.UPDATE, obj=token, summary=f"API token '{token.name}' revoked")

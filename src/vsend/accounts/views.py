@@ -1,0 +1,190 @@
+"""Signing in and out, the second factor, and the user's own account page."""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vsend.accounts import sessions
+from vsend.accounts.forms import ApiTokenForm, CodeForm, SignInForm
+from vsend.accounts.middleware import has_mfa_device, mfa_required
+from vsend.accounts.models import ApiToken
+from vsend.accounts.services import create_api_token, revoke_api_token
+from vsend.audit.models import Action
+from vsend.audit.services import actor_from_request, record
+
+EXPIRED_MESSAGES = {
+    "idle": "You were signed out because you had not done anything for 30 minutes.",
+    "absolute": "You were signed out because you had been signed in for 12 hours.",
+}
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+@login_not_required
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            user = form.get_user()
+            login(request, user)  # a new session id, so a planted one is useless
+            sessions.start(request)
+            record(
+                actor_from_request(request),
+                Action.SIGN_IN,
+                object_type="user",
+                object_id=user.pk,
+                summary="Signed in with password",
+            )
+            if has_mfa_device(user):
+                return redirect(f"{reverse('accounts:mfa-verify')}?next={_next_url(request)}")
+            if mfa_required(user):
+                return redirect("accounts:mfa-setup")
+            return HttpResponseRedirect(_next_url(request))
+        record(
+            actor_from_request(request),
+            Action.SIGN_IN_FAILED,
+            object_type="user",
+            summary="Sign-in refused",
+            label=(request.POST.get("username") or "")[:254],
+        )
+    return render(
+        request,
+        "accounts/sign_in.html",
+        {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "expired": EXPIRED_MESSAGES.get(request.GET.get("expired", "")),
+        },
+    )
+
+
+def locked_out(request: HttpRequest, credentials: object = None, *args: object, **kwargs: object) -> HttpResponse:
+    record(
+        actor_from_request(request),
+        Action.LOCKED_OUT,
+        object_type="user",
+        summary="Too many failed sign-ins from this address",
+        label=(request.POST.get("username") or "")[:254],
+    )
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    record(
+        actor_from_request(request),
+        Action.SIGN_OUT,
+        object_type="user",
+        object_id=request.user.pk,
+        summary="Signed out",
+    )
+    logout(request)
+    return render(request, "accounts/signed_out.html")
+
+
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():  # type: ignore[union-attr]
+        return HttpResponseRedirect(_next_url(request))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            record(actor_from_request(request), Action.MFA_VERIFIED, object_type="user",
+                   object_id=request.user.pk, summary="Security code accepted")
+            return HttpResponseRedirect(_next_url(request))
+        record(actor_from_request(request), Action.MFA_FAILED, object_type="user",
+               object_id=request.user.pk, summary="Security code refused")
+        form.add_error("code", "The security code is not correct or has expired. Enter the "
+                               "code your authenticator app shows now")
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: scan the code, then prove it works by entering a code."""
+    user = request.user
+    if has_mfa_device(user):
+        return redirect("accounts:account")
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "Authenticator app"}
+    )
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            record(actor_from_request(request), Action.CREATE, obj=device, object_type="mfa_device",
+                   summary="Authenticator app set up")
+            messages.success(request, "Your authenticator app is set up.")
+            return redirect("home")
+        form.add_error("code", "The security code is not correct. Check the app shows "
+                               "vsend and enter the code it shows now")
+    qr = segno.make(device.config_url, error="m")
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {
+            "form": form,
+            "qr_svg": qr.svg_data_uri(scale=5, dark="#0b0c0c"),
+            "secret": _base32_secret(device),
+            "required": mfa_required(user),
+        },
+    )
+
+
+def _base32_secret(device: TOTPDevice) -> str:
+    import base64
+
+    raw = base64.b32encode(device.bin_key).decode()
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": user.active_memberships(),  # type: ignore[union-attr]
+            "tokens": ApiToken.objects.filter(user=user),
+            "form": ApiTokenForm(),
+            "has_mfa": has_mfa_device(user),
+        },
+    )
+
+
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        raw = create_api_token(
+            actor=actor_from_request(request), user=request.user, name=form.cleaned_data["name"]
+        )
+        return render(request, "accounts/token_created.html", {"raw": raw, "name": form.cleaned_data["name"]})
+    return render(request, "accounts/token_new.html", {"form": form})
+
+
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    revoke_api_token(actor=actor_from_request(request), token=token)
+    messages.success(request, f"The token '{token.name}' has been revoked. It can no longer be used.")
+    return redirect("accounts:account")

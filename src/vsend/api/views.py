@@ -1,0 +1,77 @@
+"""The REST API: thin views over the same selectors as the pages."""
+
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from vsend.accounts.roles import Perm
+from vsend.api.serializers import ChildDetailSerializer, ChildSerializer, MeSerializer
+from vsend.audit.models import Action, Channel
+from vsend.audit.services import actor_from_request, record
+from vsend.children import selectors
+from vsend.children.census import NeedType, SENProvision
+from vsend.children.forms import ChildFilterForm
+from vsend.organisations.models import NATIONAL_CURRICULUM_YEARS
+from vsend.organisations.selectors import classes_visible_to
+
+
+def _actor(request: Request):  # type: ignore[no-untyped-def]
+    return actor_from_request(request, channel=Channel.API)
+
+
+@extend_schema(responses=MeSerializer, summary="The signed-in user and their roles")
+@api_view(["GET"])
+def me(request: Request) -> Response:
+    return Response(MeSerializer(request.user).data)
+
+
+CHILD_FILTERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Words in the child's name"),
+    OpenApiParameter("year", OpenApiTypes.STR, enum=[c for c, _ in NATIONAL_CURRICULUM_YEARS],
+                     description="National curriculum year of the current year group"),
+    OpenApiParameter("school_class", OpenApiTypes.INT, description="Class id"),
+    OpenApiParameter("sen_provision", OpenApiTypes.STR, enum=SENProvision.values),
+    OpenApiParameter("need", OpenApiTypes.STR, enum=NeedType.values,
+                     description="Census type of need, primary or secondary"),
+    OpenApiParameter("page", OpenApiTypes.INT),
+]
+
+
+class ChildPage(serializers.Serializer[object]):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ChildSerializer(many=True)
+
+
+@extend_schema(parameters=CHILD_FILTERS, responses=ChildPage, summary="Children the user may see")
+@api_view(["GET"])
+def child_list(request: Request) -> Response:
+    if not selectors.user_can(request.user, Perm.VIEW_CHILD):
+        record(_actor(request), Action.ACCESS_REFUSED, summary="The user's role does not allow this",
+               detail={"permission": Perm.VIEW_CHILD})
+        raise PermissionDenied
+    form = ChildFilterForm(request.query_params, classes=classes_visible_to(request.user))
+    if not form.is_valid():
+        raise ValidationError({name: [str(e) for e in errs] for name, errs in form.errors.items()})
+    filters = selectors.ChildFilters(**{k: v for k, v in form.cleaned_data.items() if v})
+    qs = selectors.filter_children(selectors.children_visible_to(request.user), filters)
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(qs, request)  # type: ignore[arg-type]
+    ids = [c.pk for c in page or []]
+    children = selectors.with_current_enrolment(qs.filter(pk__in=ids))
+    return paginator.get_paginated_response(ChildSerializer(children, many=True).data)
+
+
+@extend_schema(responses=ChildDetailSerializer, summary="One child's record (the view is audited)")
+@api_view(["GET"])
+def child_detail(request: Request, pk: int) -> Response:
+    child = selectors.open_child_record(_actor(request), pk)
+    child = selectors.with_current_enrolment(selectors.children_visible_to(request.user)).get(pk=child.pk)
+    return Response(ChildDetailSerializer(child).data)

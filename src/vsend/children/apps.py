@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChildrenConfig(AppConfig):
+    name = "vsend.children"
+    verbose_name = "Children and young people"

@@ -1,0 +1,171 @@
+"""Scoped reads of children's data. Pages and the API read children only through here.
+
+A membership *reaches* children (its scope); its role *grants* permissions. Outside every
+membership's reach a child does not exist for the user (404); within reach but without a
+membership that grants the permission, access is refused (403). Both are audited.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from vsend.accounts.models import Membership
+from vsend.accounts.roles import Perm, Role, role_grants
+from vsend.audit.models import Action
+from vsend.audit.services import Actor, record
+from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink
+
+NOTHING = Q(pk__in=[])
+
+
+def membership_reach(m: Membership, on: date | None = None) -> Q:
+    """The children one membership reaches, as a filter on Child."""
+    current = Enrolment.objects.current(on)
+    match m.role:
+        case Role.PLATFORM_ADMIN:
+            return Q()
+        case Role.LA_ADMIN | Role.LA_OFFICER:
+            return Q(authority_id=m.authority_id)
+        case Role.CASEWORKER:
+            assigned = CaseAssignment.objects.filter(caseworker_id=m.user_id, ended_on__isnull=True)
+            return Q(authority_id=m.authority_id, pk__in=assigned.values("child_id"))
+        case Role.SENDCO:
+            return Q(pk__in=current.filter(setting_id=m.setting_id).values("child_id"))
+        case Role.TEACHER:
+            class_ids = [c.pk for c in m.classes.all()]
+            return Q(pk__in=current.filter(school_class_id__in=class_ids).values("child_id"))
+        case Role.PARENT:
+            links = FamilyLink.objects.filter(user_id=m.user_id)
+            return Q(authority_id=m.authority_id, pk__in=links.values("child_id"))
+        case Role.YOUNG_PERSON:
+            return Q(pk=m.child_id)
+    return NOTHING
+
+
+def _reach(user: object, perm: str | None) -> Q:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NOTHING
+    q = NOTHING
+    for m in user.active_memberships():  # type: ignore[attr-defined]
+        if perm is None or role_grants(m.role, perm):
+            q |= membership_reach(m)
+    return q
+
+
+def children_in_scope(user: object) -> QuerySet[Child]:
+    """Every child any of the user's memberships reaches, whatever it may do with them."""
+    return Child.objects.filter(_reach(user, None))
+
+
+def children_visible_to(user: object, perm: str = Perm.VIEW_CHILD) -> QuerySet[Child]:
+    """Children the user may act on with this permission."""
+    return Child.objects.filter(_reach(user, perm))
+
+
+def user_can(user: object, perm: str) -> bool:
+    """Does any membership grant this permission (whatever its reach)?"""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return any(role_grants(m.role, perm) for m in user.active_memberships())  # type: ignore[attr-defined]
+
+
+def get_child_for(actor: Actor, pk: int, perm: str = Perm.VIEW_CHILD) -> Child:
+    """One child, if the actor may act on them with perm; the refusal is audited."""
+    child = children_in_scope(actor.user).filter(pk=pk).first()
+    if child is None:
+        record(
+            actor,
+            Action.ACCESS_REFUSED,
+            object_type="child",
+            object_id=pk,
+            child_id=pk,
+            summary="Child not in the user's scope",
+            detail={"permission": perm},
+        )
+        raise Http404("No child found")
+    if not children_visible_to(actor.user, perm).filter(pk=pk).exists():
+        record(
+            actor,
+            Action.ACCESS_REFUSED,
+            obj=child,
+            summary="The user's role does not allow this",
+            detail={"permission": perm},
+        )
+        raise PermissionDenied
+    return child
+
+
+def with_current_enrolment(qs: QuerySet[Child]) -> QuerySet[Child]:
+    return qs.prefetch_related(
+        Prefetch(
+            "enrolments",
+            queryset=Enrolment.objects.current().select_related(
+                "setting", "year_group", "school_class"
+            ),
+            to_attr="current_enrolments",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ChildFilters:
+    q: str = ""
+    year: str = ""
+    school_class: int | None = None
+    sen_provision: str = ""
+    need: str = ""
+    setting: int | None = None
+
+
+def filter_children(qs: QuerySet[Child], f: ChildFilters) -> QuerySet[Child]:
+    for word in f.q.split():
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+        )
+    if f.sen_provision:
+        qs = qs.filter(sen_provision=f.sen_provision)
+    if f.need:
+        qs = qs.filter(Q(primary_need=f.need) | Q(secondary_need=f.need))
+    enrolment = Q()
+    if f.year:
+        enrolment &= Q(year_group__code=f.year)
+    if f.school_class:
+        enrolment &= Q(school_class_id=f.school_class)
+    if f.setting:
+        enrolment &= Q(setting_id=f.setting)
+    if enrolment:
+        qs = qs.filter(pk__in=Enrolment.objects.current().filter(enrolment).values("child_id"))
+    return qs
+
+
+def current_enrolment(child: Child) -> Enrolment | None:
+    cached = getattr(child, "current_enrolments", None)
+    if cached is not None:
+        return cached[0] if cached else None
+    return (
+        Enrolment.objects.current()
+        .filter(child=child)
+        .select_related("setting", "year_group", "school_class")
+        .first()
+    )
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def open_child_record(actor: Actor, pk: int) -> Child:
+    """A child's record opened to be read: scoped, and the view audited."""
+    child = get_child_for(actor, pk, Perm.VIEW_CHILD)
+    record(actor, Action.VIEW, obj=child, summary="Record viewed")
+    return child
+
+
+def enrolment_history(child: Child) -> QuerySet[Enrolment]:
+    return child.enrolments.select_related("setting", "year_group", "school_class")

@@ -1,0 +1,70 @@
+"""Writes to children's records: one transaction and one audit row each."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from vsend.audit.models import Action
+from vsend.audit.services import Actor, record
+from vsend.children.models import Child, Enrolment
+from vsend.organisations.models import SchoolClass, Setting
+
+DETAIL_FIELDS = (
+    "first_name", "last_name", "preferred_name", "date_of_birth", "sex", "upn", "uln",
+    "sen_provision", "primary_need", "secondary_need", "home_language",
+)
+
+
+class StaleEdit(Exception):
+    """The record changed since the editor loaded it; their save was refused."""
+
+
+def _details(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: data.get(name) or ("" if name != "date_of_birth" else None) for name in DETAIL_FIELDS}
+
+
+@dataclass(frozen=True)
+class Placement:
+    setting: Setting
+    year: str
+    school_class: SchoolClass | None
+    started_on: date
+
+
+@transaction.atomic
+def create_child(*, actor: Actor, details: dict[str, Any], placement: Placement) -> Child:
+    child = Child.objects.create(authority_id=placement.setting.authority_id, **_details(details))
+    Enrolment.objects.create(
+        child=child,
+        setting=placement.setting,
+        year_group=placement.setting.year_groups.get(code=placement.year),
+        school_class=placement.school_class,
+        started_on=placement.started_on,
+    )
+    record(actor, Action.CREATE, obj=child, summary=f"Record created at {placement.setting}")
+    return child
+
+
+@transaction.atomic
+def update_child(*, actor: Actor, child: Child, details: dict[str, Any], expected_version: int) -> Child:
+    """Change a child's details, refusing the save if someone else saved first."""
+    new = _details(details)
+    changed = sorted(name for name, value in new.items() if getattr(child, name) != value)
+    updated = Child.objects.filter(pk=child.pk, version=expected_version).update(
+        **new, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise StaleEdit
+    child.refresh_from_db()
+    record(
+        actor,
+        Action.UPDATE,
+        obj=child,
+        summary="Details changed" if changed else "Saved with no changes",
+        detail={"fields": changed},
+    )
+    return child

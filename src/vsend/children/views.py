@@ -1,0 +1,116 @@
+"""Pages for children's records. Thin: parse, authorise through selectors, call services."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from vsend.accounts.roles import Perm
+from vsend.audit.models import Action, AuditEvent
+from vsend.audit.services import actor_from_request, record
+from vsend.children import selectors
+from vsend.children.forms import ChildDetailsForm, ChildFilterForm, NewChildForm
+from vsend.children.services import Placement, StaleEdit, create_child, update_child
+from vsend.config.forms import error_list
+from vsend.organisations.selectors import classes_visible_to, settings_visible_to
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not selectors.user_can(request.user, perm):
+        record(actor_from_request(request), Action.ACCESS_REFUSED, summary="The user's role does not allow this",
+               detail={"permission": perm})
+        raise PermissionDenied
+
+
+def child_list(request: HttpRequest) -> HttpResponse:
+    _require(request, Perm.VIEW_CHILD)
+    form = ChildFilterForm(request.GET or None, classes=classes_visible_to(request.user))
+    filters = selectors.ChildFilters()
+    if form.is_valid():
+        filters = selectors.ChildFilters(**{k: v for k, v in form.cleaned_data.items() if v})
+    qs = selectors.filter_children(selectors.children_visible_to(request.user), filters)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    children = list(selectors.with_current_enrolment(page.object_list))  # type: ignore[arg-type]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "children/list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [(c, selectors.current_enrolment(c)) for c in children],
+            "query": query.urlencode(),
+            "can_add": selectors.user_can(request.user, Perm.CHANGE_CHILD),
+            "filtered": any(v for v in filters.__dict__.values()),
+        },
+    )
+
+
+def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    child = selectors.open_child_record(actor_from_request(request), pk)
+    user = request.user
+    return render(
+        request,
+        "children/detail.html",
+        {
+            "child": child,
+            "enrolment": selectors.current_enrolment(child),
+            "history": selectors.enrolment_history(child),
+            "family": child.family_links.select_related("user"),
+            "caseworkers": child.case_assignments.filter(ended_on__isnull=True).select_related("caseworker"),
+            "can_change": selectors.children_visible_to(user, Perm.CHANGE_CHILD).filter(pk=pk).exists(),
+            "can_see_access": selectors.children_visible_to(user, Perm.VIEW_CHILD_ACCESS).filter(pk=pk).exists(),
+        },
+    )
+
+
+def child_create(request: HttpRequest) -> HttpResponse:
+    _require(request, Perm.CHANGE_CHILD)
+    settings_qs = list(settings_visible_to(request.user, Perm.CHANGE_CHILD))
+    form = NewChildForm(request.POST or None, authority_id=None, settings_qs=settings_qs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        child = create_child(
+            actor=actor_from_request(request),
+            details=data,
+            placement=Placement(data["setting"], data["year"], data["school_class"], data["started_on"]),
+        )
+        return redirect("children:detail", pk=child.pk)
+    return render(request, "children/form.html", {"form": form, "errors": error_list(form) if form.is_bound else [],
+                                                  "child": None})
+
+
+def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    child = selectors.get_child_for(actor, pk, Perm.CHANGE_CHILD)
+    initial = {name: getattr(child, name) for name in ChildDetailsForm.base_fields}
+    form = ChildDetailsForm(request.POST or None, initial=initial, authority_id=child.authority_id, child=child)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            expected = int(request.POST.get("version", ""))
+        except ValueError:
+            expected = -1
+        try:
+            update_child(actor=actor, child=child, details=form.cleaned_data, expected_version=expected)
+        except StaleEdit:
+            stale = True
+            form.add_error(None, "Someone else changed this record while you were editing it, so your "
+                                 "changes have not been saved. Your changes are shown below: check the "
+                                 "record's current details, then save again")
+            child.refresh_from_db()
+        else:
+            return redirect("children:detail", pk=child.pk)
+    return render(request, "children/form.html", {
+        "form": form, "errors": error_list(form) if form.is_bound else [], "child": child, "stale": stale,
+        "version": child.version if stale or not form.is_bound else request.POST.get("version", child.version),
+    })
+
+
+def child_access(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    child = selectors.get_child_for(actor, pk, Perm.VIEW_CHILD_ACCESS)
+    record(actor, Action.VIEW, obj=child, summary="Access history viewed")
+    page = Paginator(AuditEvent.objects.filter(child_id=child.pk), 50).get_page(request.GET.get("page"))
+    return render(request, "children/access.html", {"child": child, "page": page})

@@ -1,0 +1,82 @@
+"""Form pieces shared by every page: GOV.UK date inputs and error summaries."""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+
+class DateInputWidget(forms.MultiWidget):
+    """Day, month and year boxes named <field>-day, <field>-month and <field>-year."""
+
+    def __init__(self) -> None:
+        super().__init__(widgets={"-day": forms.TextInput, "-month": forms.TextInput, "-year": forms.TextInput})
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.Field):
+    """A date typed as day, month and year, with the GOV.UK wording for each mistake."""
+
+    widget = DateInputWidget
+
+    def __init__(self, *, past_only: bool = False, **kwargs: Any) -> None:
+        self.past_only = past_only
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> date | None:
+        label = self.label or "Date"
+        parts = [str(v).strip() if v is not None else "" for v in (value or ["", "", ""])]
+        if not any(parts):
+            return None
+        missing = [name for name, v in zip(("day", "month", "year"), parts, strict=True) if not v]
+        if missing:
+            raise forms.ValidationError(f"{label} must include a {' and '.join(missing)}")
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(f"{label} must be a real date")
+        day, month, year = (int(p) for p in parts)
+        if len(parts[2]) != 4:
+            raise forms.ValidationError(f"Year must include 4 numbers")
+        try:
+            value = date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(f"{label} must be a real date") from None
+        return value
+
+    def validate(self, value: Any) -> None:
+        if value is None and self.required:
+            raise forms.ValidationError(f"Enter {(self.label or 'the date').lower()}")
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return data
+
+
+def date_parts(bound_field: forms.BoundField) -> dict[str, str]:
+    """What the user typed (or the saved date) as day, month and year strings."""
+    value = bound_field.value()
+    if isinstance(value, date):
+        return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
+    if isinstance(value, list | tuple) and len(value) == 3:
+        return {k: ("" if v is None else str(v)) for k, v in zip(("day", "month", "year"), value, strict=True)}
+    return {"day": "", "month": "", "year": ""}
+
+
+def error_list(form: forms.Form) -> list[dict[str, str]]:
+    """The error summary's entries, each linking to its field, worded as the field's message."""
+    items = []
+    for message in form.non_field_errors():
+        items.append({"text": message})
+    for name, field in form.fields.items():
+        errors = form.errors.get(name)
+        if not errors:
+            continue
+        anchor = form[name].id_for_label or f"id_{name}"
+        if isinstance(field, GovukDateField):
+            anchor = f"id_{form.add_prefix(name)}-day"
+        elif isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            anchor = f"id_{form.add_prefix(name)}_0"
+        items.append({"text": errors[0], "href": f"#{anchor}"})
+    return items

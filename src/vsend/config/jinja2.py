@@ -1,0 +1,69 @@
+"""The Jinja2 environment for vsend's pages, with GOV.UK Frontend's macros on the path."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, pass_context
+from jinja2.runtime import Context
+
+from vsend.config.forms import date_parts, error_list
+
+
+def format_date(value: date | datetime | None) -> str:
+    """3 March 2026 (dates are never shown as numbers alone)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    """3 March 2026 at 2:05pm (UK time)."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    hour = local.hour % 12 or 12
+    return f"{format_date(local)} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+@pass_context
+def can_nav(context: Context, perm: str) -> bool:
+    """Whether the signed-in user holds a permission anywhere (for showing navigation)."""
+    from vsend.children.selectors import user_can
+
+    return user_can(context["request"].user, perm)
+
+
+def environment(**options: Any) -> Environment:
+    options["loader"] = ChoiceLoader(
+        [
+            options["loader"],
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    options.setdefault("trim_blocks", True)
+    options.setdefault("lstrip_blocks", True)
+    env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
+    env.globals.update(
+        {
+            "url": url,
+            "static": static,
+            "get_messages": get_messages,
+            "date_parts": date_parts,
+            "error_list": error_list,
+            "can_nav": can_nav,
+            "service_name": settings.VSEND_SERVICE_NAME,
+        }
+    )
+    env.filters.update({"date": format_date, "datetime": format_datetime})
+    return env

@@ -1,0 +1,66 @@
+"""The home page: what each role starts from."""
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from vsend.accounts.roles import Perm, Role
+from vsend.children import selectors
+from vsend.children.models import Enrolment
+from vsend.organisations.models import LocalAuthority, Setting
+
+CHILDREN_SHOWN = 25
+
+
+def _setting_figures(settings_qs):  # type: ignore[no-untyped-def]
+    current = Q(enrolments__ended_on__isnull=True)
+    return settings_qs.annotate(
+        children=Count("enrolments", filter=current),
+        sen_support=Count("enrolments", filter=current & Q(enrolments__child__sen_provision="K")),
+        ehc_plans=Count("enrolments", filter=current & Q(enrolments__child__sen_provision="E")),
+    ).select_related("locality")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    sections = []
+    for m in user.active_memberships():  # type: ignore[union-attr]
+        if m.role == Role.PLATFORM_ADMIN:
+            authorities = LocalAuthority.objects.annotate(
+                settings_count=Count("settings", distinct=True),
+                children_count=Count("children", distinct=True),
+            )
+            sections.append({"kind": "platform", "membership": m, "authorities": authorities})
+        elif m.role in (Role.LA_ADMIN, Role.LA_OFFICER):
+            settings_qs = _setting_figures(Setting.objects.filter(authority_id=m.authority_id))
+            sections.append({"kind": "authority", "membership": m, "settings": settings_qs})
+        elif m.role == Role.CASEWORKER:
+            children = selectors.with_current_enrolment(
+                selectors.children_visible_to(user).filter(selectors.membership_reach(m))
+            )
+            sections.append({"kind": "children", "membership": m, "children": children[:CHILDREN_SHOWN],
+                             "heading": "Children you are named for", "total": children.count()})
+        elif m.role == Role.SENDCO:
+            qs = selectors.with_current_enrolment(selectors.children_visible_to(user).filter(
+                selectors.membership_reach(m)))
+            totals = qs.aggregate(all=Count("pk"), k=Count("pk", filter=Q(sen_provision="K")),
+                                  e=Count("pk", filter=Q(sen_provision="E")))
+            sen = qs.exclude(sen_provision="N")
+            sections.append({"kind": "children", "membership": m, "children": sen[:CHILDREN_SHOWN],
+                             "heading": f"Children with SEN at {m.setting}", "totals": totals,
+                             "total": totals["k"] + totals["e"], "setting": m.setting})
+        elif m.role == Role.TEACHER:
+            classes = []
+            for school_class in m.classes.all():
+                children = selectors.with_current_enrolment(selectors.children_visible_to(user).filter(
+                    pk__in=Enrolment.objects.current().filter(school_class=school_class).values("child_id")))
+                classes.append((school_class, list(children)))
+            sections.append({"kind": "classes", "membership": m, "classes": classes})
+        elif m.role in (Role.PARENT, Role.YOUNG_PERSON):
+            children = selectors.with_current_enrolment(
+                selectors.children_visible_to(user).filter(selectors.membership_reach(m)))
+            sections.append({"kind": "family", "membership": m, "children": list(children)})
+    return render(request, "home.html", {
+        "sections": sections,
+        "can_view_children": selectors.user_can(user, Perm.VIEW_CHILD),
+    })
