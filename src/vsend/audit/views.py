@@ -27,4 +27,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if action in Action.values:
         events = events.filter(action=action)
     page = Paginator(events, 100).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {"page": page, "actions": Action.choices, "action": action})
+    return render(request, "audit/log.html", {
+        "page": page, "actions": Action.choices, "action": action,
+        "query": f"action={action}" if action in Action.values else "",
+    })

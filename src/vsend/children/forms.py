@@ -156,8 +156,9 @@ class NewChildForm(ChildDetailsForm):
         self.fields["school_class"].queryset = SchoolClass.objects.filter(  # type: ignore[attr-defined]
             setting__in=settings_qs
         ).select_related("setting")
-        if len(settings_qs) == 1:
-            self.fields["setting"].initial = settings_qs[0].pk
+        only = list(settings_qs[:2])
+        if len(only) == 1:
+            self.fields["setting"].initial = only[0].pk
 
     def clean_started_on(self) -> date:
         started = self.cleaned_data["started_on"]

@@ -67,7 +67,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def child_create(request: HttpRequest) -> HttpResponse:
     _require(request, Perm.CHANGE_CHILD)
-    settings_qs = list(settings_visible_to(request.user, Perm.CHANGE_CHILD))
+    settings_qs = settings_visible_to(request.user, Perm.CHANGE_CHILD)
     form = NewChildForm(request.POST or None, authority_id=None, settings_qs=settings_qs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

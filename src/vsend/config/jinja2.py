@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +37,25 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+def choice_items(field: Any, mark: str = "selected") -> list[dict[str, Any]]:
+    """A bound choice field's options as GOV.UK select/radios items, the current one marked."""
+    value = field.value()
+    current = "" if value is None else str(value)
+    items = []
+    for choice_value, label in field.field.choices:
+        raw = getattr(choice_value, "value", choice_value)
+        if mark == "checked" and raw == "":
+            continue
+        items.append({"value": raw, "text": str(label), mark: str(raw) == current})
+    return items
+
+
+def csp_nonce(request: HttpRequest) -> dict[str, str]:
+    """GOV.UK Frontend's template gives its one inline script this nonce."""
+    nonce = getattr(request, "csp_nonce", None)
+    return {"cspNonce": str(nonce) if nonce is not None else ""}
+
+
 @pass_context
 def can_nav(context: Context, perm: str) -> bool:
     """Whether the signed-in user holds a permission anywhere (for showing navigation)."""
@@ -61,6 +81,7 @@ def environment(**options: Any) -> Environment:
             "get_messages": get_messages,
             "date_parts": date_parts,
             "error_list": error_list,
+            "choice_items": choice_items,
             "can_nav": can_nav,
             "service_name": settings.VSEND_SERVICE_NAME,
         }

@@ -75,7 +75,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "vsend.config.jinja2.environment"},
+        "OPTIONS": {
+            "environment": "vsend.config.jinja2.environment",
+            "context_processors": ["vsend.config.jinja2.csp_nonce"],
+        },
     },
     {
         # Only for third-party pages that ship Django templates; vsend's own pages are Jinja.
