@@ -21,6 +21,8 @@ class SessionLimitsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
+            if sessions.SIGNED_IN_AT not in request.session:
+                sessions.start(request)
             reason = sessions.expiry_reason(request)
             if reason:
                 record(

@@ -20,6 +20,8 @@ from vsend.audit.services import Actor, record
 from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink
 
 NOTHING = Q(pk__in=[])
+# Not Q(): Django drops an empty Q from an OR, which would turn "everything" into "nothing".
+EVERYTHING = Q(pk__isnull=False)
 
 
 def membership_reach(m: Membership, on: date | None = None) -> Q:
@@ -27,7 +29,7 @@ def membership_reach(m: Membership, on: date | None = None) -> Q:
     current = Enrolment.objects.current(on)
     match m.role:
         case Role.PLATFORM_ADMIN:
-            return Q()
+            return EVERYTHING
         case Role.LA_ADMIN | Role.LA_OFFICER:
             return Q(authority_id=m.authority_id)
         case Role.CASEWORKER:
