@@ -17,3 +17,9 @@ class EmailBackend(ModelBackend):
         if username is not None:
             username = username.strip()
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+    """The username axes counts failures against: the email typed, normalised."""
+    raw = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return raw.strip().lower() or None

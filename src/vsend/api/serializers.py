@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from vsend.accounts.models import Membership, User
@@ -31,6 +32,7 @@ class MeSerializer(serializers.ModelSerializer[User]):
         model = User
         fields = ["id", "email", "full_name", "memberships"]
 
+    @extend_schema_field(MembershipSerializer(many=True))
     def get_memberships(self, user: User) -> list[dict[str, object]]:
         return MembershipSerializer(user.active_memberships(), many=True).data  # type: ignore[return-value]
 
@@ -56,6 +58,7 @@ class ChildSerializer(serializers.ModelSerializer[Child]):
             "sen_provision", "primary_need", "secondary_need", "home_language", "current_enrolment",
         ]
 
+    @extend_schema_field(EnrolmentSerializer(allow_null=True))
     def get_current_enrolment(self, child: Child) -> EnrolmentSerializer | None:
         enrolment = current_enrolment(child)
         return EnrolmentSerializer(enrolment).data if enrolment else None  # type: ignore[return-value]

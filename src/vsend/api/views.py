@@ -50,7 +50,10 @@ class ChildPage(serializers.Serializer[object]):
     results = ChildSerializer(many=True)
 
 
-@extend_schema(parameters=CHILD_FILTERS, responses=ChildPage, summary="Children the user may see")
+@extend_schema(
+    parameters=CHILD_FILTERS, responses=ChildPage, summary="Children the user may see",
+    operation_id="children_list",
+)
 @api_view(["GET"])
 def child_list(request: Request) -> Response:
     if not selectors.user_can(request.user, Perm.VIEW_CHILD):

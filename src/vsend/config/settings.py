@@ -138,6 +138,7 @@ AXES_FAILURE_LIMIT = env_int("VSEND_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("VSEND_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "vsend.accounts.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "vsend.accounts.views.locked_out"
 AXES_VERBOSE = False
 # Behind a reverse proxy, set VSEND_PROXY_COUNT to the number of proxies that append
@@ -190,6 +191,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"NeedTypeEnum": "vsend.children.census.NeedType"},
 }
 
 # Security headers.
