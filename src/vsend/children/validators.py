@@ -1,8 +1,13 @@
 """Validation of pupil and learner numbers, with messages a person can act on."""
 
+import re
 from django.core.exceptions import ValidationError
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.gb import upn as stdnum_upn
+
+
+# A check letter, 11 digits, then a digit (permanent UPN) or a letter (temporary UPN).
+UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 
 
 def normalise_upn(value: str) -> str:
@@ -11,6 +16,11 @@ def normalise_upn(value: str) -> str:
 
 def validate_upn(value: str) -> None:
     """A unique pupil number: 13 characters, a check letter then 12 digits (or 11 and a letter)."""
+    if len(value) == 13 and not UPN_SHAPE.match(value):
+        raise ValidationError(
+            "UPN must start with a letter followed by 12 numbers, like A123456789012",
+            code="upn_format",
+        )
     try:
         stdnum_upn.validate(value)
     except InvalidLength:

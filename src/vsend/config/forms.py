@@ -6,16 +6,20 @@ from typing import Any
 from django import forms
 
 
-class DateInputWidget(forms.MultiWidget):
-    """Day, month and year boxes named <field>-day, <field>-month and <field>-year."""
+class DateInputWidget(forms.Widget):
+    """Day, month and year boxes named <field>-day, <field>-month and <field>-year.
 
-    def __init__(self) -> None:
-        super().__init__(widgets={"-day": forms.TextInput, "-month": forms.TextInput, "-year": forms.TextInput})
+    The markup comes from GOV.UK Frontend's date input (see macros/forms.html); this only
+    reads the three boxes back.
+    """
 
-    def decompress(self, value: Any) -> list[Any]:
-        if isinstance(value, date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
+    PARTS = ("day", "month", "year")
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        return [data.get(f"{name}-{part}", "") for part in self.PARTS]
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return not any(f"{name}-{part}" in data for part in self.PARTS)
 
 
 class GovukDateField(forms.Field):
@@ -39,7 +43,7 @@ class GovukDateField(forms.Field):
             raise forms.ValidationError(f"{label} must be a real date")
         day, month, year = (int(p) for p in parts)
         if len(parts[2]) != 4:
-            raise forms.ValidationError(f"Year must include 4 numbers")
+            raise forms.ValidationError(f"{label} must include a year with 4 numbers")
         try:
             value = date(year, month, day)
         except ValueError:
