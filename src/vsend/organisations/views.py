@@ -6,7 +6,6 @@ from django.shortcuts import render
 
 from vsend.accounts.roles import Perm, Role
 from vsend.children import selectors
-from vsend.children.models import Enrolment
 from vsend.organisations.models import LocalAuthority, Setting
 
 CHILDREN_SHOWN = 25
@@ -56,8 +55,8 @@ def home(request: HttpRequest) -> HttpResponse:
         elif m.role == Role.TEACHER:
             classes = []
             for school_class in m.classes.all():
-                children = selectors.with_current_enrolment(selectors.children_visible_to(user).filter(
-                    pk__in=Enrolment.objects.current().filter(school_class=school_class).values("child_id")))
+                children = selectors.with_current_enrolment(selectors.filter_children(
+                    selectors.children_visible_to(user), selectors.ChildFilters(school_class=school_class.pk)))
                 classes.append((school_class, _rows(children)))
             sections.append({"kind": "classes", "membership": m, "classes": classes})
         elif m.role in (Role.PARENT, Role.YOUNG_PERSON):

@@ -1,0 +1,66 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+from django.test import Client
+
+from vsend.accounts.roles import Role
+from vsend.children.models import Child
+from vsend.organisations.models import Setting
+
+
+def run_demo() -> dict:
+    out = StringIO()
+    call_command("demo", "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.django_db
+def test_the_demo_builds_a_realistic_authority_and_is_idempotent(settings):
+    settings.VSEND_DEMO_PASSWORD = "demo-password-for-tests"
+    first = run_demo()
+    counts = Child.objects.count(), Setting.objects.count()
+    second = run_demo()
+    assert (Child.objects.count(), Setting.objects.count()) == counts
+    assert first == second
+    assert first["password"] == "demo-password-for-tests"
+
+    assert Child.objects.count() >= 300
+    assert Setting.objects.values("setting_type").distinct().count() >= 6
+    assert Setting.objects.values("locality").distinct().count() == 2
+    by_provision = dict(Child.objects.values_list("sen_provision").annotate(n=Count("id")))
+    assert by_provision["N"] > by_provision["K"] > 0 and by_provision["E"] > 0
+    with_plans = Child.objects.filter(sen_provision="E")
+    assert with_plans.filter(sex="M").count() > with_plans.filter(sex="F").count()
+    assert not Child.objects.filter(sen_provision="N").exclude(primary_need="").exists()
+    assert not Child.objects.filter(sen_provision="E", primary_need="NSA").exists()
+
+    roles = {a["role"] for a in first["accounts"]}
+    assert roles == set(Role.values)
+    sendco_settings = {a["organisation_id"] for a in first["accounts"] if a["role"] == "sendco"}
+    assert len(sendco_settings) >= 2
+    teacher_localities = {Setting.objects.get(pk=a["organisation_id"]).locality_id
+                          for a in first["accounts"] if a["role"] == "teacher"}
+    assert len(teacher_localities) == 2
+
+
+@pytest.mark.django_db
+def test_every_demo_account_signs_in_and_its_token_works(settings):
+    data = run_demo()
+    for account in data["accounts"][:6] + data["accounts"][-2:]:
+        client = Client()
+        response = client.post("/sign-in/", {"username": account["username"], "password": data["password"]})
+        assert response.status_code == 302, account
+        me = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {account['api_token']}").json()
+        assert me["email"] == account["username"]
+        assert account["role"] in {m["role"] for m in me["memberships"]}
+
+
+@pytest.mark.django_db
+def test_the_demo_refuses_to_run_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="refuses to run"):
+        call_command("demo")
+    assert not Child.objects.exists()
