@@ -54,7 +54,10 @@ def _child(authority: LocalAuthority, setting: Setting, first: str, born: date, 
         authority=authority, first_name=first, last_name="Test", date_of_birth=born, sex="F", **kw
     )
     Enrolment.objects.create(
-        child=child, setting=setting, year_group=year_group, school_class=school_class,
+        child=child,
+        setting=setting,
+        year_group=year_group,
+        school_class=school_class,
         started_on=date(2025, 9, 1),
     )
     return child
@@ -82,8 +85,17 @@ def world(db) -> World:
     YearGroup.objects.create(setting=s1, code="4", name="Year 4", position=6)
     class_3x = SchoolClass.objects.create(setting=s1, year_group=year3, name="3X")
     class_3y = SchoolClass.objects.create(setting=s1, year_group=year3, name="3Y")
-    child = _child(a, s1, "Amelia", date(2018, 1, 10), year_group=year3, school_class=class_3x,
-                   sen_provision="K", primary_need="ASD", upn="V925200018001")
+    child = _child(
+        a,
+        s1,
+        "Amelia",
+        date(2018, 1, 10),
+        year_group=year3,
+        school_class=class_3x,
+        sen_provision="K",
+        primary_need="ASD",
+        upn="V925200018001",
+    )
     classmate = _child(a, s1, "Bella", date(2018, 3, 1), year_group=year3, school_class=class_3y)
     other_child = _child(a, s2, "Cara", date(2017, 5, 5), sen_provision="E", primary_need="SLCN")
     yp_child = _child(a, s1, "Dana", date(2009, 2, 2))
@@ -94,7 +106,9 @@ def world(db) -> World:
         "la_officer": _user("la.officer@example.org", Role.LA_OFFICER, authority=a),
         "caseworker": _user("caseworker@example.org", Role.CASEWORKER, authority=a),
         "sendco": _user("sendco@example.org", Role.SENDCO, authority=a, setting=s1),
-        "teacher": _user("teacher@example.org", Role.TEACHER, authority=a, setting=s1, classes=[class_3x]),
+        "teacher": _user(
+            "teacher@example.org", Role.TEACHER, authority=a, setting=s1, classes=[class_3x]
+        ),
         "parent": _user("parent@example.org", Role.PARENT, authority=a),
         "young_person": _user("yp@example.org", Role.YOUNG_PERSON, authority=a, child=yp_child),
         "other_setting": _user("sendco.a2@example.org", Role.SENDCO, authority=a, setting=s2),
@@ -102,8 +116,22 @@ def world(db) -> World:
     }
     CaseAssignment.objects.create(child=child, caseworker=users["caseworker"])
     FamilyLink.objects.create(child=child, user=users["parent"], relationship="mother")
-    return World(a, b, s1, s2, s3, year3, class_3x, class_3y, child, classmate, other_child,
-                 yp_child, far_child, users)
+    return World(
+        a,
+        b,
+        s1,
+        s2,
+        s3,
+        year3,
+        class_3x,
+        class_3y,
+        child,
+        classmate,
+        other_child,
+        yp_child,
+        far_child,
+        users,
+    )
 
 
 @pytest.fixture

@@ -14,8 +14,17 @@ from vsend.accounts.services import create_api_token
 from vsend.audit.services import SYSTEM
 
 PERSONAS = [
-    "anonymous", "platform_admin", "la_admin", "la_officer", "caseworker", "sendco", "teacher",
-    "parent", "young_person", "other_setting", "other_authority",
+    "anonymous",
+    "platform_admin",
+    "la_admin",
+    "la_officer",
+    "caseworker",
+    "sendco",
+    "teacher",
+    "parent",
+    "young_person",
+    "other_setting",
+    "other_authority",
 ]
 SIGNED_IN = PERSONAS[1:]
 ALL_OK = {p: 200 for p in SIGNED_IN}
@@ -49,10 +58,30 @@ MATRIX = {
     "accounts:token-revoke": ("post", "token", only({"sendco"}, others=404, ok_status=302), False),
     "children:list": ("get", None, only(set(SIGNED_IN) - {"la_officer"}, others=403), False),
     "children:create": ("get", None, only(CAN_ADD, others=403), False),
-    "children:detail": ("get", "child", child_scoped(SEES_CHILD, REACHES_CHILD - SEES_CHILD), False),
-    "children:edit": ("get", "child", child_scoped(CHANGES_CHILD, REACHES_CHILD - CHANGES_CHILD), False),
-    "children:access": ("get", "child", child_scoped(SEES_ACCESS, REACHES_CHILD - SEES_ACCESS), False),
-    "audit-log": ("get", None, only({"platform_admin", "la_admin", "other_authority"}, others=403), False),
+    "children:detail": (
+        "get",
+        "child",
+        child_scoped(SEES_CHILD, REACHES_CHILD - SEES_CHILD),
+        False,
+    ),
+    "children:edit": (
+        "get",
+        "child",
+        child_scoped(CHANGES_CHILD, REACHES_CHILD - CHANGES_CHILD),
+        False,
+    ),
+    "children:access": (
+        "get",
+        "child",
+        child_scoped(SEES_ACCESS, REACHES_CHILD - SEES_ACCESS),
+        False,
+    ),
+    "audit-log": (
+        "get",
+        None,
+        only({"platform_admin", "la_admin", "other_authority"}, others=403),
+        False,
+    ),
     "api:me": ("get", None, ALL_OK, True),
     "api:schema": ("get", None, ALL_OK, True),
     "api:children": ("get", None, only(set(SIGNED_IN) - {"la_officer"}, others=403), True),

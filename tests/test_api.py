@@ -21,11 +21,24 @@ def test_a_user_creates_a_token_that_acts_exactly_as_them(world, as_user):
     api = Client()
     me = api.get(reverse("api:me"), **bearer(token)).json()
     assert me["email"] == "sendco@example.org"
-    assert me["memberships"] == [{"role": "sendco", "organisation": "Setting A1",
-                                  "organisation_id": world.setting.pk, "organisation_type": "setting"}]
-    names = {c["first_name"] for c in api.get(reverse("api:children"), **bearer(token)).json()["results"]}
+    assert me["memberships"] == [
+        {
+            "role": "sendco",
+            "organisation": "Setting A1",
+            "organisation_id": world.setting.pk,
+            "organisation_type": "setting",
+        }
+    ]
+    names = {
+        c["first_name"] for c in api.get(reverse("api:children"), **bearer(token)).json()["results"]
+    }
     assert names == {"Amelia", "Bella", "Dana"}
-    assert api.get(reverse("api:child", kwargs={"pk": world.other_setting_child.pk}), **bearer(token)).status_code == 404
+    assert (
+        api.get(
+            reverse("api:child", kwargs={"pk": world.other_setting_child.pk}), **bearer(token)
+        ).status_code
+        == 404
+    )
     assert AuditEvent.objects.filter(action=Action.CREATE, object_type="apitoken").exists()
 
 
@@ -33,7 +46,9 @@ def test_a_revoked_token_no_longer_works(world, as_user):
     client = as_user("sendco")
     token = _create_token(client)
     stored = ApiToken.objects.get(user=world.users["sendco"])
-    assert client.post(reverse("accounts:token-revoke", kwargs={"pk": stored.pk})).status_code == 302
+    assert (
+        client.post(reverse("accounts:token-revoke", kwargs={"pk": stored.pk})).status_code == 302
+    )
     response = Client().get(reverse("api:me"), **bearer(token))
     assert response.status_code == 401
     assert "revoked" in response.json()["detail"]
@@ -54,7 +69,12 @@ def test_the_child_detail_has_enrolments_and_is_audited(world, as_user):
     assert data["upn"] == world.child.upn
     assert data["current_enrolment"]["setting"] == "Setting A1"
     assert data["enrolments"][0]["school_class"] == "3X"
-    assert AuditEvent.objects.filter(action=Action.VIEW, child_id=world.child.pk, channel="api").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action=Action.VIEW, child_id=world.child.pk, channel="api"
+        ).count()
+        == 1
+    )
 
 
 def test_the_openapi_schema_describes_the_endpoints(world, as_user):

@@ -12,21 +12,38 @@ from vsend.children.validators import validate_uln, validate_upn
 
 def valid_form(world, **overrides):
     data = {
-        "first_name": "Freya", "last_name": "Stone", "preferred_name": "",
-        "date_of_birth-day": "4", "date_of_birth-month": "5", "date_of_birth-year": "2018",
-        "sex": "F", "upn": "", "uln": "", "home_language": "English",
-        "sen_provision": "K", "primary_need": "SLCN", "secondary_need": "",
-        "setting": str(world.setting.pk), "year": "3", "school_class": str(world.class_3x.pk),
-        "started_on-day": "2", "started_on-month": "9", "started_on-year": "2025",
+        "first_name": "Freya",
+        "last_name": "Stone",
+        "preferred_name": "",
+        "date_of_birth-day": "4",
+        "date_of_birth-month": "5",
+        "date_of_birth-year": "2018",
+        "sex": "F",
+        "upn": "",
+        "uln": "",
+        "home_language": "English",
+        "sen_provision": "K",
+        "primary_need": "SLCN",
+        "secondary_need": "",
+        "setting": str(world.setting.pk),
+        "year": "3",
+        "school_class": str(world.class_3x.pk),
+        "started_on-day": "2",
+        "started_on-month": "9",
+        "started_on-year": "2025",
     }
     data.update(overrides)
     return data
 
 
 def test_a_sendco_adds_a_child_and_it_is_audited(world, as_user):
-    response = as_user("sendco").post(reverse("children:create"), valid_form(world, upn="J925200018002"))
+    response = as_user("sendco").post(
+        reverse("children:create"), valid_form(world, upn="J925200018002")
+    )
     child = Child.objects.get(last_name="Stone")
-    assert response.status_code == 302 and response.url == reverse("children:detail", kwargs={"pk": child.pk})
+    assert response.status_code == 302 and response.url == reverse(
+        "children:detail", kwargs={"pk": child.pk}
+    )
     assert child.authority == world.authority and child.upn == "J925200018002"
     assert child.enrolments.get().school_class == world.class_3x
     assert AuditEvent.objects.filter(action=Action.CREATE, child_id=child.pk).exists()
@@ -37,14 +54,26 @@ BAD_INPUT = [
     ({"upn": "V925200018009"}, "upn", "UPN is not valid"),
     ({"upn": "1925200018001"}, "upn", "UPN must start with a letter"),
     ({"uln": "123"}, "uln", "ULN must be 10 numbers"),
-    ({"date_of_birth-year": str(timezone.localdate().year + 1)}, "date_of_birth", "Date of birth must be in the past"),
-    ({"date_of_birth-day": "31", "date_of_birth-month": "2"}, "date_of_birth", "Date of birth must be a real date"),
+    (
+        {"date_of_birth-year": str(timezone.localdate().year + 1)},
+        "date_of_birth",
+        "Date of birth must be in the past",
+    ),
+    (
+        {"date_of_birth-day": "31", "date_of_birth-month": "2"},
+        "date_of_birth",
+        "Date of birth must be a real date",
+    ),
     ({"date_of_birth-year": ""}, "date_of_birth", "Date of birth must include a year"),
     ({"date_of_birth-year": "1990"}, "date_of_birth", "aged 0 to 25"),
     ({"primary_need": "XYZ"}, "primary_need", "Select a primary type of need from the list"),
     ({"primary_need": ""}, "primary_need", "Select the primary type of need"),
     ({"sen_provision": "N"}, "primary_need", "no special educational need has no type of need"),
-    ({"sen_provision": "E", "primary_need": "NSA"}, "primary_need", "can only be used for a child on SEN support"),
+    (
+        {"sen_provision": "E", "primary_need": "NSA"},
+        "primary_need",
+        "can only be used for a child on SEN support",
+    ),
     ({"secondary_need": "SLCN"}, "secondary_need", "must be different from the primary"),
     ({"first_name": ""}, "first_name", "Enter the child's first name"),
     ({"year": "9"}, "year", "has no Year 9"),
@@ -52,7 +81,9 @@ BAD_INPUT = [
 
 
 @pytest.mark.parametrize(("change", "field", "message"), BAD_INPUT)
-def test_bad_input_gets_a_field_error_in_the_summary_and_nothing_is_saved(world, as_user, change, field, message):
+def test_bad_input_gets_a_field_error_in_the_summary_and_nothing_is_saved(
+    world, as_user, change, field, message
+):
     before = Child.objects.count(), AuditEvent.objects.filter(action=Action.CREATE).count()
     response = as_user("sendco").post(reverse("children:create"), valid_form(world, **change))
     page = html.unescape(response.content.decode())
@@ -64,11 +95,16 @@ def test_bad_input_gets_a_field_error_in_the_summary_and_nothing_is_saved(world,
     assert f'href="{anchor}"' in page
     # What was typed is kept.
     assert 'value="Freya"' in page or field == "first_name"
-    assert (Child.objects.count(), AuditEvent.objects.filter(action=Action.CREATE).count()) == before
+    assert (
+        Child.objects.count(),
+        AuditEvent.objects.filter(action=Action.CREATE).count(),
+    ) == before
 
 
 def test_a_duplicate_upn_in_the_same_authority_is_refused(world, as_user):
-    response = as_user("sendco").post(reverse("children:create"), valid_form(world, upn=world.child.upn))
+    response = as_user("sendco").post(
+        reverse("children:create"), valid_form(world, upn=world.child.upn)
+    )
     page = response.content.decode()
     assert page.count("A child with this UPN is already recorded in this local authority") == 2
     assert Child.objects.filter(upn=world.child.upn).count() == 1
@@ -85,18 +121,29 @@ def test_the_same_upn_in_another_authority_is_allowed(world, as_user):
 
 
 def test_a_sendco_cannot_add_a_child_to_another_setting(world, as_user):
-    response = as_user("sendco").post(reverse("children:create"), valid_form(world, setting=str(world.other_setting.pk)))
+    response = as_user("sendco").post(
+        reverse("children:create"), valid_form(world, setting=str(world.other_setting.pk))
+    )
     assert "Select a setting from the list" in response.content.decode()
     assert not Child.objects.filter(last_name="Stone").exists()
 
 
 def _edit_data(child, **overrides):
     data = {
-        "first_name": child.first_name, "last_name": child.last_name, "preferred_name": "Millie",
-        "date_of_birth-day": child.date_of_birth.day, "date_of_birth-month": child.date_of_birth.month,
-        "date_of_birth-year": child.date_of_birth.year, "sex": child.sex, "upn": child.upn, "uln": "",
-        "home_language": "English", "sen_provision": child.sen_provision, "primary_need": child.primary_need,
-        "secondary_need": "", "version": child.version,
+        "first_name": child.first_name,
+        "last_name": child.last_name,
+        "preferred_name": "Millie",
+        "date_of_birth-day": child.date_of_birth.day,
+        "date_of_birth-month": child.date_of_birth.month,
+        "date_of_birth-year": child.date_of_birth.year,
+        "sex": child.sex,
+        "upn": child.upn,
+        "uln": "",
+        "home_language": "English",
+        "sen_provision": child.sen_provision,
+        "primary_need": child.primary_need,
+        "secondary_need": "",
+        "version": child.version,
     }
     data.update(overrides)
     return data
@@ -132,14 +179,20 @@ def test_upn_and_uln_validators_accept_good_numbers():
 
 def test_children_list_filters(world, as_user):
     client = as_user("sendco")
-    names = lambda **q: {c["first_name"] for c in client.get(reverse("api:children"), q).json()["results"]}  # noqa: E731
+
+    def names(**q):
+        results = client.get(reverse("api:children"), q).json()["results"]
+        return {c["first_name"] for c in results}
+
     assert names() == {"Amelia", "Bella", "Dana"}
     assert names(q="amel") == {"Amelia"}
     assert names(year="3") == {"Amelia", "Bella"}
     assert names(school_class=world.class_3y.pk) == {"Bella"}
     assert names(sen_provision="K") == {"Amelia"}
     assert names(need="ASD") == {"Amelia"}
-    page = client.get(reverse("children:list"), {"year": "3", "sen_provision": "K"}).content.decode()
+    page = client.get(
+        reverse("children:list"), {"year": "3", "sen_provision": "K"}
+    ).content.decode()
     assert "Amelia" in page and "Bella" not in page and "1 child match your filters" in page
 
 
@@ -152,4 +205,6 @@ def test_bad_filters_are_a_400_on_the_api(world, as_user):
 def test_a_teacher_sees_only_their_classes(world, as_user):
     results = as_user("teacher").get(reverse("api:children")).json()["results"]
     assert [c["first_name"] for c in results] == ["Amelia"]
-    assert date.fromisoformat(results[0]["date_of_birth"]) < timezone.localdate() - timedelta(days=365)
+    assert date.fromisoformat(results[0]["date_of_birth"]) < timezone.localdate() - timedelta(
+        days=365
+    )

@@ -41,8 +41,11 @@ def test_the_demo_builds_a_realistic_authority_and_is_idempotent(settings):
     assert roles == set(Role.values)
     sendco_settings = {a["organisation_id"] for a in first["accounts"] if a["role"] == "sendco"}
     assert len(sendco_settings) >= 2
-    teacher_localities = {Setting.objects.get(pk=a["organisation_id"]).locality_id
-                          for a in first["accounts"] if a["role"] == "teacher"}
+    teacher_localities = {
+        Setting.objects.get(pk=a["organisation_id"]).locality_id
+        for a in first["accounts"]
+        if a["role"] == "teacher"
+    }
     assert len(teacher_localities) == 2
 
 
@@ -51,7 +54,9 @@ def test_every_demo_account_signs_in_and_its_token_works(settings):
     data = run_demo()
     for account in data["accounts"][:6] + data["accounts"][-2:]:
         client = Client()
-        response = client.post("/sign-in/", {"username": account["username"], "password": data["password"]})
+        response = client.post(
+            "/sign-in/", {"username": account["username"], "password": data["password"]}
+        )
         assert response.status_code == 302, account
         me = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {account['api_token']}").json()
         assert me["email"] == account["username"]

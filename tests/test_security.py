@@ -38,7 +38,9 @@ def test_a_failed_sign_in_keeps_the_email_and_is_audited(world):
     assert "<title>Error: Sign in" in page
     assert "Enter a correct email address and password" in page
     assert 'value="sendco@example.org"' in page
-    assert AuditEvent.objects.filter(action=Action.SIGN_IN_FAILED, actor_label="sendco@example.org").exists()
+    assert AuditEvent.objects.filter(
+        action=Action.SIGN_IN_FAILED, actor_label="sendco@example.org"
+    ).exists()
 
 
 def test_it_locks_out_a_username_from_one_address_only(world, settings):
@@ -71,10 +73,13 @@ def test_it_gives_a_new_session_id_at_sign_in(world):
     assert after and after != before
 
 
-@pytest.mark.parametrize(("key", "age", "reason"), [
-    (sessions.LAST_SEEN, 31 * 60, "idle"),
-    (sessions.SIGNED_IN_AT, 12 * 3600 + 60, "absolute"),
-])
+@pytest.mark.parametrize(
+    ("key", "age", "reason"),
+    [
+        (sessions.LAST_SEEN, 31 * 60, "idle"),
+        (sessions.SIGNED_IN_AT, 12 * 3600 + 60, "absolute"),
+    ],
+)
 def test_sessions_end_after_idle_time_and_in_all(world, key, age, reason):
     client = Client()
     sign_in(client, "sendco@example.org")
@@ -86,7 +91,9 @@ def test_sessions_end_after_idle_time_and_in_all(world, key, age, reason):
     assert response.status_code == 302
     assert f"expired={reason}" in response.url
     assert client.get(reverse("home")).status_code == 302  # signed out for good
-    assert AuditEvent.objects.filter(action=Action.SIGN_OUT, summary__startswith="Session expired").exists()
+    assert AuditEvent.objects.filter(
+        action=Action.SIGN_OUT, summary__startswith="Session expired"
+    ).exists()
 
 
 def test_a_session_still_in_use_is_kept(world):
@@ -115,7 +122,9 @@ def test_staff_must_set_up_and_use_a_second_factor_when_required(world, settings
     assert client.get(reverse("api:children")).status_code == 401
     client.get(reverse("accounts:mfa-setup"))
     device = TOTPDevice.objects.get(user=world.users["sendco"])
-    wrong = client.post(reverse("accounts:mfa-setup"), {"code": "000000" if _code(device) != "000000" else "111111"})
+    wrong = client.post(
+        reverse("accounts:mfa-setup"), {"code": "000000" if _code(device) != "000000" else "111111"}
+    )
     assert "The security code is not correct" in wrong.content.decode()
     assert client.post(reverse("accounts:mfa-setup"), {"code": _code(device)}).status_code == 302
     assert client.get(reverse("children:list")).status_code == 200
@@ -156,33 +165,47 @@ def test_pages_carry_security_headers_and_no_inline_script_without_the_nonce(wor
 
 
 def _production_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
-    env.update(VSEND_ENV="production", SECRET_KEY="x" * 60 + "production-test-key",
-               ALLOWED_HOSTS="vsend.example.org")
+    # As a deployment would run: none of the test run's own switches.
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(
+        VSEND_ENV="production",
+        SECRET_KEY="x" * 60 + "production-test-key",
+        ALLOWED_HOSTS="vsend.example.org",
+    )
     return env
 
 
 def test_production_settings_require_mfa_and_secure_transport():
     script = (
-        "import json, django; from django.conf import settings; django.setup(); print(json.dumps({k: "
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps({k: "
         "getattr(settings, k) for k in ['VSEND_REQUIRE_MFA', 'SECURE_HSTS_SECONDS', "
         "'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SECURE_SSL_REDIRECT', 'DEBUG']}))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", script], env=_production_env() | {"DJANGO_SETTINGS_MODULE": "vsend.config.settings"},
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-c", script],
+        env=_production_env() | {"DJANGO_SETTINGS_MODULE": "vsend.config.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     values = json.loads(out.stdout)
-    assert values == {"VSEND_REQUIRE_MFA": True, "SECURE_HSTS_SECONDS": 31536000,
-                      "SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True,
-                      "SECURE_SSL_REDIRECT": True, "DEBUG": False}
+    assert values == {
+        "VSEND_REQUIRE_MFA": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_SSL_REDIRECT": True,
+        "DEBUG": False,
+    }
 
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = _production_env()
     env.pop("SECRET_KEY")
-    out = subprocess.run([sys.executable, "-m", "vsend.config.cli", "check"], env=env,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "vsend.config.cli", "check"], env=env, capture_output=True, text=True
+    )
     assert out.returncode != 0
     assert "SECRET_KEY must be set" in out.stderr
 
@@ -190,6 +213,8 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_deploy_check_is_clean_under_production_settings():
     out = subprocess.run(
         [sys.executable, "-m", "vsend.config.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env=_production_env(), capture_output=True, text=True,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
     )
     assert out.returncode == 0, out.stdout + out.stderr

@@ -67,7 +67,7 @@ class RequireMFAMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]
             and not request.path.startswith(("/api/", settings.STATIC_URL))
             and request.path not in {reverse(name) for name in self.ALLOWED}
         ):

@@ -130,14 +130,14 @@ class Membership(models.Model):
         elif not self.authority_id:
             errors["authority"] = "Choose the local authority"
         if self.role in SETTING_ROLES:
-            if not self.setting_id:
+            if self.setting is None:
                 errors["setting"] = "Choose the setting"
             elif self.authority_id and self.setting.authority_id != self.authority_id:
                 errors["setting"] = "Choose a setting in the same local authority"
         elif self.role in AUTHORITY_ROLES and self.setting_id:
             errors["setting"] = "This role is held at the local authority, not a setting"
         if self.role == Role.YOUNG_PERSON:
-            if not self.child_id:
+            if self.child is None:
                 errors["child"] = "Choose the young person's own record"
             elif self.child.age_on(timezone.localdate()) < 16:
                 errors["child"] = "Young people can have their own account from age 16"

@@ -1,5 +1,7 @@
 """Signing in and out, the second factor, and the user's own account page."""
 
+from typing import cast
+
 import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -16,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vsend.accounts import sessions
 from vsend.accounts.forms import ApiTokenForm, CodeForm, SignInForm
 from vsend.accounts.middleware import has_mfa_device, mfa_required
-from vsend.accounts.models import ApiToken
+from vsend.accounts.models import ApiToken, User
 from vsend.accounts.services import create_api_token, revoke_api_token
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record
@@ -76,7 +78,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     )
 
 
-def locked_out(request: HttpRequest, credentials: object = None, *args: object, **kwargs: object) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: object = None, *args: object, **kwargs: object
+) -> HttpResponse:
     record(
         actor_from_request(request),
         Action.LOCKED_OUT,
@@ -108,13 +112,26 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         device = match_token(request.user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            record(actor_from_request(request), Action.MFA_VERIFIED, object_type="user",
-                   object_id=request.user.pk, summary="Security code accepted")
+            record(
+                actor_from_request(request),
+                Action.MFA_VERIFIED,
+                object_type="user",
+                object_id=request.user.pk,
+                summary="Security code accepted",
+            )
             return HttpResponseRedirect(_next_url(request))
-        record(actor_from_request(request), Action.MFA_FAILED, object_type="user",
-               object_id=request.user.pk, summary="Security code refused")
-        form.add_error("code", "The security code is not correct or has expired. Enter the "
-                               "code your authenticator app shows now")
+        record(
+            actor_from_request(request),
+            Action.MFA_FAILED,
+            object_type="user",
+            object_id=request.user.pk,
+            summary="Security code refused",
+        )
+        form.add_error(
+            "code",
+            "The security code is not correct or has expired. Enter the "
+            "code your authenticator app shows now",
+        )
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
 
 
@@ -132,12 +149,20 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            record(actor_from_request(request), Action.CREATE, obj=device, object_type="mfa_device",
-                   summary="Authenticator app set up")
+            record(
+                actor_from_request(request),
+                Action.CREATE,
+                obj=device,
+                object_type="mfa_device",
+                summary="Authenticator app set up",
+            )
             messages.success(request, "Your authenticator app is set up.")
             return redirect("home")
-        form.add_error("code", "The security code is not correct. Check the app shows "
-                               "vsend and enter the code it shows now")
+        form.add_error(
+            "code",
+            "The security code is not correct. Check the app shows "
+            "vsend and enter the code it shows now",
+        )
     qr = segno.make(device.config_url, error="m")
     return render(
         request,
@@ -159,12 +184,12 @@ def _base32_secret(device: TOTPDevice) -> str:
 
 
 def account(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)
     return render(
         request,
         "accounts/account.html",
         {
-            "memberships": user.active_memberships(),  # type: ignore[union-attr]
+            "memberships": user.active_memberships(),
             "tokens": ApiToken.objects.filter(user=user),
             "form": ApiTokenForm(),
             "has_mfa": has_mfa_device(user),
@@ -176,15 +201,21 @@ def token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         raw = create_api_token(
-            actor=actor_from_request(request), user=request.user, name=form.cleaned_data["name"]
+            actor=actor_from_request(request),
+            user=cast(User, request.user),
+            name=form.cleaned_data["name"],
         )
-        return render(request, "accounts/token_created.html", {"raw": raw, "name": form.cleaned_data["name"]})
+        return render(
+            request, "accounts/token_created.html", {"raw": raw, "name": form.cleaned_data["name"]}
+        )
     return render(request, "accounts/token_new.html", {"form": form})
 
 
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = get_object_or_404(ApiToken, pk=pk, user=cast(User, request.user))
     revoke_api_token(actor=actor_from_request(request), token=token)
-    messages.success(request, f"The token '{token.name}' has been revoked. It can no longer be used.")
+    messages.success(
+        request, f"The token '{token.name}' has been revoked. It can no longer be used."
+    )
     return redirect("accounts:account")

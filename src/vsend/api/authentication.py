@@ -19,7 +19,9 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower().decode() not in self.keywords:
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Send the token as: Authorization: Bearer <token>")
+            raise exceptions.AuthenticationFailed(
+                "Send the token as: Authorization: Bearer <token>"
+            )
         try:
             raw = header[1].decode()
         except UnicodeError:

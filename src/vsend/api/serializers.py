@@ -54,8 +54,19 @@ class ChildSerializer(serializers.ModelSerializer[Child]):
     class Meta:
         model = Child
         fields = [
-            "id", "first_name", "last_name", "preferred_name", "date_of_birth", "sex", "upn", "uln",
-            "sen_provision", "primary_need", "secondary_need", "home_language", "current_enrolment",
+            "id",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "sex",
+            "upn",
+            "uln",
+            "sen_provision",
+            "primary_need",
+            "secondary_need",
+            "home_language",
+            "current_enrolment",
         ]
 
     @extend_schema_field(EnrolmentSerializer(allow_null=True))

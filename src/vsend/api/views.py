@@ -1,5 +1,7 @@
 """The REST API: thin views over the same selectors as the pages."""
 
+from typing import cast
+
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,10 +12,11 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from vsend.accounts.models import User
 from vsend.accounts.roles import Perm
 from vsend.api.serializers import ChildDetailSerializer, ChildSerializer, MeSerializer
 from vsend.audit.models import Action, Channel
-from vsend.audit.services import actor_from_request, record
+from vsend.audit.services import Actor, actor_from_request, record
 from vsend.children import selectors
 from vsend.children.census import NeedType, SENProvision
 from vsend.children.forms import ChildFilterForm
@@ -21,24 +24,32 @@ from vsend.organisations.models import NATIONAL_CURRICULUM_YEARS
 from vsend.organisations.selectors import classes_visible_to
 
 
-def _actor(request: Request):  # type: ignore[no-untyped-def]
+def _actor(request: Request) -> Actor:
     return actor_from_request(request, channel=Channel.API)
 
 
 @extend_schema(responses=MeSerializer, summary="The signed-in user and their roles")
 @api_view(["GET"])
 def me(request: Request) -> Response:
-    return Response(MeSerializer(request.user).data)
+    return Response(MeSerializer(cast(User, request.user)).data)
 
 
 CHILD_FILTERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Words in the child's name"),
-    OpenApiParameter("year", OpenApiTypes.STR, enum=[c for c, _ in NATIONAL_CURRICULUM_YEARS],
-                     description="National curriculum year of the current year group"),
+    OpenApiParameter(
+        "year",
+        OpenApiTypes.STR,
+        enum=[c for c, _ in NATIONAL_CURRICULUM_YEARS],
+        description="National curriculum year of the current year group",
+    ),
     OpenApiParameter("school_class", OpenApiTypes.INT, description="Class id"),
     OpenApiParameter("sen_provision", OpenApiTypes.STR, enum=SENProvision.values),
-    OpenApiParameter("need", OpenApiTypes.STR, enum=NeedType.values,
-                     description="Census type of need, primary or secondary"),
+    OpenApiParameter(
+        "need",
+        OpenApiTypes.STR,
+        enum=NeedType.values,
+        description="Census type of need, primary or secondary",
+    ),
     OpenApiParameter("page", OpenApiTypes.INT),
 ]
 
@@ -51,14 +62,20 @@ class ChildPage(serializers.Serializer[object]):
 
 
 @extend_schema(
-    parameters=CHILD_FILTERS, responses=ChildPage, summary="Children the user may see",
+    parameters=CHILD_FILTERS,
+    responses=ChildPage,
+    summary="Children the user may see",
     operation_id="children_list",
 )
 @api_view(["GET"])
 def child_list(request: Request) -> Response:
     if not selectors.user_can(request.user, Perm.VIEW_CHILD):
-        record(_actor(request), Action.ACCESS_REFUSED, summary="The user's role does not allow this",
-               detail={"permission": Perm.VIEW_CHILD})
+        record(
+            _actor(request),
+            Action.ACCESS_REFUSED,
+            summary="The user's role does not allow this",
+            detail={"permission": Perm.VIEW_CHILD},
+        )
         raise PermissionDenied
     form = ChildFilterForm(request.query_params, classes=classes_visible_to(request.user))
     if not form.is_valid():
@@ -66,7 +83,7 @@ def child_list(request: Request) -> Response:
     filters = selectors.ChildFilters(**{k: v for k, v in form.cleaned_data.items() if v})
     qs = selectors.filter_children(selectors.children_visible_to(request.user), filters)
     paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(qs, request)  # type: ignore[arg-type]
+    page = paginator.paginate_queryset(qs, request)
     ids = [c.pk for c in page or []]
     children = selectors.with_current_enrolment(qs.filter(pk__in=ids))
     return paginator.get_paginated_response(ChildSerializer(children, many=True).data)
@@ -76,5 +93,7 @@ def child_list(request: Request) -> Response:
 @api_view(["GET"])
 def child_detail(request: Request, pk: int) -> Response:
     child = selectors.open_child_record(_actor(request), pk)
-    child = selectors.with_current_enrolment(selectors.children_visible_to(request.user)).get(pk=child.pk)
+    child = selectors.with_current_enrolment(selectors.children_visible_to(request.user)).get(
+        pk=child.pk
+    )
     return Response(ChildDetailSerializer(child).data)

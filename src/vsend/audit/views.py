@@ -20,14 +20,22 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     events = AuditEvent.objects.all()
     if Role.PLATFORM_ADMIN not in user.roles:  # type: ignore[union-attr]
-        authority_ids = list(authorities_visible_to(user, Perm.VIEW_AUDIT_LOG).values_list("pk", flat=True))
+        authority_ids = list(
+            authorities_visible_to(user, Perm.VIEW_AUDIT_LOG).values_list("pk", flat=True)
+        )
         staff = Membership.objects.filter(authority_id__in=authority_ids).values("user_id")
         events = events.filter(Q(authority_id__in=authority_ids) | Q(actor_id__in=staff))
     action = request.GET.get("action", "")
     if action in Action.values:
         events = events.filter(action=action)
     page = Paginator(events, 100).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {
-        "page": page, "actions": Action.choices, "action": action,
-        "query": f"action={action}" if action in Action.values else "",
-    })
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "page": page,
+            "actions": Action.choices,
+            "action": action,
+            "query": f"action={action}" if action in Action.values else "",
+        },
+    )

@@ -22,43 +22,68 @@ def _required(what: str) -> dict[str, str]:
 class ChildDetailsForm(forms.Form):
     """A child's details: used to add a child and to change their details."""
 
-    first_name = forms.CharField(label="First name", max_length=100, error_messages=_required("the child's first name"))
-    last_name = forms.CharField(label="Last name", max_length=100, error_messages=_required("the child's last name"))
+    first_name = forms.CharField(
+        label="First name", max_length=100, error_messages=_required("the child's first name")
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=100, error_messages=_required("the child's last name")
+    )
     preferred_name = forms.CharField(
-        label="Preferred name (optional)", max_length=100, required=False,
+        label="Preferred name (optional)",
+        max_length=100,
+        required=False,
         help_text="The name they like to be called, if different",
     )
     date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 2015")
     sex = forms.ChoiceField(
-        label="Sex", choices=Sex.choices, widget=forms.RadioSelect,
-        error_messages={"required": "Select the child's sex", "invalid_choice": "Select the child's sex"},
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the child's sex",
+            "invalid_choice": "Select the child's sex",
+        },
     )
     upn = forms.CharField(
-        label="Unique pupil number (UPN) (optional)", required=False, max_length=20,
+        label="Unique pupil number (UPN) (optional)",
+        required=False,
+        max_length=20,
         help_text="13 characters, like A123456789012",
     )
     uln = forms.CharField(
-        label="Unique learner number (ULN) (optional)", required=False, max_length=20,
+        label="Unique learner number (ULN) (optional)",
+        required=False,
+        max_length=20,
         help_text="10 numbers, for young people in further education or training",
     )
     sen_provision = forms.ChoiceField(
-        label="SEN provision", choices=SENProvision.choices, widget=forms.RadioSelect,
+        label="SEN provision",
+        choices=SENProvision.choices,
+        widget=forms.RadioSelect,
         error_messages={
             "required": "Select the child's SEN provision",
             "invalid_choice": "Select the child's SEN provision",
         },
     )
     primary_need = forms.ChoiceField(
-        label="Primary type of need", choices=NEED_CHOICES, required=False,
+        label="Primary type of need",
+        choices=NEED_CHOICES,
+        required=False,
         error_messages={"invalid_choice": "Select a primary type of need from the list"},
     )
     secondary_need = forms.ChoiceField(
-        label="Secondary type of need (optional)", choices=NEED_CHOICES, required=False,
+        label="Secondary type of need (optional)",
+        choices=NEED_CHOICES,
+        required=False,
         error_messages={"invalid_choice": "Select a secondary type of need from the list"},
     )
-    home_language = forms.CharField(label="Home language", max_length=100, required=False, initial="English")
+    home_language = forms.CharField(
+        label="Home language", max_length=100, required=False, initial="English"
+    )
 
-    def __init__(self, *args: Any, authority_id: int | None, child: Child | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, authority_id: int | None, child: Child | None = None, **kwargs: Any
+    ) -> None:
         self.authority_id = authority_id
         self.child = child
         super().__init__(*args, **kwargs)
@@ -94,8 +119,11 @@ class ChildDetailsForm(forms.Form):
         if self.child is not None:
             duplicates = duplicates.exclude(pk=self.child.pk)
         if duplicates.exists():
-            self.add_error("upn", "A child with this UPN is already recorded in this local "
-                           "authority. Check the UPN, or find the existing record")
+            self.add_error(
+                "upn",
+                "A child with this UPN is already recorded in this local "
+                "authority. Check the UPN, or find the existing record",
+            )
 
     def clean_uln(self) -> str:
         uln = self.cleaned_data["uln"].replace(" ", "")
@@ -109,24 +137,39 @@ class ChildDetailsForm(forms.Form):
         primary, secondary = data.get("primary_need", ""), data.get("secondary_need", "")
         if provision == SENProvision.NONE:
             if primary:
-                self.add_error("primary_need", "A child with no special educational need has no "
-                               "type of need: choose 'None' or change their SEN provision")
+                self.add_error(
+                    "primary_need",
+                    "A child with no special educational need has no "
+                    "type of need: choose 'None' or change their SEN provision",
+                )
             if secondary:
-                self.add_error("secondary_need", "A child with no special educational need has no "
-                               "type of need: choose 'None' or change their SEN provision")
+                self.add_error(
+                    "secondary_need",
+                    "A child with no special educational need has no "
+                    "type of need: choose 'None' or change their SEN provision",
+                )
         elif provision in (SENProvision.SEN_SUPPORT, SENProvision.EHC_PLAN):
             if not primary and "primary_need" not in self.errors:
-                self.add_error("primary_need", "Select the primary type of need for a child "
-                               "with SEN support or an EHC plan")
+                self.add_error(
+                    "primary_need",
+                    "Select the primary type of need for a child with SEN support or an EHC plan",
+                )
             if NeedType.NSA in (primary, secondary) and provision != SENProvision.SEN_SUPPORT:
                 field = "primary_need" if primary == NeedType.NSA else "secondary_need"
-                self.add_error(field, "'No specialist assessment of type of need' can only be "
-                               "used for a child on SEN support")
+                self.add_error(
+                    field,
+                    "'No specialist assessment of type of need' can only be "
+                    "used for a child on SEN support",
+                )
             if secondary and secondary == primary:
-                self.add_error("secondary_need", "Secondary type of need must be different "
-                               "from the primary type of need")
+                self.add_error(
+                    "secondary_need",
+                    "Secondary type of need must be different from the primary type of need",
+                )
             if secondary and not primary and "primary_need" not in self.errors:
-                self.add_error("primary_need", "Select a primary type of need before a secondary one")
+                self.add_error(
+                    "primary_need", "Select a primary type of need before a secondary one"
+                )
         self._check_duplicate_upn(data)
         return data
 
@@ -135,20 +178,32 @@ class NewChildForm(ChildDetailsForm):
     """A new child, with where they are enrolled."""
 
     setting = forms.ModelChoiceField(
-        label="Setting", queryset=Setting.objects.none(), empty_label="Choose a setting",
-        error_messages={"required": "Select the setting the child attends",
-                        "invalid_choice": "Select a setting from the list"},
+        label="Setting",
+        queryset=Setting.objects.none(),
+        empty_label="Choose a setting",
+        error_messages={
+            "required": "Select the setting the child attends",
+            "invalid_choice": "Select a setting from the list",
+        },
     )
     year = forms.ChoiceField(
-        label="Year group", choices=[("", "Choose a year group"), *NATIONAL_CURRICULUM_YEARS],
-        error_messages={"required": "Select the child's year group",
-                        "invalid_choice": "Select a year group from the list"},
+        label="Year group",
+        choices=[("", "Choose a year group"), *NATIONAL_CURRICULUM_YEARS],
+        error_messages={
+            "required": "Select the child's year group",
+            "invalid_choice": "Select a year group from the list",
+        },
     )
     school_class = forms.ModelChoiceField(
-        label="Class (optional)", queryset=SchoolClass.objects.none(), required=False, empty_label="No class",
+        label="Class (optional)",
+        queryset=SchoolClass.objects.none(),
+        required=False,
+        empty_label="No class",
         error_messages={"invalid_choice": "Select a class from the list"},
     )
-    started_on = GovukDateField(label="Date they started at the setting", help_text="For example, 4 9 2025")
+    started_on = GovukDateField(
+        label="Date they started at the setting", help_text="For example, 4 9 2025"
+    )
 
     def __init__(self, *args: Any, settings_qs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -172,10 +227,17 @@ class NewChildForm(ChildDetailsForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        setting, year, school_class = data.get("setting"), data.get("year"), data.get("school_class")
+        setting, year, school_class = (
+            data.get("setting"),
+            data.get("year"),
+            data.get("school_class"),
+        )
         if setting and year and not setting.year_groups.filter(code=year).exists():
-            self.add_error("year", f"{setting} has no {dict(NATIONAL_CURRICULUM_YEARS)[year]}: "
-                           "choose one of its year groups")
+            self.add_error(
+                "year",
+                f"{setting} has no {dict(NATIONAL_CURRICULUM_YEARS)[year]}: "
+                "choose one of its year groups",
+            )
         if setting and school_class and school_class.setting_id != setting.pk:
             self.add_error("school_class", f"Choose a class at {setting}")
         born, started = data.get("date_of_birth"), data.get("started_on")
@@ -186,13 +248,20 @@ class NewChildForm(ChildDetailsForm):
 
 class ChildFilterForm(forms.Form):
     q = forms.CharField(label="Name", required=False, max_length=100)
-    year = forms.ChoiceField(label="Year group", required=False,
-                             choices=[("", "All year groups"), *NATIONAL_CURRICULUM_YEARS])
-    school_class = forms.TypedChoiceField(label="Class", required=False, coerce=int, empty_value=None)
-    sen_provision = forms.ChoiceField(label="SEN provision", required=False,
-                                      choices=[("", "All"), *SENProvision.choices])
-    need = forms.ChoiceField(label="Type of need", required=False,
-                             choices=[("", "All types of need"), *NeedType.choices])
+    year = forms.ChoiceField(
+        label="Year group",
+        required=False,
+        choices=[("", "All year groups"), *NATIONAL_CURRICULUM_YEARS],
+    )
+    school_class = forms.TypedChoiceField(
+        label="Class", required=False, coerce=int, empty_value=None
+    )
+    sen_provision = forms.ChoiceField(
+        label="SEN provision", required=False, choices=[("", "All"), *SENProvision.choices]
+    )
+    need = forms.ChoiceField(
+        label="Type of need", required=False, choices=[("", "All types of need"), *NeedType.choices]
+    )
 
     def __init__(self, *args: Any, classes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

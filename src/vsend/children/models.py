@@ -131,9 +131,7 @@ class FamilyLink(models.Model):
     has_parental_responsibility = models.BooleanField(default=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["child", "user"], name="unique_family_link")
-        ]
+        constraints = [models.UniqueConstraint(fields=["child", "user"], name="unique_family_link")]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_relationship_display()} of {self.child})"

@@ -36,7 +36,7 @@ def membership_reach(m: Membership, on: date | None = None) -> Q:
             assigned = CaseAssignment.objects.filter(caseworker_id=m.user_id, ended_on__isnull=True)
             return Q(authority_id=m.authority_id, pk__in=assigned.values("child_id"))
         case Role.SENDCO:
-            return Q(pk__in=current.filter(setting_id=m.setting_id).values("child_id"))
+            return Q(pk__in=current.filter(Q(setting_id=m.setting_id)).values("child_id"))
         case Role.TEACHER:
             class_ids = [c.pk for c in m.classes.all()]
             return Q(pk__in=current.filter(school_class_id__in=class_ids).values("child_id"))

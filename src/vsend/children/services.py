@@ -14,8 +14,17 @@ from vsend.children.models import Child, Enrolment
 from vsend.organisations.models import SchoolClass, Setting
 
 DETAIL_FIELDS = (
-    "first_name", "last_name", "preferred_name", "date_of_birth", "sex", "upn", "uln",
-    "sen_provision", "primary_need", "secondary_need", "home_language",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "upn",
+    "uln",
+    "sen_provision",
+    "primary_need",
+    "secondary_need",
+    "home_language",
 )
 
 
@@ -24,7 +33,9 @@ class StaleEdit(Exception):
 
 
 def _details(data: dict[str, Any]) -> dict[str, Any]:
-    return {name: data.get(name) or ("" if name != "date_of_birth" else None) for name in DETAIL_FIELDS}
+    return {
+        name: data.get(name) or ("" if name != "date_of_birth" else None) for name in DETAIL_FIELDS
+    }
 
 
 @dataclass(frozen=True)
@@ -50,7 +61,9 @@ def create_child(*, actor: Actor, details: dict[str, Any], placement: Placement)
 
 
 @transaction.atomic
-def update_child(*, actor: Actor, child: Child, details: dict[str, Any], expected_version: int) -> Child:
+def update_child(
+    *, actor: Actor, child: Child, details: dict[str, Any], expected_version: int
+) -> Child:
     """Change a child's details, refusing the save if someone else saved first."""
     new = _details(details)
     changed = sorted(name for name, value in new.items() if getattr(child, name) != value)

@@ -1,10 +1,10 @@
 """Validation of pupil and learner numbers, with messages a person can act on."""
 
 import re
+
 from django.core.exceptions import ValidationError
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.gb import upn as stdnum_upn
-
 
 # A check letter, 11 digits, then a digit (permanent UPN) or a letter (temporary UPN).
 UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")

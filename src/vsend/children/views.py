@@ -17,8 +17,12 @@ from vsend.organisations.selectors import classes_visible_to, settings_visible_t
 
 def _require(request: HttpRequest, perm: str) -> None:
     if not selectors.user_can(request.user, perm):
-        record(actor_from_request(request), Action.ACCESS_REFUSED, summary="The user's role does not allow this",
-               detail={"permission": perm})
+        record(
+            actor_from_request(request),
+            Action.ACCESS_REFUSED,
+            summary="The user's role does not allow this",
+            detail={"permission": perm},
+        )
         raise PermissionDenied
 
 
@@ -58,9 +62,15 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "enrolment": selectors.current_enrolment(child),
             "history": selectors.enrolment_history(child),
             "family": child.family_links.select_related("user"),
-            "caseworkers": child.case_assignments.filter(ended_on__isnull=True).select_related("caseworker"),
-            "can_change": selectors.children_visible_to(user, Perm.CHANGE_CHILD).filter(pk=pk).exists(),
-            "can_see_access": selectors.children_visible_to(user, Perm.VIEW_CHILD_ACCESS).filter(pk=pk).exists(),
+            "caseworkers": child.case_assignments.filter(ended_on__isnull=True).select_related(
+                "caseworker"
+            ),
+            "can_change": selectors.children_visible_to(user, Perm.CHANGE_CHILD)
+            .filter(pk=pk)
+            .exists(),
+            "can_see_access": selectors.children_visible_to(user, Perm.VIEW_CHILD_ACCESS)
+            .filter(pk=pk)
+            .exists(),
         },
     )
 
@@ -74,18 +84,25 @@ def child_create(request: HttpRequest) -> HttpResponse:
         child = create_child(
             actor=actor_from_request(request),
             details=data,
-            placement=Placement(data["setting"], data["year"], data["school_class"], data["started_on"]),
+            placement=Placement(
+                data["setting"], data["year"], data["school_class"], data["started_on"]
+            ),
         )
         return redirect("children:detail", pk=child.pk)
-    return render(request, "children/form.html", {"form": form, "errors": error_list(form) if form.is_bound else [],
-                                                  "child": None})
+    return render(
+        request,
+        "children/form.html",
+        {"form": form, "errors": error_list(form) if form.is_bound else [], "child": None},
+    )
 
 
 def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     child = selectors.get_child_for(actor, pk, Perm.CHANGE_CHILD)
     initial = {name: getattr(child, name) for name in ChildDetailsForm.base_fields}
-    form = ChildDetailsForm(request.POST or None, initial=initial, authority_id=child.authority_id, child=child)
+    form = ChildDetailsForm(
+        request.POST or None, initial=initial, authority_id=child.authority_id, child=child
+    )
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,24 +110,40 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError:
             expected = -1
         try:
-            update_child(actor=actor, child=child, details=form.cleaned_data, expected_version=expected)
+            update_child(
+                actor=actor, child=child, details=form.cleaned_data, expected_version=expected
+            )
         except StaleEdit:
             stale = True
-            form.add_error(None, "Someone else changed this record while you were editing it, so your "
-                                 "changes have not been saved. Your changes are shown below: check the "
-                                 "record's current details, then save again")
+            form.add_error(
+                None,
+                "Someone else changed this record while you were editing it, so your "
+                "changes have not been saved. Your changes are shown below: check the "
+                "record's current details, then save again",
+            )
             child.refresh_from_db()
         else:
             return redirect("children:detail", pk=child.pk)
-    return render(request, "children/form.html", {
-        "form": form, "errors": error_list(form) if form.is_bound else [], "child": child, "stale": stale,
-        "version": child.version if stale or not form.is_bound else request.POST.get("version", child.version),
-    })
+    return render(
+        request,
+        "children/form.html",
+        {
+            "form": form,
+            "errors": error_list(form) if form.is_bound else [],
+            "child": child,
+            "stale": stale,
+            "version": child.version
+            if stale or not form.is_bound
+            else request.POST.get("version", child.version),
+        },
+    )
 
 
 def child_access(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     child = selectors.get_child_for(actor, pk, Perm.VIEW_CHILD_ACCESS)
     record(actor, Action.VIEW, obj=child, summary="Access history viewed")
-    page = Paginator(AuditEvent.objects.filter(child_id=child.pk), 50).get_page(request.GET.get("page"))
+    page = Paginator(AuditEvent.objects.filter(child_id=child.pk), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "children/access.html", {"child": child, "page": page})

@@ -64,7 +64,10 @@ def date_parts(bound_field: forms.BoundField) -> dict[str, str]:
     if isinstance(value, date):
         return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
     if isinstance(value, list | tuple) and len(value) == 3:
-        return {k: ("" if v is None else str(v)) for k, v in zip(("day", "month", "year"), value, strict=True)}
+        return {
+            k: ("" if v is None else str(v))
+            for k, v in zip(("day", "month", "year"), value, strict=True)
+        }
     return {"day": "", "month": "", "year": ""}
 
 
@@ -72,7 +75,7 @@ def error_list(form: forms.Form) -> list[dict[str, str]]:
     """The error summary's entries, each linking to its field, worded as the field's message."""
     items = []
     for message in form.non_field_errors():
-        items.append({"text": message})
+        items.append({"text": str(message)})
     for name, field in form.fields.items():
         errors = form.errors.get(name)
         if not errors:
@@ -82,5 +85,5 @@ def error_list(form: forms.Form) -> list[dict[str, str]]:
             anchor = f"id_{form.add_prefix(name)}-day"
         elif isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
             anchor = f"id_{form.add_prefix(name)}_0"
-        items.append({"text": errors[0], "href": f"#{anchor}"})
+        items.append({"text": str(errors[0]), "href": f"#{anchor}"})
     return items

@@ -3,6 +3,7 @@ but the demo password (and so the demo API tokens)."""
 
 import hashlib
 import random
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
@@ -73,12 +74,14 @@ def birth_range(year_code: str, start: int) -> tuple[date, date]:
     return first, date(first.year + 1, 8, 31)
 
 
-def weighted(rng: random.Random, weights: dict[str, float]) -> str:
+def weighted(rng: random.Random, weights: Mapping[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
 def demo_token(password: str, email: str) -> str:
-    return ApiToken.PREFIX + "demo_" + hashlib.sha256(f"{password}|{email}".encode()).hexdigest()[:40]
+    return (
+        ApiToken.PREFIX + "demo_" + hashlib.sha256(f"{password}|{email}".encode()).hexdigest()[:40]
+    )
 
 
 class Builder:
@@ -105,19 +108,24 @@ class Builder:
         self.settings: dict[str, Setting] = {}
         self.year_groups: dict[tuple[str, str], YearGroup] = {}
         self.classes: dict[tuple[str, str], list[SchoolClass]] = {}
-        for slug, name, urn, kind, locality, in_trust, _estab, _n, years in data.SETTINGS:
+        for spec in data.SETTINGS:
+            slug, name, urn, kind, years = spec.slug, spec.name, spec.urn, spec.kind, spec.years
             setting, _ = Setting.objects.get_or_create(
                 urn=urn,
                 defaults={
-                    "name": name, "authority": self.authority, "setting_type": kind,
-                    "locality": self.localities[locality], "trust": trust if in_trust else None,
+                    "name": name,
+                    "authority": self.authority,
+                    "setting_type": kind,
+                    "locality": self.localities[spec.locality],
+                    "trust": trust if spec.in_trust else None,
                 },
             )
             self.settings[slug] = setting
             codes = [code for code, _ in NATIONAL_CURRICULUM_YEARS]
             for code in years:
                 yg, _ = YearGroup.objects.get_or_create(
-                    setting=setting, code=code,
+                    setting=setting,
+                    code=code,
                     defaults={"name": YEAR_NAMES[code], "position": codes.index(code)},
                 )
                 self.year_groups[(slug, code)] = yg
@@ -136,8 +144,14 @@ class Builder:
         existing = set(Child.objects.filter(authority=self.authority).values_list("upn", flat=True))
         self.by_setting: dict[str, list[Child]] = {}
         serial = 0
-        for slug, _name, _urn, kind, *_rest in data.SETTINGS:
-            estab, count, years = _rest[2], _rest[3], _rest[4]
+        for spec in data.SETTINGS:
+            slug, kind, estab, count, years = (
+                spec.slug,
+                spec.kind,
+                spec.establishment,
+                spec.children,
+                spec.years,
+            )
             k_rate, e_rate = data.PROVISION_RATES[kind]
             made: list[tuple[Child, str, int]] = []
             for i in range(count):
@@ -153,23 +167,34 @@ class Builder:
                 primary = secondary = ""
                 if provision != "N":
                     weights = (
-                        data.NEEDS_SPECIAL_SCHOOL if kind == "special"
-                        else data.NEEDS_EARLY_YEARS if kind == "early_years"
-                        else data.NEEDS_EHC_PLAN if provision == "E"
+                        data.NEEDS_SPECIAL_SCHOOL
+                        if kind == "special"
+                        else data.NEEDS_EARLY_YEARS
+                        if kind == "early_years"
+                        else data.NEEDS_EHC_PLAN
+                        if provision == "E"
                         else data.NEEDS_SEN_SUPPORT
                     )
                     if provision == "E":
                         weights = {k: v for k, v in weights.items() if k != "NSA"}
                     primary = weighted(self.rng, weights)
                     if primary != "NSA" and self.rng.random() < data.SECONDARY_NEED_RATE:
-                        others = {k: v for k, v in data.NEEDS_SEN_SUPPORT.items() if k not in (primary, "NSA")}
+                        others = {
+                            k: v
+                            for k, v in data.NEEDS_SEN_SUPPORT.items()
+                            if k not in (primary, "NSA")
+                        }
                         secondary = weighted(self.rng, others)
-                first_name = self.fake.first_name_male() if sex == "M" else self.fake.first_name_female()
+                first_name = (
+                    self.fake.first_name_male() if sex == "M" else self.fake.first_name_female()
+                )
                 child = Child(
                     authority=self.authority,
                     first_name=first_name,
                     last_name=self.fake.last_name(),
-                    preferred_name=first_name[:3] if self.rng.random() < 0.05 and len(first_name) > 4 else "",
+                    preferred_name=first_name[:3]
+                    if self.rng.random() < 0.05 and len(first_name) > 4
+                    else "",
                     date_of_birth=born,
                     sex=sex,
                     upn=upn(data.AUTHORITY["code"], estab, born.year + 4, serial % 1000),
@@ -184,17 +209,23 @@ class Builder:
             Child.objects.bulk_create([c for c, _, _ in new])
             by_upn = {
                 c.upn: c
-                for c in Child.objects.filter(authority=self.authority, upn__in=[c.upn for c, _, _ in made])
+                for c in Child.objects.filter(
+                    authority=self.authority, upn__in=[c.upn for c, _, _ in made]
+                )
             }
             enrolments = []
             for child, year_code, n in new:
                 saved = by_upn[child.upn]
                 classes = self.classes[(slug, year_code)]
-                enrolments.append(Enrolment(
-                    child=saved, setting=self.settings[slug], year_group=self.year_groups[(slug, year_code)],
-                    school_class=classes[saved.pk % len(classes)],
-                    started_on=date(start - n % 3, 9, 1 + n % 7),
-                ))
+                enrolments.append(
+                    Enrolment(
+                        child=saved,
+                        setting=self.settings[slug],
+                        year_group=self.year_groups[(slug, year_code)],
+                        school_class=classes[saved.pk % len(classes)],
+                        started_on=date(start - n % 3, 9, 1 + n % 7),
+                    )
+                )
             Enrolment.objects.bulk_create(enrolments)
             self.by_setting[slug] = [by_upn[c.upn] for c, _, _ in made]
 
@@ -208,10 +239,16 @@ class Builder:
         m, _ = Membership.objects.get_or_create(user=user, role=role, **membership)  # type: ignore[arg-type]
         raw = demo_token(self.password, email)
         if not ApiToken.objects.filter(key_hash=hash_token(raw)).exists():
-            ApiToken.objects.create(user=user, name="Demo token", key_hash=hash_token(raw),
-                                    key_hint=raw[: len(ApiToken.PREFIX) + 4])
+            ApiToken.objects.create(
+                user=user,
+                name="Demo token",
+                key_hash=hash_token(raw),
+                key_hint=raw[: len(ApiToken.PREFIX) + 4],
+            )
         org = m.setting or m.authority
-        self.accounts.append(DemoAccount(email, role, str(org or "All authorities"), getattr(org, "pk", None), raw))
+        self.accounts.append(
+            DemoAccount(email, role, str(org or "All authorities"), getattr(org, "pk", None), raw)
+        )
         return user
 
     def people(self) -> None:
@@ -221,10 +258,14 @@ class Builder:
         self.user("la.officer", "Sam Patel", Role.LA_OFFICER, authority=la)
         caseworker = self.user("caseworker", "Jordan Reid", Role.CASEWORKER, authority=la)
         for slug, setting in self.settings.items():
-            self.user(f"sendco.{slug}", self.fake.name(), Role.SENDCO, authority=la, setting=setting)
+            self.user(
+                f"sendco.{slug}", self.fake.name(), Role.SENDCO, authority=la, setting=setting
+            )
         for slug in ("brookside", "fenmoor-academy", "oakfield"):
             setting = self.settings[slug]
-            teacher = self.user(f"teacher.{slug}", self.fake.name(), Role.TEACHER, authority=la, setting=setting)
+            teacher = self.user(
+                f"teacher.{slug}", self.fake.name(), Role.TEACHER, authority=la, setting=setting
+            )
             membership = teacher.memberships.get(role=Role.TEACHER, setting=setting)
             first_two = [c for key, cs in self.classes.items() if key[0] == slug for c in cs][:2]
             membership.classes.add(*first_two)
@@ -232,22 +273,42 @@ class Builder:
         # A caseworker is named for children with EHC plans across both localities.
         ehc = [c for kids in self.by_setting.values() for c in kids if c.sen_provision == "E"]
         for child in ehc[::2][:30]:
-            CaseAssignment.objects.get_or_create(child=child, caseworker=caseworker,
-                                                 defaults={"started_on": self.today - timedelta(days=200)})
+            CaseAssignment.objects.get_or_create(
+                child=child,
+                caseworker=caseworker,
+                defaults={"started_on": self.today - timedelta(days=200)},
+            )
 
         # Parents of children with SEN in several settings, one family with two children.
         n = 0
-        for slug in ("little-acorns", "brookside", "st-hildas", "fenmoor-academy", "oakfield", "riverside"):
+        for slug in (
+            "little-acorns",
+            "brookside",
+            "st-hildas",
+            "fenmoor-academy",
+            "oakfield",
+            "riverside",
+        ):
             sen = [c for c in self.by_setting[slug] if c.sen_provision != "N"][:3]
             for child in sen:
                 n += 1
                 relationship = Relationship.MOTHER if n % 3 else Relationship.FATHER
-                first = self.fake.first_name_female() if relationship == Relationship.MOTHER else self.fake.first_name_male()
-                parent = self.user(f"parent{n}", f"{first} {child.last_name}", Role.PARENT, authority=la)
-                FamilyLink.objects.get_or_create(child=child, user=parent, defaults={"relationship": relationship})
+                first = (
+                    self.fake.first_name_female()
+                    if relationship == Relationship.MOTHER
+                    else self.fake.first_name_male()
+                )
+                parent = self.user(
+                    f"parent{n}", f"{first} {child.last_name}", Role.PARENT, authority=la
+                )
+                FamilyLink.objects.get_or_create(
+                    child=child, user=parent, defaults={"relationship": relationship}
+                )
         sibling = next(c for c in self.by_setting["riverside"] if c.sen_provision == "N")
         first_parent = User.objects.get(email=f"parent1@{data.EMAIL_DOMAIN}")
-        FamilyLink.objects.get_or_create(child=sibling, user=first_parent, defaults={"relationship": Relationship.MOTHER})
+        FamilyLink.objects.get_or_create(
+            child=sibling, user=first_parent, defaults={"relationship": Relationship.MOTHER}
+        )
 
         # A young person of 16 or over with their own account.
         adult = next(c for c in self.by_setting["fenmoor-college"] if c.age_on(self.today) >= 16)
@@ -260,6 +321,11 @@ def load_demo(password: str, today: date | None = None) -> list[DemoAccount]:
     builder.organisations()
     builder.children()
     builder.people()
-    record(SYSTEM, Action.CREATE, object_type="demo", authority_id=builder.authority.pk,
-           summary="Demo authority loaded")
+    record(
+        SYSTEM,
+        Action.CREATE,
+        object_type="demo",
+        authority_id=builder.authority.pk,
+        summary="Demo authority loaded",
+    )
     return builder.accounts

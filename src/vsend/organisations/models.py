@@ -62,9 +62,7 @@ class SettingType(models.TextChoices):
 class Setting(models.Model):
     """A school, early years setting, college or other provider a child attends."""
 
-    authority = models.ForeignKey(
-        LocalAuthority, on_delete=models.PROTECT, related_name="settings"
-    )
+    authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="settings")
     locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="settings")
     trust = models.ForeignKey(
         Trust, on_delete=models.SET_NULL, null=True, blank=True, related_name="settings"
@@ -85,7 +83,11 @@ class Setting(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.locality_id and self.authority_id and self.locality.authority_id != self.authority_id:
+        if (
+            self.locality_id
+            and self.authority_id
+            and self.locality.authority_id != self.authority_id
+        ):
             raise ValidationError({"locality": "Choose a locality in the setting's authority"})
 
 

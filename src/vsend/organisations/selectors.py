@@ -25,7 +25,9 @@ def _setting_reach(user: object, perm: str | None) -> Q:
 
 
 def settings_visible_to(user: object, perm: str | None = None) -> QuerySet[Setting]:
-    return Setting.objects.filter(_setting_reach(user, perm)).select_related("locality", "authority")
+    return Setting.objects.filter(_setting_reach(user, perm)).select_related(
+        "locality", "authority"
+    )
 
 
 def authorities_visible_to(user: object, perm: str | None = None) -> QuerySet[LocalAuthority]:

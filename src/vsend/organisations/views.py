@@ -11,11 +11,11 @@ from vsend.organisations.models import LocalAuthority, Setting
 CHILDREN_SHOWN = 25
 
 
-def _rows(children):  # type: ignore[no-untyped-def]
+def _rows(children):
     return [(c, selectors.current_enrolment(c)) for c in children]
 
 
-def _setting_figures(settings_qs):  # type: ignore[no-untyped-def]
+def _setting_figures(settings_qs):
     current = Q(enrolments__ended_on__isnull=True)
     return settings_qs.annotate(
         children=Count("enrolments", filter=current),
@@ -41,29 +41,57 @@ def home(request: HttpRequest) -> HttpResponse:
             children = selectors.with_current_enrolment(
                 selectors.children_visible_to(user).filter(selectors.membership_reach(m))
             )
-            sections.append({"kind": "children", "membership": m, "rows": _rows(children[:CHILDREN_SHOWN]),
-                             "heading": "Children you are named for", "total": children.count()})
+            sections.append(
+                {
+                    "kind": "children",
+                    "membership": m,
+                    "rows": _rows(children[:CHILDREN_SHOWN]),
+                    "heading": "Children you are named for",
+                    "total": children.count(),
+                }
+            )
         elif m.role == Role.SENDCO:
-            qs = selectors.with_current_enrolment(selectors.children_visible_to(user).filter(
-                selectors.membership_reach(m)))
-            totals = qs.aggregate(all=Count("pk"), k=Count("pk", filter=Q(sen_provision="K")),
-                                  e=Count("pk", filter=Q(sen_provision="E")))
+            qs = selectors.with_current_enrolment(
+                selectors.children_visible_to(user).filter(selectors.membership_reach(m))
+            )
+            totals = qs.aggregate(
+                all=Count("pk"),
+                k=Count("pk", filter=Q(sen_provision="K")),
+                e=Count("pk", filter=Q(sen_provision="E")),
+            )
             sen = qs.exclude(sen_provision="N")
-            sections.append({"kind": "children", "membership": m, "rows": _rows(sen[:CHILDREN_SHOWN]),
-                             "heading": f"Children with SEN at {m.setting}", "totals": totals,
-                             "total": totals["k"] + totals["e"], "setting": m.setting})
+            sections.append(
+                {
+                    "kind": "children",
+                    "membership": m,
+                    "rows": _rows(sen[:CHILDREN_SHOWN]),
+                    "heading": f"Children with SEN at {m.setting}",
+                    "totals": totals,
+                    "total": totals["k"] + totals["e"],
+                    "setting": m.setting,
+                }
+            )
         elif m.role == Role.TEACHER:
             classes = []
             for school_class in m.classes.all():
-                children = selectors.with_current_enrolment(selectors.filter_children(
-                    selectors.children_visible_to(user), selectors.ChildFilters(school_class=school_class.pk)))
+                children = selectors.with_current_enrolment(
+                    selectors.filter_children(
+                        selectors.children_visible_to(user),
+                        selectors.ChildFilters(school_class=school_class.pk),
+                    )
+                )
                 classes.append((school_class, _rows(children)))
             sections.append({"kind": "classes", "membership": m, "classes": classes})
         elif m.role in (Role.PARENT, Role.YOUNG_PERSON):
             children = selectors.with_current_enrolment(
-                selectors.children_visible_to(user).filter(selectors.membership_reach(m)))
+                selectors.children_visible_to(user).filter(selectors.membership_reach(m))
+            )
             sections.append({"kind": "family", "membership": m, "rows": _rows(children)})
-    return render(request, "home.html", {
-        "sections": sections,
-        "can_view_children": selectors.user_can(user, Perm.VIEW_CHILD),
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "sections": sections,
+            "can_view_children": selectors.user_can(user, Perm.VIEW_CHILD),
+        },
+    )

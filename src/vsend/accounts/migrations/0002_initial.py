@@ -6,38 +6,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('children', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("children", "0001_initial"),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membership',
-            name='child',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='young_person_memberships', to='children.child'),
+            model_name="membership",
+            name="child",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="young_person_memberships",
+                to="children.child",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='classes',
-            field=models.ManyToManyField(blank=True, related_name='teacher_memberships', to='organisations.schoolclass'),
+            model_name="membership",
+            name="classes",
+            field=models.ManyToManyField(
+                blank=True, related_name="teacher_memberships", to="organisations.schoolclass"
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='setting',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='organisations.setting'),
+            model_name="membership",
+            name="setting",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="memberships",
+                to="organisations.setting",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL),
+            model_name="membership",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['user', 'role'], name='accounts_me_user_id_82b08b_idx'),
+            model_name="membership",
+            index=models.Index(fields=["user", "role"], name="accounts_me_user_id_82b08b_idx"),
         ),
     ]

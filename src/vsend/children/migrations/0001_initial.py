@@ -7,109 +7,279 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Child',
+            name="Child",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('preferred_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField()),
-                ('sex', models.CharField(choices=[('F', 'Female'), ('M', 'Male')], max_length=1)),
-                ('upn', models.CharField(blank=True, max_length=13, verbose_name='UPN')),
-                ('uln', models.CharField(blank=True, max_length=10, verbose_name='ULN')),
-                ('sen_provision', models.CharField(choices=[('N', 'No special educational need'), ('K', 'SEN support'), ('E', 'Education, health and care plan')], default='N', max_length=1, verbose_name='SEN provision')),
-                ('primary_need', models.CharField(blank=True, choices=[('SLCN', 'Speech, language and communication needs'), ('ASD', 'Autistic spectrum disorder'), ('SPLD', 'Specific learning difficulty'), ('MLD', 'Moderate learning difficulty'), ('SLD', 'Severe learning difficulty'), ('PMLD', 'Profound and multiple learning difficulty'), ('SEMH', 'Social, emotional and mental health'), ('HI', 'Hearing impairment'), ('VI', 'Vision impairment'), ('MSI', 'Multi-sensory impairment'), ('PD', 'Physical disability'), ('OTH', 'Other difficulty or disability'), ('NSA', 'SEN support but no specialist assessment of type of need')], max_length=4)),
-                ('secondary_need', models.CharField(blank=True, choices=[('SLCN', 'Speech, language and communication needs'), ('ASD', 'Autistic spectrum disorder'), ('SPLD', 'Specific learning difficulty'), ('MLD', 'Moderate learning difficulty'), ('SLD', 'Severe learning difficulty'), ('PMLD', 'Profound and multiple learning difficulty'), ('SEMH', 'Social, emotional and mental health'), ('HI', 'Hearing impairment'), ('VI', 'Vision impairment'), ('MSI', 'Multi-sensory impairment'), ('PD', 'Physical disability'), ('OTH', 'Other difficulty or disability'), ('NSA', 'SEN support but no specialist assessment of type of need')], max_length=4)),
-                ('home_language', models.CharField(blank=True, default='English', max_length=100)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organisations.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("preferred_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField()),
+                ("sex", models.CharField(choices=[("F", "Female"), ("M", "Male")], max_length=1)),
+                ("upn", models.CharField(blank=True, max_length=13, verbose_name="UPN")),
+                ("uln", models.CharField(blank=True, max_length=10, verbose_name="ULN")),
+                (
+                    "sen_provision",
+                    models.CharField(
+                        choices=[
+                            ("N", "No special educational need"),
+                            ("K", "SEN support"),
+                            ("E", "Education, health and care plan"),
+                        ],
+                        default="N",
+                        max_length=1,
+                        verbose_name="SEN provision",
+                    ),
+                ),
+                (
+                    "primary_need",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("SLCN", "Speech, language and communication needs"),
+                            ("ASD", "Autistic spectrum disorder"),
+                            ("SPLD", "Specific learning difficulty"),
+                            ("MLD", "Moderate learning difficulty"),
+                            ("SLD", "Severe learning difficulty"),
+                            ("PMLD", "Profound and multiple learning difficulty"),
+                            ("SEMH", "Social, emotional and mental health"),
+                            ("HI", "Hearing impairment"),
+                            ("VI", "Vision impairment"),
+                            ("MSI", "Multi-sensory impairment"),
+                            ("PD", "Physical disability"),
+                            ("OTH", "Other difficulty or disability"),
+                            ("NSA", "SEN support but no specialist assessment of type of need"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "secondary_need",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("SLCN", "Speech, language and communication needs"),
+                            ("ASD", "Autistic spectrum disorder"),
+                            ("SPLD", "Specific learning difficulty"),
+                            ("MLD", "Moderate learning difficulty"),
+                            ("SLD", "Severe learning difficulty"),
+                            ("PMLD", "Profound and multiple learning difficulty"),
+                            ("SEMH", "Social, emotional and mental health"),
+                            ("HI", "Hearing impairment"),
+                            ("VI", "Vision impairment"),
+                            ("MSI", "Multi-sensory impairment"),
+                            ("PD", "Physical disability"),
+                            ("OTH", "Other difficulty or disability"),
+                            ("NSA", "SEN support but no specialist assessment of type of need"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                ("home_language", models.CharField(blank=True, default="English", max_length=100)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organisations.localauthority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'children',
-                'ordering': ['last_name', 'first_name', 'id'],
+                "verbose_name_plural": "children",
+                "ordering": ["last_name", "first_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseAssignment',
+            name="CaseAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('caseworker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_assignments', to=settings.AUTH_USER_MODEL)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_assignments', to='children.child')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "caseworker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="case_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="case_assignments",
+                        to="children.child",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_on', models.DateField()),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='children.child')),
-                ('school_class', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='organisations.schoolclass')),
-                ('setting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='organisations.setting')),
-                ('year_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='organisations.yeargroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_on", models.DateField()),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="children.child",
+                    ),
+                ),
+                (
+                    "school_class",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrolments",
+                        to="organisations.schoolclass",
+                    ),
+                ),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrolments",
+                        to="organisations.setting",
+                    ),
+                ),
+                (
+                    "year_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="organisations.yeargroup",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_on'],
+                "ordering": ["-started_on"],
             },
         ),
         migrations.CreateModel(
-            name='FamilyLink',
+            name="FamilyLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relationship', models.CharField(choices=[('mother', 'Mother'), ('father', 'Father'), ('carer', 'Carer'), ('guardian', 'Guardian'), ('other', 'Other family member')], max_length=20)),
-                ('has_parental_responsibility', models.BooleanField(default=True)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='family_links', to='children.child')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='family_links', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.CharField(
+                        choices=[
+                            ("mother", "Mother"),
+                            ("father", "Father"),
+                            ("carer", "Carer"),
+                            ("guardian", "Guardian"),
+                            ("other", "Other family member"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("has_parental_responsibility", models.BooleanField(default=True)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="family_links",
+                        to="children.child",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="family_links",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['authority', 'last_name', 'first_name'], name='children_ch_authori_a48a14_idx'),
+            model_name="child",
+            index=models.Index(
+                fields=["authority", "last_name", "first_name"],
+                name="children_ch_authori_a48a14_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='child',
-            index=models.Index(fields=['authority', 'sen_provision', 'primary_need'], name='children_ch_authori_81f76c_idx'),
+            model_name="child",
+            index=models.Index(
+                fields=["authority", "sen_provision", "primary_need"],
+                name="children_ch_authori_81f76c_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='child',
-            constraint=models.UniqueConstraint(condition=models.Q(('upn', ''), _negated=True), fields=('authority', 'upn'), name='unique_upn_in_authority'),
+            model_name="child",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("upn", ""), _negated=True),
+                fields=("authority", "upn"),
+                name="unique_upn_in_authority",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='child',
-            constraint=models.CheckConstraint(condition=models.Q(('sen_provision__in', ['N', 'K', 'E'])), name='child_sen_provision_valid'),
+            model_name="child",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sen_provision__in", ["N", "K", "E"])),
+                name="child_sen_provision_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='caseassignment',
-            index=models.Index(fields=['caseworker', 'ended_on'], name='children_ca_casewor_876996_idx'),
+            model_name="caseassignment",
+            index=models.Index(
+                fields=["caseworker", "ended_on"], name="children_ca_casewor_876996_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='enrolment',
-            index=models.Index(fields=['setting', 'ended_on'], name='children_en_setting_5fafc8_idx'),
+            model_name="enrolment",
+            index=models.Index(
+                fields=["setting", "ended_on"], name="children_en_setting_5fafc8_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='enrolment',
-            index=models.Index(fields=['school_class', 'ended_on'], name='children_en_school__f98045_idx'),
+            model_name="enrolment",
+            index=models.Index(
+                fields=["school_class", "ended_on"], name="children_en_school__f98045_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='enrolment',
-            index=models.Index(fields=['child', 'ended_on'], name='children_en_child_i_9edb15_idx'),
+            model_name="enrolment",
+            index=models.Index(fields=["child", "ended_on"], name="children_en_child_i_9edb15_idx"),
         ),
         migrations.AddConstraint(
-            model_name='familylink',
-            constraint=models.UniqueConstraint(fields=('child', 'user'), name='unique_family_link'),
+            model_name="familylink",
+            constraint=models.UniqueConstraint(fields=("child", "user"), name="unique_family_link"),
         ),
     ]

@@ -6,99 +6,224 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='LocalAuthority',
+            name="LocalAuthority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('code', models.CharField(max_length=3, unique=True, validators=[django.core.validators.RegexValidator('^\\d{3}$', 'Enter the 3-digit local authority code')], verbose_name='LA code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=3,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{3}$", "Enter the 3-digit local authority code"
+                            )
+                        ],
+                        verbose_name="LA code",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'local authorities',
-                'ordering': ['name'],
+                "verbose_name_plural": "local authorities",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Trust',
+            name="Trust",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Locality',
+            name="Locality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='localities', to='organisations.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="localities",
+                        to="organisations.localauthority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'localities',
-                'ordering': ['name'],
+                "verbose_name_plural": "localities",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Setting',
+            name="Setting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('urn', models.CharField(max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^\\d{6}$', 'Enter the 6-digit unique reference number')], verbose_name='URN')),
-                ('setting_type', models.CharField(choices=[('early_years', 'Early years'), ('primary', 'Primary'), ('secondary', 'Secondary'), ('all_through', 'All-through'), ('special', 'Special'), ('alternative_provision', 'Alternative provision'), ('post_16', 'Post-16 and further education')], max_length=30)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='settings', to='organisations.localauthority')),
-                ('locality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='settings', to='organisations.locality')),
-                ('trust', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='settings', to='organisations.trust')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "urn",
+                    models.CharField(
+                        max_length=6,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{6}$", "Enter the 6-digit unique reference number"
+                            )
+                        ],
+                        verbose_name="URN",
+                    ),
+                ),
+                (
+                    "setting_type",
+                    models.CharField(
+                        choices=[
+                            ("early_years", "Early years"),
+                            ("primary", "Primary"),
+                            ("secondary", "Secondary"),
+                            ("all_through", "All-through"),
+                            ("special", "Special"),
+                            ("alternative_provision", "Alternative provision"),
+                            ("post_16", "Post-16 and further education"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="settings",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "locality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="settings",
+                        to="organisations.locality",
+                    ),
+                ),
+                (
+                    "trust",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="settings",
+                        to="organisations.trust",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='YearGroup',
+            name="YearGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='N1, N2, R, 1 to 14', max_length=3)),
-                ('name', models.CharField(max_length=50)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('setting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='year_groups', to='organisations.setting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(help_text="N1, N2, R, 1 to 14", max_length=3)),
+                ("name", models.CharField(max_length=50)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="year_groups",
+                        to="organisations.setting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['setting', 'position'],
+                "ordering": ["setting", "position"],
             },
         ),
         migrations.CreateModel(
-            name='SchoolClass',
+            name="SchoolClass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('setting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='classes', to='organisations.setting')),
-                ('year_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='classes', to='organisations.yeargroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="classes",
+                        to="organisations.setting",
+                    ),
+                ),
+                (
+                    "year_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="classes",
+                        to="organisations.yeargroup",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'class',
-                'verbose_name_plural': 'classes',
-                'ordering': ['setting', 'name'],
+                "verbose_name": "class",
+                "verbose_name_plural": "classes",
+                "ordering": ["setting", "name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='locality',
-            constraint=models.UniqueConstraint(fields=('authority', 'name'), name='unique_locality_name'),
+            model_name="locality",
+            constraint=models.UniqueConstraint(
+                fields=("authority", "name"), name="unique_locality_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='yeargroup',
-            constraint=models.UniqueConstraint(fields=('setting', 'code'), name='unique_year_group_code'),
+            model_name="yeargroup",
+            constraint=models.UniqueConstraint(
+                fields=("setting", "code"), name="unique_year_group_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schoolclass',
-            constraint=models.UniqueConstraint(fields=('setting', 'name'), name='unique_class_name'),
+            model_name="schoolclass",
+            constraint=models.UniqueConstraint(
+                fields=("setting", "name"), name="unique_class_name"
+            ),
         ),
     ]

@@ -22,11 +22,15 @@ class Command(BaseCommand):
         password = settings.VSEND_DEMO_PASSWORD
         accounts = load_demo(password)
         if options["json"]:
-            self.stdout.write(json.dumps(
-                {"password": password, "accounts": [a.as_dict() for a in accounts]}, indent=2
-            ))
+            self.stdout.write(
+                json.dumps(
+                    {"password": password, "accounts": [a.as_dict() for a in accounts]}, indent=2
+                )
+            )
             return
-        self.stdout.write(self.style.SUCCESS("Demo authority ready. Every account's password: " + password))
+        self.stdout.write(
+            self.style.SUCCESS("Demo authority ready. Every account's password: " + password)
+        )
         width = max(len(a.username) for a in accounts)
         for a in accounts:
             self.stdout.write(f"  {a.username.ljust(width)}  {a.role:<15} {a.organisation}")
