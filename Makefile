@@ -55,7 +55,6 @@ lint: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
-	$(BIN)/python -m vsend.config.scope_lint src/vsend
 
 # Every test, browser journeys included. DATABASE_URL selects PostgreSQL; unset, SQLite.
 test: install
