@@ -25,20 +25,25 @@ class Perm(models.TextChoices):
     VIEW_CHILD_ACCESS = "view_child_access", "See who has opened a child's record"
     VIEW_AUTHORITY = "view_authority", "See the authority's settings and figures"
     VIEW_AUDIT_LOG = "view_audit_log", "See the authority's audit trail"
+    VIEW_PROFILE = "view_profile", "See a child's Valuing SEND profiles"
+    EDIT_PROFILE = "edit_profile", "Start, complete, finalise and review profiles"
+    RECORD_HOME_CONFIDENCE = "record_home_confidence", "Give the family's home-confidence ratings"
 
 
 R, P = Role, Perm
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    R.PLATFORM_ADMIN: frozenset(P),
-    R.LA_ADMIN: frozenset(P),
+    R.PLATFORM_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE}),
+    R.LA_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE}),
     # Aggregates only: never a child's name or record.
     R.LA_OFFICER: frozenset({P.VIEW_AUTHORITY}),
-    R.CASEWORKER: frozenset({P.VIEW_CHILD, P.VIEW_CHILD_ACCESS}),
-    R.SENDCO: frozenset({P.VIEW_CHILD, P.CHANGE_CHILD, P.VIEW_CHILD_ACCESS}),
-    R.TEACHER: frozenset({P.VIEW_CHILD}),
-    R.PARENT: frozenset({P.VIEW_CHILD}),
-    R.YOUNG_PERSON: frozenset({P.VIEW_CHILD}),
+    R.CASEWORKER: frozenset({P.VIEW_CHILD, P.VIEW_CHILD_ACCESS, P.VIEW_PROFILE}),
+    R.SENDCO: frozenset(
+        {P.VIEW_CHILD, P.CHANGE_CHILD, P.VIEW_CHILD_ACCESS, P.VIEW_PROFILE, P.EDIT_PROFILE}
+    ),
+    R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE}),
+    R.PARENT: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.RECORD_HOME_CONFIDENCE}),
+    R.YOUNG_PERSON: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE}),
 }
 
 # Roles that must use multi-factor sign-in when it is required (everyone but families).

@@ -47,16 +47,23 @@ def suppressed(count: int, hide: bool = True) -> str:
     return str(count)
 
 
-def choice_items(field: Any, mark: str = "selected") -> list[dict[str, Any]]:
-    """A bound choice field's options as GOV.UK select/radios items, the current one marked."""
+def choice_items(
+    field: Any, mark: str = "selected", hints: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """A bound choice field's options as GOV.UK select/radios/checkboxes items, current ones
+    marked; hints, if given, go under each option in order."""
     value = field.value()
-    current = "" if value is None else str(value)
+    values = value if isinstance(value, list | tuple) else [value]
+    current = {"" if v is None else str(v) for v in values}
     items = []
     for choice_value, label in field.field.choices:
         raw = getattr(choice_value, "value", choice_value)
         if mark == "checked" and raw == "":
             continue
-        items.append({"value": raw, "text": str(label), mark: str(raw) == current})
+        item: dict[str, Any] = {"value": raw, "text": str(label), mark: str(raw) in current}
+        if hints and len(items) < len(hints):
+            item["hint"] = {"text": hints[len(items)]}
+        items.append(item)
     return items
 
 

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "vsend.organisations",
     "vsend.accounts",
     "vsend.children",
+    "vsend.frameworks",
+    "vsend.profiles",
     "vsend.api",
     "vsend.demo",
 ]
@@ -234,5 +236,10 @@ LOGGING = {
 }
 
 VSEND_SERVICE_NAME = env_str("VSEND_SERVICE_NAME", "vsend")
+
+# Needs frameworks: vsend's own are always loaded; an authority may add files in the same
+# format (comma-separated paths) and choose which framework id new profiles use.
+VSEND_FRAMEWORK_FILES = env_list("VSEND_FRAMEWORK_FILES", [])
+VSEND_FRAMEWORK_ID = env_str("VSEND_FRAMEWORK_ID", "vsend-open")
 VSEND_DEMO_PASSWORD = env_str("VSEND_DEMO_PASSWORD", "valuing-send-demo")
 CSRF_FAILURE_VIEW = "vsend.config.views.csrf_failure"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("vsend.accounts.urls")),
     path("children/", include("vsend.children.urls")),
+    path("", include("vsend.profiles.urls")),
     path("audit/", audit_log, name="audit-log"),
     path("api/v1/", include("vsend.api.urls")),
     path("healthz", views.healthz, name="healthz"),

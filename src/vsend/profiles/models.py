@@ -1,0 +1,174 @@
+"""The Valuing SEND profile: one version of a child's needs, readiness, home confidence and plan.
+
+A profile is made with one framework version (recorded with its checksum). Drafts are saved
+step by step; a finalised profile never changes. A review starts the next version, linked to
+the one before, so the history of a child is the sequence of versions.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+STEPS = ("about", "needs", "readiness", "home", "plan")
+STEP_NAMES = {
+    "about": "About the child",
+    "needs": "Needs",
+    "readiness": "Setting readiness",
+    "home": "Home confidence",
+    "plan": "Support plan",
+}
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    FINALISED = "finalised", "Finalised"
+
+
+class Profile(models.Model):
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="profiles")
+    number = models.PositiveIntegerField(help_text="1 for the first profile, then one more per review")
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    framework_id = models.CharField(max_length=50)
+    framework_version = models.CharField(max_length=20)
+    framework_checksum = models.CharField(max_length=64)
+    age_band = models.CharField(max_length=10)
+    age_band_reason = models.TextField(blank=True)
+    assessment_date = models.DateField()
+    # Step 1: about the child.
+    strengths = models.TextField(blank=True)
+    child_views = models.TextField(blank=True)
+    aspirations = models.TextField(blank=True)
+    family_views = models.TextField(blank=True)
+    # Step 4: who gave the home-confidence ratings.
+    home_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    home_by_family = models.BooleanField(default=False)
+    home_recorded_at = models.DateTimeField(null=True, blank=True)
+    # Step 5.
+    review_date = models.DateField(null=True, blank=True)
+    completed_steps = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    # Bumped on every save: a save made from a stale page is refused.
+    lock_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["child", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "number"], name="unique_profile_number"),
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(status="draft"), name="one_draft_profile_per_child"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "review_date"]),
+            models.Index(fields=["child", "status", "-finalised_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile {self.number} for {self.child}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def is_complete(self) -> bool:
+        return all(step in self.completed_steps for step in STEPS)
+
+
+class DomainRating(models.Model):
+    """One domain of one profile: the child's need, the setting's readiness, the home's confidence."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="ratings")
+    domain = models.CharField(max_length=30)
+    need_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    need_evidence = models.TextField(blank=True)
+    readiness_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    readiness_prompts = models.JSONField(default=list, blank=True)
+    readiness_note = models.TextField(blank=True)
+    confidence_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    confidence_note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["profile", "domain"], name="unique_domain_rating")]
+        indexes = [models.Index(fields=["domain", "need_level"])]
+
+    def __str__(self) -> str:
+        return f"{self.domain}: need {self.need_level}"
+
+    @property
+    def readiness_gap(self) -> int | None:
+        if self.need_level is None or self.readiness_level is None:
+            return None
+        return max(self.need_level - self.readiness_level, 0)
+
+    @property
+    def confidence_gap(self) -> int | None:
+        if self.need_level is None or self.confidence_level is None:
+            return None
+        return max(self.need_level - self.confidence_level, 0)
+
+
+class SupportOutcome(models.Model):
+    """What will be different, how we will know, and by when."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="outcomes")
+    domain = models.CharField(max_length=30)
+    position = models.PositiveSmallIntegerField(default=0)
+    what = models.TextField()
+    how_we_will_know = models.TextField()
+    by_when = models.DateField()
+
+    class Meta:
+        ordering = ["profile", "position"]
+
+    def __str__(self) -> str:
+        return self.what[:60]
+
+
+class SupportAction(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="actions")
+    domain = models.CharField(max_length=30)
+    position = models.PositiveSmallIntegerField(default=0)
+    what = models.TextField()
+    who = models.CharField(max_length=200)
+    how_often = models.CharField(max_length=200)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["profile", "position"]
+
+    def __str__(self) -> str:
+        return self.what[:60]
+
+
+class OutcomeReview(models.Model):
+    """At a review, how far each outcome of the previous plan was met."""
+
+    class Result(models.TextChoices):
+        ACHIEVED = "achieved", "Achieved"
+        PARTLY = "partly", "Partly achieved"
+        NOT_YET = "not_yet", "Not yet achieved"
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="outcome_reviews")
+    outcome = models.ForeignKey(SupportOutcome, on_delete=models.PROTECT, related_name="reviews")
+    result = models.CharField(max_length=10, choices=Result.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["profile", "outcome"], name="unique_outcome_review")]
+
+    def __str__(self) -> str:
+        return f"{self.outcome}: {self.result}"

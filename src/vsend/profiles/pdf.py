@@ -1,0 +1,18 @@
+"""The whole profile as a PDF (WeasyPrint), with the chart, and the child's name, the date and
+page numbers on every page."""
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+
+from vsend.profiles.chart import profile_chart
+
+
+def profile_pdf(view, request: HttpRequest | None = None) -> bytes:  # type: ignore[no-untyped-def]
+    html = render_to_string(
+        "profiles/pdf.html",
+        {"view": view, "profile": view.profile, "chart": profile_chart(view), "now": timezone.localdate()},
+        request=request,
+    )
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,106 @@
+"""Scoped reads of profiles: a profile is visible exactly when its child is."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from vsend.accounts.roles import Perm
+from vsend.audit.models import Action
+from vsend.audit.services import Actor, record
+from vsend.children.selectors import children_in_scope, children_visible_to
+from vsend.frameworks.loader import Domain, Framework
+from vsend.profiles.models import DomainRating, Profile, Status
+from vsend.profiles.services import framework_of
+
+
+def profiles_visible_to(user: object, perm: str = Perm.VIEW_PROFILE) -> QuerySet[Profile]:
+    return Profile.objects.filter(child__in=children_visible_to(user, perm))
+
+
+def get_profile_for(actor: Actor, pk: int, perm: str = Perm.VIEW_PROFILE) -> Profile:
+    """One profile, if the actor may act on it with perm; refusals are audited."""
+    profile = Profile.objects.select_related("child").filter(pk=pk, child__in=children_in_scope(actor.user)).first()
+    if profile is None:
+        record(actor, Action.ACCESS_REFUSED, object_type="profile", object_id=pk,
+               summary="Profile not in the user's scope", detail={"permission": perm})
+        raise Http404("No profile found")
+    if not children_visible_to(actor.user, perm).filter(pk=profile.child_id).exists():
+        record(actor, Action.ACCESS_REFUSED, object_type="profile", object_id=pk, child_id=profile.child_id,
+               summary="The user's role does not allow this", detail={"permission": perm})
+        raise PermissionDenied
+    return profile
+
+
+def open_profile(actor: Actor, pk: int, what: str = "Profile viewed") -> Profile:
+    profile = get_profile_for(actor, pk)
+    record(actor, Action.VIEW, object_type="profile", object_id=pk, child_id=profile.child_id,
+           authority_id=profile.child.authority_id, summary=what)
+    return profile
+
+
+@dataclass
+class DomainView:
+    domain: Domain
+    rating: DomainRating
+    previous_need: int | None = None
+
+    @property
+    def change(self) -> int | None:
+        if self.previous_need is None or self.rating.need_level is None:
+            return None
+        return self.rating.need_level - self.previous_need
+
+
+@dataclass
+class ProfileView:
+    """Everything a summary, PDF or API response shows, read in a handful of queries."""
+
+    profile: Profile
+    framework: Framework
+    domains: list[DomainView]
+    outcomes: list = field(default_factory=list)
+    actions: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)
+    previous_outcomes: list = field(default_factory=list)
+
+    @property
+    def readiness_gaps(self) -> list[DomainView]:
+        return [d for d in self.domains if d.rating.readiness_gap]
+
+    @property
+    def confidence_gaps(self) -> list[DomainView]:
+        return [d for d in self.domains if d.rating.confidence_gap]
+
+    @property
+    def has_previous(self) -> bool:
+        return any(d.previous_need is not None for d in self.domains)
+
+
+def profile_view(profile: Profile) -> ProfileView:
+    framework = framework_of(profile)
+    ratings = {r.domain: r for r in profile.ratings.all()}
+    previous: dict[str, int | None] = {}
+    previous_outcomes = []
+    if profile.previous_id:
+        previous = dict(DomainRating.objects.filter(profile_id=profile.previous_id).values_list("domain", "need_level"))
+        previous_outcomes = list(profile.previous.outcomes.all())  # type: ignore[union-attr]
+    domains = [DomainView(d, ratings[d.key], previous.get(d.key)) for d in framework.domains if d.key in ratings]
+    return ProfileView(
+        profile=profile,
+        framework=framework,
+        domains=domains,
+        outcomes=list(profile.outcomes.all()),
+        actions=list(profile.actions.all()),
+        reviews=list(profile.outcome_reviews.select_related("outcome")),
+        previous_outcomes=previous_outcomes,
+    )
+
+
+def history(child_id: int) -> list[Profile]:
+    return list(Profile.objects.filter(child_id=child_id).prefetch_related("ratings").order_by("-number"))
+
+
+def latest_finalised(child_id: int) -> Profile | None:
+    return Profile.objects.filter(child_id=child_id, status=Status.FINALISED).order_by("-number").first()

@@ -1,0 +1,240 @@
+"""Writes to profiles: one transaction and one audit row each; drafts only; stale saves refused."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from vsend.audit.models import Action
+from vsend.audit.services import Actor, record
+from vsend.children.models import Child
+from vsend.frameworks import registry
+from vsend.frameworks.loader import DOMAIN_KEYS, Framework
+from vsend.profiles.models import (
+    STEP_NAMES,
+    DomainRating,
+    OutcomeReview,
+    Profile,
+    Status,
+    SupportAction,
+    SupportOutcome,
+)
+
+
+class ProfileLocked(Exception):
+    """The profile is finalised: it can be read and reviewed, never changed."""
+
+
+class StaleProfile(Exception):
+    """Someone else saved this draft after the editor loaded it."""
+
+
+class ProfileNotReady(Exception):
+    """Finalising needs every step completed."""
+
+
+class DraftExists(Exception):
+    def __init__(self, draft: Profile) -> None:
+        super().__init__("This child already has a draft profile")
+        self.draft = draft
+
+
+def framework_of(profile: Profile) -> Framework:
+    return registry.get(profile.framework_id, profile.framework_version, profile.age_band) or registry.current(
+        profile.age_band
+    )
+
+
+def default_review_date(assessed: date) -> date:
+    """Seven weeks on: within the usual six to eight weeks of a support plan."""
+    return assessed + timedelta(weeks=7)
+
+
+def _audit(actor: Actor, profile: Profile, action: str, summary: str, **detail: Any) -> None:
+    record(actor, action, object_type="profile", object_id=profile.pk, child_id=profile.child_id,
+           authority_id=profile.child.authority_id, summary=summary, detail=detail)
+
+
+def _claim(profile: Profile, expected: int) -> None:
+    """Take the next lock version of a draft, or explain why not."""
+    updated = Profile.objects.filter(pk=profile.pk, lock_version=expected, status=Status.DRAFT).update(
+        lock_version=F("lock_version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        current = Profile.objects.get(pk=profile.pk)
+        if current.status != Status.DRAFT:
+            raise ProfileLocked
+        raise StaleProfile
+    profile.lock_version = expected + 1
+
+
+def _complete(profile: Profile, step: str) -> None:
+    if step not in profile.completed_steps:
+        profile.completed_steps = [*profile.completed_steps, step]
+        Profile.objects.filter(pk=profile.pk).update(completed_steps=profile.completed_steps)
+
+
+@transaction.atomic
+def start_profile(
+    *, actor: Actor, child: Child, assessment_date: date, age_band: str | None = None, reason: str = ""
+) -> Profile:
+    """A new draft: the first for the child, or a review pre-filled from the latest finalised."""
+    chosen = registry.age_band_for(child.date_of_birth, assessment_date)
+    if age_band and age_band != chosen:
+        if not reason.strip():
+            raise ValueError("Give a reason for using the other version")
+        chosen = age_band
+    else:
+        reason = ""
+    draft = child.profiles.filter(status=Status.DRAFT).first()
+    if draft is not None:
+        raise DraftExists(draft)
+    framework = registry.current(chosen)
+    previous = child.profiles.filter(status=Status.FINALISED).order_by("-number").first()
+    number = (child.profiles.aggregate(n=Max("number"))["n"] or 0) + 1
+    try:
+        with transaction.atomic():
+            profile = Profile.objects.create(
+                child=child, number=number, previous=previous, framework_id=framework.id,
+                framework_version=framework.version, framework_checksum=framework.checksum,
+                age_band=chosen, age_band_reason=reason.strip(), assessment_date=assessment_date,
+                created_by=actor.user, review_date=default_review_date(assessment_date),
+            )
+    except IntegrityError:
+        raise DraftExists(child.profiles.get(status=Status.DRAFT)) from None
+    carried = {r.domain: r for r in previous.ratings.all()} if previous else {}
+    DomainRating.objects.bulk_create([
+        DomainRating(
+            profile=profile, domain=key,
+            need_level=getattr(carried.get(key), "need_level", None),
+            need_evidence=getattr(carried.get(key), "need_evidence", ""),
+            readiness_level=getattr(carried.get(key), "readiness_level", None),
+            readiness_prompts=getattr(carried.get(key), "readiness_prompts", []),
+            readiness_note=getattr(carried.get(key), "readiness_note", ""),
+            confidence_level=getattr(carried.get(key), "confidence_level", None),
+            confidence_note=getattr(carried.get(key), "confidence_note", ""),
+        )
+        for key in DOMAIN_KEYS
+    ])
+    if previous:
+        for field in ("strengths", "child_views", "aspirations", "family_views"):
+            setattr(profile, field, getattr(previous, field))
+        profile.save(update_fields=["strengths", "child_views", "aspirations", "family_views"])
+        SupportAction.objects.bulk_create([
+            SupportAction(profile=profile, domain=a.domain, position=a.position, what=a.what, who=a.who,
+                          how_often=a.how_often, starts_on=a.starts_on, ends_on=a.ends_on)
+            for a in previous.actions.all()
+        ])
+    _audit(actor, profile, Action.CREATE,
+           f"Profile {number} started" + (f" (a review of profile {previous.number})" if previous else ""),
+           framework=f"{framework.id} {framework.version}", age_band=chosen)
+    return profile
+
+
+@transaction.atomic
+def save_about(*, actor: Actor, profile: Profile, expected: int, data: dict[str, Any]) -> None:
+    _claim(profile, expected)
+    fields = ["assessment_date", "strengths", "child_views", "aspirations", "family_views"]
+    for field in fields:
+        setattr(profile, field, data[field])
+    Profile.objects.filter(pk=profile.pk).update(**{f: data[f] for f in fields})
+    _complete(profile, "about")
+    _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['about']} saved")
+
+
+def _save_ratings(profile: Profile, values: dict[str, dict[str, Any]]) -> None:
+    for rating in profile.ratings.all():
+        if rating.domain in values:
+            DomainRating.objects.filter(pk=rating.pk).update(**values[rating.domain])
+
+
+@transaction.atomic
+def save_needs(*, actor: Actor, profile: Profile, expected: int, ratings: dict[str, dict[str, Any]]) -> None:
+    _claim(profile, expected)
+    _save_ratings(profile, {k: {"need_level": v["level"], "need_evidence": v["evidence"]} for k, v in ratings.items()})
+    _complete(profile, "needs")
+    _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['needs']} saved")
+
+
+@transaction.atomic
+def save_readiness(*, actor: Actor, profile: Profile, expected: int, ratings: dict[str, dict[str, Any]]) -> None:
+    _claim(profile, expected)
+    _save_ratings(profile, {
+        k: {"readiness_level": v["level"], "readiness_prompts": v["prompts"], "readiness_note": v["note"]}
+        for k, v in ratings.items()
+    })
+    _complete(profile, "readiness")
+    _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['readiness']} saved")
+
+
+@transaction.atomic
+def save_home(
+    *, actor: Actor, profile: Profile, expected: int, ratings: dict[str, dict[str, Any]], by_family: bool
+) -> None:
+    _claim(profile, expected)
+    _save_ratings(profile, {k: {"confidence_level": v["level"], "confidence_note": v["note"]} for k, v in ratings.items()})
+    now = timezone.now()
+    Profile.objects.filter(pk=profile.pk).update(home_recorded_by=actor.user, home_by_family=by_family,
+                                                 home_recorded_at=now)
+    profile.home_recorded_by, profile.home_by_family, profile.home_recorded_at = actor.user, by_family, now
+    _complete(profile, "home")
+    who = "by the family" if by_family else "by staff on the family's behalf"
+    _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['home']} recorded {who}")
+
+
+@dataclass(frozen=True)
+class OutcomePlan:
+    domain: str
+    what: str
+    how_we_will_know: str
+    by_when: date
+
+
+@dataclass(frozen=True)
+class ActionPlan:
+    domain: str
+    what: str
+    who: str
+    how_often: str
+    starts_on: date
+    ends_on: date | None
+
+
+@transaction.atomic
+def save_plan(
+    *, actor: Actor, profile: Profile, expected: int, outcomes: list[OutcomePlan], actions: list[ActionPlan],
+    review_date: date, reviews: dict[int, tuple[str, str]],
+) -> None:
+    _claim(profile, expected)
+    profile.outcomes.all().delete()
+    profile.actions.all().delete()
+    SupportOutcome.objects.bulk_create(
+        [SupportOutcome(profile=profile, position=i, **o.__dict__) for i, o in enumerate(outcomes)]
+    )
+    SupportAction.objects.bulk_create(
+        [SupportAction(profile=profile, position=i, **a.__dict__) for i, a in enumerate(actions)]
+    )
+    profile.outcome_reviews.all().delete()
+    OutcomeReview.objects.bulk_create([
+        OutcomeReview(profile=profile, outcome_id=outcome_id, result=result, note=note)
+        for outcome_id, (result, note) in reviews.items()
+    ])
+    Profile.objects.filter(pk=profile.pk).update(review_date=review_date)
+    profile.review_date = review_date
+    _complete(profile, "plan")
+    _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['plan']} saved",
+           outcomes=len(outcomes), actions=len(actions))
+
+
+@transaction.atomic
+def finalise(*, actor: Actor, profile: Profile, expected: int) -> None:
+    if not profile.is_complete:
+        raise ProfileNotReady
+    _claim(profile, expected)
+    now = timezone.now()
+    Profile.objects.filter(pk=profile.pk).update(status=Status.FINALISED, finalised_at=now, finalised_by=actor.user)
+    profile.status, profile.finalised_at, profile.finalised_by = Status.FINALISED, now, actor.user
+    _audit(actor, profile, Action.UPDATE, f"Profile {profile.number} finalised")
