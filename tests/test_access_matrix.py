@@ -5,6 +5,8 @@ inside it without the permission -> 403. A URL added without a row here fails
 test_every_url_is_in_the_matrix.
 """
 
+from datetime import date
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -44,6 +46,12 @@ CHANGES_CHILD = {"platform_admin", "la_admin", "sendco"}
 SEES_ACCESS = {"platform_admin", "la_admin", "caseworker", "sendco"}
 REACHES_CHILD = SEES_CHILD | {"la_officer"}
 CAN_ADD = {"platform_admin", "la_admin", "sendco", "other_setting", "other_authority"}
+SEES_PROFILE = SEES_CHILD
+EDITS_PROFILE = CHANGES_CHILD
+FAMILY = {"parent"}
+PROFILE_VIEW = child_scoped(SEES_PROFILE, REACHES_CHILD - SEES_PROFILE)
+PROFILE_EDIT = child_scoped(EDITS_PROFILE, REACHES_CHILD - EDITS_PROFILE)
+PROFILE_FAMILY = child_scoped(FAMILY, REACHES_CHILD - FAMILY)
 
 # name: (method, kwargs-key, expected status per persona, is_api)
 MATRIX = {
@@ -76,6 +84,32 @@ MATRIX = {
         child_scoped(SEES_ACCESS, REACHES_CHILD - SEES_ACCESS),
         False,
     ),
+    "profiles:start": ("get", "child_pk", PROFILE_EDIT, False),
+    "profiles:summary": ("get", "profile", PROFILE_VIEW, False),
+    "profiles:chart": ("get", "profile", PROFILE_VIEW, False),
+    "profiles:pdf": ("get", "profile", PROFILE_VIEW, False),
+    "profiles:step": ("get", "profile_step", PROFILE_EDIT, False),
+    # The draft is incomplete, so finalising is refused (409) for those allowed to try.
+    "profiles:finalise": (
+        "post",
+        "profile",
+        {p: 409 if v == 200 else v for p, v in PROFILE_EDIT.items()},
+        False,
+    ),
+    # Reviewing a draft just returns to its summary.
+    "profiles:review": (
+        "post",
+        "profile",
+        {p: 302 if v == 200 else v for p, v in PROFILE_EDIT.items()},
+        False,
+    ),
+    "profiles:family-start": ("get", "profile", PROFILE_FAMILY, False),
+    "profiles:family-question": ("get", "profile_domain", PROFILE_FAMILY, False),
+    "profiles:family-check": ("get", "profile", PROFILE_FAMILY, False),
+    "api:child-profiles": ("get", "child", PROFILE_VIEW, True),
+    "api:profile": ("get", "profile", PROFILE_VIEW, True),
+    "api:profile-chart": ("get", "profile", PROFILE_VIEW, True),
+    "api:profile-pdf": ("get", "profile", PROFILE_VIEW, True),
     "audit-log": (
         "get",
         None,
@@ -104,9 +138,28 @@ def test_every_url_is_in_the_matrix():
     assert set(MATRIX) - names == set(), "the matrix names URLs that no longer exist"
 
 
+def _profile(world):
+    from vsend.audit.services import Actor
+    from vsend.profiles.services import start_profile
+
+    return start_profile(
+        actor=Actor(user=world.users["sendco"]),
+        child=world.child,
+        assessment_date=date(2026, 11, 2),
+    )
+
+
 def _url(name: str, key: str | None, world) -> str:
     if key == "child":
         return reverse(name, kwargs={"pk": world.child.pk})
+    if key == "child_pk":
+        return reverse(name, kwargs={"child_pk": world.child.pk})
+    if key == "profile":
+        return reverse(name, kwargs={"pk": _profile(world).pk})
+    if key == "profile_step":
+        return reverse(name, kwargs={"pk": _profile(world).pk, "step": "needs"})
+    if key == "profile_domain":
+        return reverse(name, kwargs={"pk": _profile(world).pk, "domain": "semh"})
     if key == "token":
         create_api_token(actor=SYSTEM, user=world.users["sendco"], name="t")
         return reverse(name, kwargs={"pk": ApiToken.objects.get(user=world.users["sendco"]).pk})

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from vsend.api import views
+from vsend.api import profiles, views
 
 app_name = "api"
 
@@ -11,5 +11,19 @@ urlpatterns = [
     path("me/", login_not_required(views.me), name="me"),
     path("children/", login_not_required(views.child_list), name="children"),
     path("children/<int:pk>/", login_not_required(views.child_detail), name="child"),
+    path(
+        "children/<int:pk>/profiles/",
+        login_not_required(profiles.child_profiles),
+        name="child-profiles",
+    ),
+    path("profiles/<int:pk>/", login_not_required(profiles.profile_detail), name="profile"),
+    path(
+        "profiles/<int:pk>/chart.svg",
+        login_not_required(profiles.profile_chart_svg),
+        name="profile-chart",
+    ),
+    path(
+        "profiles/<int:pk>/pdf", login_not_required(profiles.profile_pdf_file), name="profile-pdf"
+    ),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
 ]

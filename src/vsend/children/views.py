@@ -13,7 +13,6 @@ from vsend.children.forms import ChildDetailsForm, ChildFilterForm, NewChildForm
 from vsend.children.services import Placement, StaleEdit, create_child, update_child
 from vsend.config.forms import error_list
 from vsend.organisations.selectors import classes_visible_to, settings_visible_to
-from vsend.profiles.selectors import history as profile_history
 
 
 def _require(request: HttpRequest, perm: str) -> None:

@@ -55,7 +55,7 @@ def choice_items(
     value = field.value()
     values = value if isinstance(value, list | tuple) else [value]
     current = {"" if v is None else str(v) for v in values}
-    items = []
+    items: list[dict[str, Any]] = []
     for choice_value, label in field.field.choices:
         raw = getattr(choice_value, "value", choice_value)
         if mark == "checked" and raw == "":

@@ -13,7 +13,13 @@ from django.core.exceptions import ImproperlyConfigured
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCHEMA_PATH = DATA_DIR / "framework.schema.json"
-DOMAIN_KEYS = ("communication_interaction", "cognition_learning", "semh", "physical_sensory", "independence")
+DOMAIN_KEYS = (
+    "communication_interaction",
+    "cognition_learning",
+    "semh",
+    "physical_sensory",
+    "independence",
+)
 AGE_BANDS = {"under_5": "Under 5", "5_to_25": "5 to 25"}
 
 
@@ -94,13 +100,19 @@ def _check(data: dict[str, Any], where: str) -> None:
     validator = jsonschema.Draft202012Validator(_schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
-        raise FrameworkError(f"Framework file {where}: at {_place(error.absolute_path)}: {error.message}")
+        raise FrameworkError(
+            f"Framework file {where}: at {_place(error.absolute_path)}: {error.message}"
+        )
     levels = [lv["level"] for lv in data["scale"]]
     if levels != list(range(len(levels))):
-        raise FrameworkError(f"Framework file {where}: at scale: levels must be 0, 1, 2... in order, not {levels}")
+        raise FrameworkError(
+            f"Framework file {where}: at scale: levels must be 0, 1, 2... in order, not {levels}"
+        )
     keys = [d["key"] for d in data["domains"]]
     if sorted(keys) != sorted(DOMAIN_KEYS):
-        raise FrameworkError(f"Framework file {where}: at domains: each of the five domains must appear once, not {keys}")
+        raise FrameworkError(
+            f"Framework file {where}: at domains: each of the five domains must appear once, not {keys}"
+        )
     for i, d in enumerate(data["domains"]):
         for field in ("descriptors", "planning_prompts"):
             if len(d[field]) != len(levels):
@@ -111,7 +123,9 @@ def _check(data: dict[str, Any], where: str) -> None:
         for field in ("readiness_prompts", "confidence_prompts"):
             ids = [p["id"] for p in d[field]]
             if len(ids) != len(set(ids)):
-                raise FrameworkError(f"Framework file {where}: at domains[{i}].{field}: prompt ids must be unique")
+                raise FrameworkError(
+                    f"Framework file {where}: at domains[{i}].{field}: prompt ids must be unique"
+                )
 
 
 def load_framework(path: Path | str) -> Framework:
@@ -129,7 +143,9 @@ def load_framework(path: Path | str) -> Framework:
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise FrameworkError(f"Framework file {where}: at {place}: {problem}") from None
     if not isinstance(data, dict):
-        raise FrameworkError(f"Framework file {where}: at the top level: expected a mapping of fields")
+        raise FrameworkError(
+            f"Framework file {where}: at the top level: expected a mapping of fields"
+        )
     _check(data, where)
     order = {key: i for i, key in enumerate(DOMAIN_KEYS)}
     domains = sorted(data["domains"], key=lambda d: order[d["key"]])

@@ -1,6 +1,7 @@
 """The frameworks this instance can use: vsend's own, plus any an authority points it at."""
 
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 
@@ -13,7 +14,8 @@ _loaded: dict[tuple[str, str, str], Framework] = {}
 def load_configured() -> None:
     """Load every configured file; any broken one raises FrameworkError (refusing start-up)."""
     found: dict[tuple[str, str, str], Framework] = {}
-    for path in [*SHIPPED, *settings.VSEND_FRAMEWORK_FILES]:
+    paths: list[Path | str] = [*SHIPPED, *settings.VSEND_FRAMEWORK_FILES]
+    for path in paths:
         fw = load_framework(path)
         found[(fw.id, fw.version, fw.age_band)] = fw
     for band in ("under_5", "5_to_25"):
@@ -34,7 +36,11 @@ def current(age_band: str) -> Framework:
     """The newest version of the configured framework for an age band."""
     if not _loaded:
         load_configured()
-    options = [fw for (fid, _v, band), fw in _loaded.items() if fid == settings.VSEND_FRAMEWORK_ID and band == age_band]
+    options = [
+        fw
+        for (fid, _v, band), fw in _loaded.items()
+        if fid == settings.VSEND_FRAMEWORK_ID and band == age_band
+    ]
     return max(options, key=lambda fw: _version_key(fw.version))
 
 

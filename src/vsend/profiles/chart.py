@@ -23,11 +23,17 @@ class Series:
     marker: str  # circle, square, triangle or none
 
 
-def standard_series(need: list[int | None], readiness: list[int | None], confidence: list[int | None],
-                    previous_need: list[int | None] | None = None) -> list[Series]:
+def standard_series(
+    need: list[int | None],
+    readiness: list[int | None],
+    confidence: list[int | None],
+    previous_need: list[int | None] | None = None,
+) -> list[Series]:
     series = []
     if previous_need is not None and any(v is not None for v in previous_need):
-        series.append(Series("previous", "Needs at the last profile", previous_need, "#505a5f", "3 5", "none"))
+        series.append(
+            Series("previous", "Needs at the last profile", previous_need, "#505a5f", "3 5", "none")
+        )
     series += [
         Series("need", "Needs", need, "#1d70b8", "", "circle"),
         Series("readiness", "Setting readiness", readiness, "#00703c", "12 6", "square"),
@@ -46,8 +52,10 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
     if kind == "circle":
         return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}" stroke="#fff" stroke-width="1.5"/>'
     if kind == "square":
-        return (f'<rect x="{x - 5.5:.1f}" y="{y - 5.5:.1f}" width="11" height="11" fill="#fff" '
-                f'stroke="{colour}" stroke-width="3"/>')
+        return (
+            f'<rect x="{x - 5.5:.1f}" y="{y - 5.5:.1f}" width="11" height="11" fill="#fff" '
+            f'stroke="{colour}" stroke-width="3"/>'
+        )
     if kind == "triangle":
         pts = f"{x:.1f},{y - 7:.1f} {x + 6.5:.1f},{y + 5:.1f} {x - 6.5:.1f},{y + 5:.1f}"
         return f'<polygon points="{pts}" fill="{colour}" stroke="#fff" stroke-width="1"/>'
@@ -75,53 +83,75 @@ def radar_svg(domains: list[str], levels: list[str], series: list[Series], title
         f'<title id="chart-title">{escape(title)}</title>',
     ]
     desc = "; ".join(
-        f"{s.label}: " + ", ".join(f"{d} {v if v is not None else 'not rated'}" for d, v in zip(domains, s.values, strict=True))
+        f"{s.label}: "
+        + ", ".join(
+            f"{d} {v if v is not None else 'not rated'}"
+            for d, v in zip(domains, s.values, strict=True)
+        )
         for s in series
     )
     out.append(f'<desc id="chart-desc">Levels 0 to {max_level}. {escape(desc)}</desc>')
     out.append('<rect width="100%" height="100%" fill="#fff"/>')
     # Rings for each level, with the level number on the first axis.
     for level in range(1, max_level + 1):
-        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (_point(i, n, level, max_level) for i in range(n)))
+        pts = " ".join(
+            f"{x:.1f},{y:.1f}" for x, y in (_point(i, n, level, max_level) for i in range(n))
+        )
         out.append(f'<polygon points="{pts}" fill="none" stroke="#b1b4b6" stroke-width="1"/>')
         x, y = _point(0, n, level, max_level)
-        out.append(f'<text x="{x + 6:.1f}" y="{y + 4:.1f}" font-size="13" fill="#0b0c0c">{level}</text>')
+        out.append(
+            f'<text x="{x + 6:.1f}" y="{y + 4:.1f}" font-size="13" fill="#0b0c0c">{level}</text>'
+        )
     for i, name in enumerate(domains):
         x, y = _point(i, n, max_level, max_level)
-        out.append(f'<line x1="{CX}" y1="{CY}" x2="{x:.1f}" y2="{y:.1f}" stroke="#b1b4b6" stroke-width="1"/>')
+        out.append(
+            f'<line x1="{CX}" y1="{CY}" x2="{x:.1f}" y2="{y:.1f}" stroke="#b1b4b6" stroke-width="1"/>'
+        )
         lx, ly = _point(i, n, max_level + 0.55, max_level)
         anchor = "middle" if abs(lx - CX) < 20 else ("start" if lx > CX else "end")
         lines = _label_lines(name)
         top = ly - 8 * (len(lines) - 1) + (6 if ly > CY else 0) - (6 if i == 0 else 0)
         for j, line in enumerate(lines):
-            out.append(f'<text x="{lx:.1f}" y="{top + 16 * j:.1f}" font-size="15" font-weight="bold" '
-                       f'text-anchor="{anchor}" fill="#0b0c0c">{escape(line)}</text>')
+            out.append(
+                f'<text x="{lx:.1f}" y="{top + 16 * j:.1f}" font-size="15" font-weight="bold" '
+                f'text-anchor="{anchor}" fill="#0b0c0c">{escape(line)}</text>'
+            )
     for s in series:
-        points = [(_point(i, n, v, max_level) if v is not None else None) for i, v in enumerate(s.values)]
+        points = [
+            (_point(i, n, v, max_level) if v is not None else None) for i, v in enumerate(s.values)
+        ]
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
         width = 2 if s.key == "previous" else 3
         if all(p is not None for p in points):
             pts = " ".join(f"{p[0]:.1f},{p[1]:.1f}" for p in points if p)
-            out.append(f'<polygon class="series series-{s.key}" data-values="{",".join(str(v) for v in s.values)}" '
-                       f'points="{pts}" fill="none" stroke="{s.colour}" stroke-width="{width}"{dash} '
-                       'stroke-linejoin="round"/>')
+            out.append(
+                f'<polygon class="series series-{s.key}" data-values="{",".join(str(v) for v in s.values)}" '
+                f'points="{pts}" fill="none" stroke="{s.colour}" stroke-width="{width}"{dash} '
+                'stroke-linejoin="round"/>'
+            )
         out.extend(_marker(s.marker, p[0], p[1], s.colour) for p in points if p)
     # Legend: a line sample, the marker and the name of each series.
     y = HEIGHT - 22 * len(series) - 8
     for s in series:
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
-        out.append(f'<line x1="40" y1="{y}" x2="90" y2="{y}" stroke="{s.colour}" stroke-width="3"{dash}/>')
+        out.append(
+            f'<line x1="40" y1="{y}" x2="90" y2="{y}" stroke="{s.colour}" stroke-width="3"{dash}/>'
+        )
         out.append(_marker(s.marker, 65, y, s.colour))
-        out.append(f'<text x="100" y="{y + 5}" font-size="15" fill="#0b0c0c">{escape(s.label)}</text>')
+        out.append(
+            f'<text x="100" y="{y + 5}" font-size="15" fill="#0b0c0c">{escape(s.label)}</text>'
+        )
         y += 22
     scale = ", ".join(f"{i} {lbl}" for i, lbl in enumerate(levels))
-    out.append(f'<text x="{WIDTH - 20}" y="{HEIGHT - 12}" font-size="12" text-anchor="end" fill="#505a5f">'
-               f'{escape("Scale: " + scale)}</text>')
+    out.append(
+        f'<text x="{WIDTH - 20}" y="{HEIGHT - 12}" font-size="12" text-anchor="end" fill="#505a5f">'
+        f"{escape('Scale: ' + scale)}</text>"
+    )
     out.append("</svg>")
     return "\n".join(out)
 
 
-def profile_chart(view) -> str:  # type: ignore[no-untyped-def]
+def profile_chart(view) -> str:  # noqa: ANN001 - a selectors.ProfileView
     """The chart for a ProfileView (see selectors), with the previous needs if it has them."""
     domains = [d.domain.short_name for d in view.domains]
     previous = [d.previous_need for d in view.domains] if view.has_previous else None

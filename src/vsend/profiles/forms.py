@@ -19,14 +19,24 @@ def _levels(framework: Framework, attr: str) -> list[tuple[str, str]]:
 
 
 def _text(label: str, required: bool = False, **kw: Any) -> forms.CharField:
-    return forms.CharField(label=label, required=required, widget=forms.Textarea, max_length=5000,
-                           error_messages={"max_length": f"{label} must be 5,000 characters or fewer"}, **kw)
+    return forms.CharField(
+        label=label,
+        required=required,
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={"max_length": f"{label} must be 5,000 characters or fewer"},
+        **kw,
+    )
 
 
 class StartProfileForm(forms.Form):
     assessment_date = GovukDateField(label="Assessment date", help_text="For example, 12 11 2026")
-    age_band = forms.ChoiceField(label="Which version of the framework?", widget=forms.RadioSelect,
-                                 choices=[("under_5", "Under 5"), ("5_to_25", "5 to 25")], required=False)
+    age_band = forms.ChoiceField(
+        label="Which version of the framework?",
+        widget=forms.RadioSelect,
+        choices=[("under_5", "Under 5"), ("5_to_25", "5 to 25")],
+        required=False,
+    )
     reason = _text("Why use the other version?")
 
     def clean_assessment_date(self) -> date:
@@ -38,9 +48,14 @@ class StartProfileForm(forms.Form):
 
 class AboutForm(forms.Form):
     assessment_date = GovukDateField(label="Assessment date")
-    strengths = _text("Strengths: what is going well, what they are good at", help_text="In the words of the people who know them best")
-    child_views = _text("Their own views: what they like, what helps, what is hard",
-                        help_text="Gathered before the meeting, in the way that suits them best")
+    strengths = _text(
+        "Strengths: what is going well, what they are good at",
+        help_text="In the words of the people who know them best",
+    )
+    child_views = _text(
+        "Their own views: what they like, what helps, what is hard",
+        help_text="Gathered before the meeting, in the way that suits them best",
+    )
     aspirations = _text("Their hopes and aspirations")
     family_views = _text("The family's views")
 
@@ -65,7 +80,10 @@ class DomainForm(forms.Form):
 
     def level_field(self, attr: str, message: str) -> forms.TypedChoiceField:
         return forms.TypedChoiceField(
-            label="Level", choices=_levels(self.framework, attr), coerce=int, widget=forms.RadioSelect,
+            label="Level",
+            choices=_levels(self.framework, attr),
+            coerce=int,
+            widget=forms.RadioSelect,
             error_messages={"required": message, "invalid_choice": message},
         )
 
@@ -75,30 +93,45 @@ class DomainForm(forms.Form):
 
 class NeedsForm(DomainForm):
     def add_domain_fields(self, d: Any) -> None:
-        self.fields[f"need__{d.key}"] = self.level_field("need", f"Select the level of need for {d.name.lower()}")
-        self.fields[f"evidence__{d.key}"] = _text(f"Evidence for {d.name.lower()}",
-                                                  help_text="What you have seen, and who told you")
+        self.fields[f"need__{d.key}"] = self.level_field(
+            "need", f"Select the level of need for {d.name.lower()}"
+        )
+        self.fields[f"evidence__{d.key}"] = _text(
+            f"Evidence for {d.name.lower()}", help_text="What you have seen, and who told you"
+        )
 
     def ratings(self) -> dict[str, dict[str, Any]]:
         c = self.cleaned_data
-        return {d.key: {"level": c[f"need__{d.key}"], "evidence": c[f"evidence__{d.key}"]} for d in self.framework.domains}
+        return {
+            d.key: {"level": c[f"need__{d.key}"], "evidence": c[f"evidence__{d.key}"]}
+            for d in self.framework.domains
+        }
 
 
 class ReadinessForm(DomainForm):
     def add_domain_fields(self, d: Any) -> None:
         self.fields[f"prompts__{d.key}"] = forms.MultipleChoiceField(
-            label="What is already in place?", required=False, widget=forms.CheckboxSelectMultiple,
+            label="What is already in place?",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
             choices=[(p.id, p.text) for p in d.readiness_prompts],
             error_messages={"invalid_choice": "Select from the list"},
         )
         self.fields[f"readiness__{d.key}"] = self.level_field(
-            "readiness", f"Select how ready the setting is to meet needs in {d.name.lower()}")
+            "readiness", f"Select how ready the setting is to meet needs in {d.name.lower()}"
+        )
         self.fields[f"rnote__{d.key}"] = _text(f"Notes on readiness for {d.name.lower()}")
 
     def ratings(self) -> dict[str, dict[str, Any]]:
         c = self.cleaned_data
-        return {d.key: {"level": c[f"readiness__{d.key}"], "prompts": c[f"prompts__{d.key}"], "note": c[f"rnote__{d.key}"]}
-                for d in self.framework.domains}
+        return {
+            d.key: {
+                "level": c[f"readiness__{d.key}"],
+                "prompts": c[f"prompts__{d.key}"],
+                "note": c[f"rnote__{d.key}"],
+            }
+            for d in self.framework.domains
+        }
 
 
 class HomeForm(DomainForm):
@@ -106,12 +139,16 @@ class HomeForm(DomainForm):
 
     def add_domain_fields(self, d: Any) -> None:
         self.fields[f"confidence__{d.key}"] = self.level_field(
-            "confidence", f"Select how confident the family feels about {d.name.lower()}")
+            "confidence", f"Select how confident the family feels about {d.name.lower()}"
+        )
         self.fields[f"cnote__{d.key}"] = _text(f"What the family said about {d.name.lower()}")
 
     def ratings(self) -> dict[str, dict[str, Any]]:
         c = self.cleaned_data
-        return {d.key: {"level": c[f"confidence__{d.key}"], "note": c[f"cnote__{d.key}"]} for d in self.framework.domains}
+        return {
+            d.key: {"level": c[f"confidence__{d.key}"], "note": c[f"cnote__{d.key}"]}
+            for d in self.framework.domains
+        }
 
 
 class FamilyAnswerForm(forms.Form):
@@ -125,7 +162,9 @@ class FamilyAnswerForm(forms.Form):
         message = "Select the answer that fits your family best"
         self.fields["level"].choices = [(str(lv.level), lv.confidence) for lv in framework.scale]  # type: ignore[attr-defined]
         self.fields["level"].error_messages = {"required": message, "invalid_choice": message}
-        self.fields["level"].label = f"How confident do you feel about {domain.name.lower()} at home?"
+        self.fields[
+            "level"
+        ].label = f"How confident do you feel about {domain.name.lower()} at home?"
 
 
 class PlanForm(DomainForm):
@@ -134,12 +173,18 @@ class PlanForm(DomainForm):
         super().__init__(*args, **kwargs)
         for o in previous_outcomes:
             self.fields[f"review__{o.pk}"] = forms.ChoiceField(
-                label=o.what, choices=OutcomeReview.Result.choices, widget=forms.RadioSelect,
-                error_messages={"required": "Say how far this outcome was achieved",
-                                "invalid_choice": "Say how far this outcome was achieved"})
+                label=o.what,
+                choices=OutcomeReview.Result.choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Say how far this outcome was achieved",
+                    "invalid_choice": "Say how far this outcome was achieved",
+                },
+            )
             self.fields[f"reviewnote__{o.pk}"] = _text("What happened")
-        self.fields["review_date"] = GovukDateField(label="Review date",
-                                                    help_text="Usually 6 to 8 weeks away, or next term")
+        self.fields["review_date"] = GovukDateField(
+            label="Review date", help_text="Usually 6 to 8 weeks away, or next term"
+        )
 
     def add_domain_fields(self, d: Any) -> None:
         k = d.key
@@ -147,31 +192,51 @@ class PlanForm(DomainForm):
         self.fields[f"know__{k}"] = _text("How will we know?")
         self.fields[f"when__{k}"] = GovukDateField(label="By when?", required=False)
         for n in range(ACTION_ROWS):
-            self.fields[f"a{n}what__{k}"] = forms.CharField(label="What will be done", required=False, max_length=500)
-            self.fields[f"a{n}who__{k}"] = forms.CharField(label="Who", required=False, max_length=200)
-            self.fields[f"a{n}often__{k}"] = forms.CharField(label="How often", required=False, max_length=200)
+            self.fields[f"a{n}what__{k}"] = forms.CharField(
+                label="What will be done", required=False, max_length=500
+            )
+            self.fields[f"a{n}who__{k}"] = forms.CharField(
+                label="Who", required=False, max_length=200
+            )
+            self.fields[f"a{n}often__{k}"] = forms.CharField(
+                label="How often", required=False, max_length=200
+            )
             self.fields[f"a{n}from__{k}"] = GovukDateField(label="From", required=False)
-            self.fields[f"a{n}until__{k}"] = GovukDateField(label="Until (optional)", required=False)
+            self.fields[f"a{n}until__{k}"] = GovukDateField(
+                label="Until (optional)", required=False
+            )
 
     def clean(self) -> dict[str, Any]:
         c = super().clean() or {}
         for d in self.framework.domains:
             k, name = d.key, d.name.lower()
-            parts = {f"what__{k}": "what will be different", f"know__{k}": "how you will know",
-                     f"when__{k}": "by when"}
+            parts = {
+                f"what__{k}": "what will be different",
+                f"know__{k}": "how you will know",
+                f"when__{k}": "by when",
+            }
             given = [f for f in parts if c.get(f)]
             if given and len(given) < len(parts):
                 for f, words in parts.items():
                     if not c.get(f) and f not in self.errors:
-                        self.add_error(f, f"Enter {words} for the {name} outcome, or leave the outcome blank")
+                        self.add_error(
+                            f, f"Enter {words} for the {name} outcome, or leave the outcome blank"
+                        )
             for n in range(ACTION_ROWS):
-                row = {f"a{n}what__{k}": "what will be done", f"a{n}who__{k}": "who will do it",
-                       f"a{n}often__{k}": "how often", f"a{n}from__{k}": "when it starts"}
+                row = {
+                    f"a{n}what__{k}": "what will be done",
+                    f"a{n}who__{k}": "who will do it",
+                    f"a{n}often__{k}": "how often",
+                    f"a{n}from__{k}": "when it starts",
+                }
                 given = [f for f in row if c.get(f)]
                 if given and len(given) < len(row):
                     for f, words in row.items():
                         if not c.get(f) and f not in self.errors:
-                            self.add_error(f, f"Enter {words} for this {name} action, or leave the action blank")
+                            self.add_error(
+                                f,
+                                f"Enter {words} for this {name} action, or leave the action blank",
+                            )
                 start, end = c.get(f"a{n}from__{k}"), c.get(f"a{n}until__{k}")
                 if start and end and end < start:
                     self.add_error(f"a{n}until__{k}", "The end date must be after the start date")
@@ -181,17 +246,30 @@ class PlanForm(DomainForm):
 
     def outcomes(self) -> list[OutcomePlan]:
         c = self.cleaned_data
-        return [OutcomePlan(d.key, c[f"what__{d.key}"], c[f"know__{d.key}"], c[f"when__{d.key}"])
-                for d in self.framework.domains if c.get(f"what__{d.key}")]
+        return [
+            OutcomePlan(d.key, c[f"what__{d.key}"], c[f"know__{d.key}"], c[f"when__{d.key}"])
+            for d in self.framework.domains
+            if c.get(f"what__{d.key}")
+        ]
 
     def actions(self) -> list[ActionPlan]:
         c = self.cleaned_data
         return [
-            ActionPlan(d.key, c[f"a{n}what__{d.key}"], c[f"a{n}who__{d.key}"], c[f"a{n}often__{d.key}"],
-                       c[f"a{n}from__{d.key}"], c.get(f"a{n}until__{d.key}"))
-            for d in self.framework.domains for n in range(ACTION_ROWS) if c.get(f"a{n}what__{d.key}")
+            ActionPlan(
+                d.key,
+                c[f"a{n}what__{d.key}"],
+                c[f"a{n}who__{d.key}"],
+                c[f"a{n}often__{d.key}"],
+                c[f"a{n}from__{d.key}"],
+                c.get(f"a{n}until__{d.key}"),
+            )
+            for d in self.framework.domains
+            for n in range(ACTION_ROWS)
+            if c.get(f"a{n}what__{d.key}")
         ]
 
     def reviews(self) -> dict[int, tuple[str, str]]:
         c = self.cleaned_data
-        return {o.pk: (c[f"review__{o.pk}"], c[f"reviewnote__{o.pk}"]) for o in self.previous_outcomes}
+        return {
+            o.pk: (c[f"review__{o.pk}"], c[f"reviewnote__{o.pk}"]) for o in self.previous_outcomes
+        }

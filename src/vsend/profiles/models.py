@@ -27,7 +27,9 @@ class Status(models.TextChoices):
 
 class Profile(models.Model):
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="profiles")
-    number = models.PositiveIntegerField(help_text="1 for the first profile, then one more per review")
+    number = models.PositiveIntegerField(
+        help_text="1 for the first profile, then one more per review"
+    )
     previous = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_version"
     )
@@ -52,7 +54,9 @@ class Profile(models.Model):
     # Step 5.
     review_date = models.DateField(null=True, blank=True)
     completed_steps = models.JSONField(default=list, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     finalised_by = models.ForeignKey(
@@ -101,7 +105,9 @@ class DomainRating(models.Model):
     confidence_note = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["profile", "domain"], name="unique_domain_rating")]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "domain"], name="unique_domain_rating")
+        ]
         indexes = [models.Index(fields=["domain", "need_level"])]
 
     def __str__(self) -> str:
@@ -168,7 +174,9 @@ class OutcomeReview(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["profile", "outcome"], name="unique_outcome_review")]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "outcome"], name="unique_outcome_review")
+        ]
 
     def __str__(self) -> str:
         return f"{self.outcome}: {self.result}"

@@ -9,10 +9,15 @@ from weasyprint import HTML
 from vsend.profiles.chart import profile_chart
 
 
-def profile_pdf(view, request: HttpRequest | None = None) -> bytes:  # type: ignore[no-untyped-def]
+def profile_pdf(view, request: HttpRequest | None = None) -> bytes:  # noqa: ANN001
     html = render_to_string(
         "profiles/pdf.html",
-        {"view": view, "profile": view.profile, "chart": profile_chart(view), "now": timezone.localdate()},
+        {
+            "view": view,
+            "profile": view.profile,
+            "chart": profile_chart(view),
+            "now": timezone.localdate(),
+        },
         request=request,
     )
     return HTML(string=html).write_pdf()

@@ -21,22 +21,46 @@ def profiles_visible_to(user: object, perm: str = Perm.VIEW_PROFILE) -> QuerySet
 
 def get_profile_for(actor: Actor, pk: int, perm: str = Perm.VIEW_PROFILE) -> Profile:
     """One profile, if the actor may act on it with perm; refusals are audited."""
-    profile = Profile.objects.select_related("child").filter(pk=pk, child__in=children_in_scope(actor.user)).first()
+    profile = (
+        Profile.objects.select_related("child")
+        .filter(pk=pk, child__in=children_in_scope(actor.user))
+        .first()
+    )
     if profile is None:
-        record(actor, Action.ACCESS_REFUSED, object_type="profile", object_id=pk,
-               summary="Profile not in the user's scope", detail={"permission": perm})
+        record(
+            actor,
+            Action.ACCESS_REFUSED,
+            object_type="profile",
+            object_id=pk,
+            summary="Profile not in the user's scope",
+            detail={"permission": perm},
+        )
         raise Http404("No profile found")
     if not children_visible_to(actor.user, perm).filter(pk=profile.child_id).exists():
-        record(actor, Action.ACCESS_REFUSED, object_type="profile", object_id=pk, child_id=profile.child_id,
-               summary="The user's role does not allow this", detail={"permission": perm})
+        record(
+            actor,
+            Action.ACCESS_REFUSED,
+            object_type="profile",
+            object_id=pk,
+            child_id=profile.child_id,
+            summary="The user's role does not allow this",
+            detail={"permission": perm},
+        )
         raise PermissionDenied
     return profile
 
 
 def open_profile(actor: Actor, pk: int, what: str = "Profile viewed") -> Profile:
     profile = get_profile_for(actor, pk)
-    record(actor, Action.VIEW, object_type="profile", object_id=pk, child_id=profile.child_id,
-           authority_id=profile.child.authority_id, summary=what)
+    record(
+        actor,
+        Action.VIEW,
+        object_type="profile",
+        object_id=pk,
+        child_id=profile.child_id,
+        authority_id=profile.child.authority_id,
+        summary=what,
+    )
     return profile
 
 
@@ -84,9 +108,17 @@ def profile_view(profile: Profile) -> ProfileView:
     previous: dict[str, int | None] = {}
     previous_outcomes = []
     if profile.previous_id:
-        previous = dict(DomainRating.objects.filter(profile_id=profile.previous_id).values_list("domain", "need_level"))
+        previous = dict(
+            DomainRating.objects.filter(profile_id=profile.previous_id).values_list(
+                "domain", "need_level"
+            )
+        )
         previous_outcomes = list(profile.previous.outcomes.all())  # type: ignore[union-attr]
-    domains = [DomainView(d, ratings[d.key], previous.get(d.key)) for d in framework.domains if d.key in ratings]
+    domains = [
+        DomainView(d, ratings[d.key], previous.get(d.key))
+        for d in framework.domains
+        if d.key in ratings
+    ]
     return ProfileView(
         profile=profile,
         framework=framework,
@@ -99,8 +131,14 @@ def profile_view(profile: Profile) -> ProfileView:
 
 
 def history(child_id: int) -> list[Profile]:
-    return list(Profile.objects.filter(child_id=child_id).prefetch_related("ratings").order_by("-number"))
+    return list(
+        Profile.objects.filter(child_id=child_id).prefetch_related("ratings").order_by("-number")
+    )
 
 
 def latest_finalised(child_id: int) -> Profile | None:
-    return Profile.objects.filter(child_id=child_id, status=Status.FINALISED).order_by("-number").first()
+    return (
+        Profile.objects.filter(child_id=child_id, status=Status.FINALISED)
+        .order_by("-number")
+        .first()
+    )

@@ -43,9 +43,9 @@ class DraftExists(Exception):
 
 
 def framework_of(profile: Profile) -> Framework:
-    return registry.get(profile.framework_id, profile.framework_version, profile.age_band) or registry.current(
-        profile.age_band
-    )
+    return registry.get(
+        profile.framework_id, profile.framework_version, profile.age_band
+    ) or registry.current(profile.age_band)
 
 
 def default_review_date(assessed: date) -> date:
@@ -54,15 +54,23 @@ def default_review_date(assessed: date) -> date:
 
 
 def _audit(actor: Actor, profile: Profile, action: str, summary: str, **detail: Any) -> None:
-    record(actor, action, object_type="profile", object_id=profile.pk, child_id=profile.child_id,
-           authority_id=profile.child.authority_id, summary=summary, detail=detail)
+    record(
+        actor,
+        action,
+        object_type="profile",
+        object_id=profile.pk,
+        child_id=profile.child_id,
+        authority_id=profile.child.authority_id,
+        summary=summary,
+        detail=detail,
+    )
 
 
 def _claim(profile: Profile, expected: int) -> None:
     """Take the next lock version of a draft, or explain why not."""
-    updated = Profile.objects.filter(pk=profile.pk, lock_version=expected, status=Status.DRAFT).update(
-        lock_version=F("lock_version") + 1, updated_at=timezone.now()
-    )
+    updated = Profile.objects.filter(
+        pk=profile.pk, lock_version=expected, status=Status.DRAFT
+    ).update(lock_version=F("lock_version") + 1, updated_at=timezone.now())
     if not updated:
         current = Profile.objects.get(pk=profile.pk)
         if current.status != Status.DRAFT:
@@ -79,7 +87,12 @@ def _complete(profile: Profile, step: str) -> None:
 
 @transaction.atomic
 def start_profile(
-    *, actor: Actor, child: Child, assessment_date: date, age_band: str | None = None, reason: str = ""
+    *,
+    actor: Actor,
+    child: Child,
+    assessment_date: date,
+    age_band: str | None = None,
+    reason: str = "",
 ) -> Profile:
     """A new draft: the first for the child, or a review pre-filled from the latest finalised."""
     chosen = registry.age_band_for(child.date_of_birth, assessment_date)
@@ -98,39 +111,65 @@ def start_profile(
     try:
         with transaction.atomic():
             profile = Profile.objects.create(
-                child=child, number=number, previous=previous, framework_id=framework.id,
-                framework_version=framework.version, framework_checksum=framework.checksum,
-                age_band=chosen, age_band_reason=reason.strip(), assessment_date=assessment_date,
-                created_by=actor.user, review_date=default_review_date(assessment_date),
+                child=child,
+                number=number,
+                previous=previous,
+                framework_id=framework.id,
+                framework_version=framework.version,
+                framework_checksum=framework.checksum,
+                age_band=chosen,
+                age_band_reason=reason.strip(),
+                assessment_date=assessment_date,
+                created_by=actor.user,
+                review_date=default_review_date(assessment_date),
             )
     except IntegrityError:
         raise DraftExists(child.profiles.get(status=Status.DRAFT)) from None
     carried = {r.domain: r for r in previous.ratings.all()} if previous else {}
-    DomainRating.objects.bulk_create([
-        DomainRating(
-            profile=profile, domain=key,
-            need_level=getattr(carried.get(key), "need_level", None),
-            need_evidence=getattr(carried.get(key), "need_evidence", ""),
-            readiness_level=getattr(carried.get(key), "readiness_level", None),
-            readiness_prompts=getattr(carried.get(key), "readiness_prompts", []),
-            readiness_note=getattr(carried.get(key), "readiness_note", ""),
-            confidence_level=getattr(carried.get(key), "confidence_level", None),
-            confidence_note=getattr(carried.get(key), "confidence_note", ""),
-        )
-        for key in DOMAIN_KEYS
-    ])
+    DomainRating.objects.bulk_create(
+        [
+            DomainRating(
+                profile=profile,
+                domain=key,
+                need_level=getattr(carried.get(key), "need_level", None),
+                need_evidence=getattr(carried.get(key), "need_evidence", ""),
+                readiness_level=getattr(carried.get(key), "readiness_level", None),
+                readiness_prompts=getattr(carried.get(key), "readiness_prompts", []),
+                readiness_note=getattr(carried.get(key), "readiness_note", ""),
+                confidence_level=getattr(carried.get(key), "confidence_level", None),
+                confidence_note=getattr(carried.get(key), "confidence_note", ""),
+            )
+            for key in DOMAIN_KEYS
+        ]
+    )
     if previous:
         for field in ("strengths", "child_views", "aspirations", "family_views"):
             setattr(profile, field, getattr(previous, field))
         profile.save(update_fields=["strengths", "child_views", "aspirations", "family_views"])
-        SupportAction.objects.bulk_create([
-            SupportAction(profile=profile, domain=a.domain, position=a.position, what=a.what, who=a.who,
-                          how_often=a.how_often, starts_on=a.starts_on, ends_on=a.ends_on)
-            for a in previous.actions.all()
-        ])
-    _audit(actor, profile, Action.CREATE,
-           f"Profile {number} started" + (f" (a review of profile {previous.number})" if previous else ""),
-           framework=f"{framework.id} {framework.version}", age_band=chosen)
+        SupportAction.objects.bulk_create(
+            [
+                SupportAction(
+                    profile=profile,
+                    domain=a.domain,
+                    position=a.position,
+                    what=a.what,
+                    who=a.who,
+                    how_often=a.how_often,
+                    starts_on=a.starts_on,
+                    ends_on=a.ends_on,
+                )
+                for a in previous.actions.all()
+            ]
+        )
+    _audit(
+        actor,
+        profile,
+        Action.CREATE,
+        f"Profile {number} started"
+        + (f" (a review of profile {previous.number})" if previous else ""),
+        framework=f"{framework.id} {framework.version}",
+        age_band=chosen,
+    )
     return profile
 
 
@@ -152,34 +191,64 @@ def _save_ratings(profile: Profile, values: dict[str, dict[str, Any]]) -> None:
 
 
 @transaction.atomic
-def save_needs(*, actor: Actor, profile: Profile, expected: int, ratings: dict[str, dict[str, Any]]) -> None:
+def save_needs(
+    *, actor: Actor, profile: Profile, expected: int, ratings: dict[str, dict[str, Any]]
+) -> None:
     _claim(profile, expected)
-    _save_ratings(profile, {k: {"need_level": v["level"], "need_evidence": v["evidence"]} for k, v in ratings.items()})
+    _save_ratings(
+        profile,
+        {k: {"need_level": v["level"], "need_evidence": v["evidence"]} for k, v in ratings.items()},
+    )
     _complete(profile, "needs")
     _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['needs']} saved")
 
 
 @transaction.atomic
-def save_readiness(*, actor: Actor, profile: Profile, expected: int, ratings: dict[str, dict[str, Any]]) -> None:
+def save_readiness(
+    *, actor: Actor, profile: Profile, expected: int, ratings: dict[str, dict[str, Any]]
+) -> None:
     _claim(profile, expected)
-    _save_ratings(profile, {
-        k: {"readiness_level": v["level"], "readiness_prompts": v["prompts"], "readiness_note": v["note"]}
-        for k, v in ratings.items()
-    })
+    _save_ratings(
+        profile,
+        {
+            k: {
+                "readiness_level": v["level"],
+                "readiness_prompts": v["prompts"],
+                "readiness_note": v["note"],
+            }
+            for k, v in ratings.items()
+        },
+    )
     _complete(profile, "readiness")
     _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['readiness']} saved")
 
 
 @transaction.atomic
 def save_home(
-    *, actor: Actor, profile: Profile, expected: int, ratings: dict[str, dict[str, Any]], by_family: bool
+    *,
+    actor: Actor,
+    profile: Profile,
+    expected: int,
+    ratings: dict[str, dict[str, Any]],
+    by_family: bool,
 ) -> None:
     _claim(profile, expected)
-    _save_ratings(profile, {k: {"confidence_level": v["level"], "confidence_note": v["note"]} for k, v in ratings.items()})
+    _save_ratings(
+        profile,
+        {
+            k: {"confidence_level": v["level"], "confidence_note": v["note"]}
+            for k, v in ratings.items()
+        },
+    )
     now = timezone.now()
-    Profile.objects.filter(pk=profile.pk).update(home_recorded_by=actor.user, home_by_family=by_family,
-                                                 home_recorded_at=now)
-    profile.home_recorded_by, profile.home_by_family, profile.home_recorded_at = actor.user, by_family, now
+    Profile.objects.filter(pk=profile.pk).update(
+        home_recorded_by=actor.user, home_by_family=by_family, home_recorded_at=now
+    )
+    profile.home_recorded_by, profile.home_by_family, profile.home_recorded_at = (
+        actor.user,
+        by_family,
+        now,
+    )
     _complete(profile, "home")
     who = "by the family" if by_family else "by staff on the family's behalf"
     _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['home']} recorded {who}")
@@ -205,8 +274,14 @@ class ActionPlan:
 
 @transaction.atomic
 def save_plan(
-    *, actor: Actor, profile: Profile, expected: int, outcomes: list[OutcomePlan], actions: list[ActionPlan],
-    review_date: date, reviews: dict[int, tuple[str, str]],
+    *,
+    actor: Actor,
+    profile: Profile,
+    expected: int,
+    outcomes: list[OutcomePlan],
+    actions: list[ActionPlan],
+    review_date: date,
+    reviews: dict[int, tuple[str, str]],
 ) -> None:
     _claim(profile, expected)
     profile.outcomes.all().delete()
@@ -218,15 +293,23 @@ def save_plan(
         [SupportAction(profile=profile, position=i, **a.__dict__) for i, a in enumerate(actions)]
     )
     profile.outcome_reviews.all().delete()
-    OutcomeReview.objects.bulk_create([
-        OutcomeReview(profile=profile, outcome_id=outcome_id, result=result, note=note)
-        for outcome_id, (result, note) in reviews.items()
-    ])
+    OutcomeReview.objects.bulk_create(
+        [
+            OutcomeReview(profile=profile, outcome_id=outcome_id, result=result, note=note)
+            for outcome_id, (result, note) in reviews.items()
+        ]
+    )
     Profile.objects.filter(pk=profile.pk).update(review_date=review_date)
     profile.review_date = review_date
     _complete(profile, "plan")
-    _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['plan']} saved",
-           outcomes=len(outcomes), actions=len(actions))
+    _audit(
+        actor,
+        profile,
+        Action.UPDATE,
+        f"{STEP_NAMES['plan']} saved",
+        outcomes=len(outcomes),
+        actions=len(actions),
+    )
 
 
 @transaction.atomic
@@ -235,6 +318,40 @@ def finalise(*, actor: Actor, profile: Profile, expected: int) -> None:
         raise ProfileNotReady
     _claim(profile, expected)
     now = timezone.now()
-    Profile.objects.filter(pk=profile.pk).update(status=Status.FINALISED, finalised_at=now, finalised_by=actor.user)
+    Profile.objects.filter(pk=profile.pk).update(
+        status=Status.FINALISED, finalised_at=now, finalised_by=actor.user
+    )
     profile.status, profile.finalised_at, profile.finalised_by = Status.FINALISED, now, actor.user
     _audit(actor, profile, Action.UPDATE, f"Profile {profile.number} finalised")
+
+
+RATING_FIELDS = {
+    "need_level",
+    "need_evidence",
+    "readiness_level",
+    "readiness_note",
+    "confidence_level",
+    "confidence_note",
+}
+
+
+@transaction.atomic
+def update_ratings(
+    *, actor: Actor, profile: Profile, expected: int, ratings: dict[str, dict[str, Any]]
+) -> None:
+    """Change some ratings of a draft (the API's PATCH); the steps' completion is unchanged."""
+    _claim(profile, expected)
+    _save_ratings(
+        profile,
+        {
+            k: {f: v for f, v in fields.items() if f in RATING_FIELDS}
+            for k, fields in ratings.items()
+        },
+    )
+    _audit(
+        actor,
+        profile,
+        Action.UPDATE,
+        "Ratings changed through the API",
+        fields=sorted({f"{k}.{f}" for k, fields in ratings.items() for f in fields}),
+    )

@@ -56,17 +56,28 @@ def start(request: HttpRequest, child_pk: int) -> HttpResponse:
             if band != recommended and not data["reason"].strip():
                 form.add_error("reason", "Give a reason for using the version for a different age")
             else:
-                profile = services.start_profile(actor=actor, child=child, assessment_date=data["assessment_date"],
-                                                 age_band=band, reason=data["reason"])
+                profile = services.start_profile(
+                    actor=actor,
+                    child=child,
+                    assessment_date=data["assessment_date"],
+                    age_band=band,
+                    reason=data["reason"],
+                )
                 return redirect("profiles:step", pk=profile.pk, step="about")
     try:
         recommended = recommended or age_band_for(child.date_of_birth, timezone.localdate())
     except AgeOutOfRange:
         recommended = None
-    return render(request, "profiles/start.html", {
-        "child": child, "form": form, "recommended": recommended,
-        "errors": error_list(form) if form.is_bound and form.errors else [],
-    })
+    return render(
+        request,
+        "profiles/start.html",
+        {
+            "child": child,
+            "form": form,
+            "recommended": recommended,
+            "errors": error_list(form) if form.is_bound and form.errors else [],
+        },
+    )
 
 
 STEP_FORMS = {"needs": NeedsForm, "readiness": ReadinessForm, "home": HomeForm}
@@ -74,31 +85,51 @@ STEP_FORMS = {"needs": NeedsForm, "readiness": ReadinessForm, "home": HomeForm}
 
 def _step_form(step: str, profile: Profile, view: selectors.ProfileView, data: Any) -> Any:
     if step == "about":
-        initial = {f: getattr(profile, f) for f in ("assessment_date", "strengths", "child_views", "aspirations", "family_views")}
-        return AboutForm(data, initial=initial)
+        about = {
+            f: getattr(profile, f)
+            for f in ("assessment_date", "strengths", "child_views", "aspirations", "family_views")
+        }
+        return AboutForm(data, initial=about)
     if step == "plan":
         initial: dict[str, Any] = {"review_date": profile.review_date}
         for o in view.outcomes:
-            initial |= {f"what__{o.domain}": o.what, f"know__{o.domain}": o.how_we_will_know, f"when__{o.domain}": o.by_when}
+            initial |= {
+                f"what__{o.domain}": o.what,
+                f"know__{o.domain}": o.how_we_will_know,
+                f"when__{o.domain}": o.by_when,
+            }
         counters: dict[str, int] = {}
         for a in view.actions:
             n = counters.get(a.domain, 0)
             counters[a.domain] = n + 1
-            initial |= {f"a{n}what__{a.domain}": a.what, f"a{n}who__{a.domain}": a.who, f"a{n}often__{a.domain}": a.how_often,
-                        f"a{n}from__{a.domain}": a.starts_on, f"a{n}until__{a.domain}": a.ends_on}
+            initial |= {
+                f"a{n}what__{a.domain}": a.what,
+                f"a{n}who__{a.domain}": a.who,
+                f"a{n}often__{a.domain}": a.how_often,
+                f"a{n}from__{a.domain}": a.starts_on,
+                f"a{n}until__{a.domain}": a.ends_on,
+            }
         for r in view.reviews:
             initial |= {f"review__{r.outcome_id}": r.result, f"reviewnote__{r.outcome_id}": r.note}
-        return PlanForm(data, initial=initial, framework=view.framework, previous_outcomes=view.previous_outcomes)
-    initial = {}
+        return PlanForm(
+            data,
+            initial=initial,
+            framework=view.framework,
+            previous_outcomes=view.previous_outcomes,
+        )
+    ratings: dict[str, Any] = {}
     for d in view.domains:
         r = d.rating
-        initial |= {
-            f"need__{d.domain.key}": r.need_level, f"evidence__{d.domain.key}": r.need_evidence,
-            f"prompts__{d.domain.key}": r.readiness_prompts, f"readiness__{d.domain.key}": r.readiness_level,
-            f"rnote__{d.domain.key}": r.readiness_note, f"confidence__{d.domain.key}": r.confidence_level,
+        ratings |= {
+            f"need__{d.domain.key}": r.need_level,
+            f"evidence__{d.domain.key}": r.need_evidence,
+            f"prompts__{d.domain.key}": r.readiness_prompts,
+            f"readiness__{d.domain.key}": r.readiness_level,
+            f"rnote__{d.domain.key}": r.readiness_note,
+            f"confidence__{d.domain.key}": r.confidence_level,
             f"cnote__{d.domain.key}": r.confidence_note,
         }
-    return STEP_FORMS[step](data, initial=initial, framework=view.framework)
+    return STEP_FORMS[step](data, initial=ratings, framework=view.framework)
 
 
 def _save_step(step: str, form: Any, actor: Any, profile: Profile, expected: int) -> None:
@@ -107,12 +138,23 @@ def _save_step(step: str, form: Any, actor: Any, profile: Profile, expected: int
     elif step == "needs":
         services.save_needs(actor=actor, profile=profile, expected=expected, ratings=form.ratings())
     elif step == "readiness":
-        services.save_readiness(actor=actor, profile=profile, expected=expected, ratings=form.ratings())
+        services.save_readiness(
+            actor=actor, profile=profile, expected=expected, ratings=form.ratings()
+        )
     elif step == "home":
-        services.save_home(actor=actor, profile=profile, expected=expected, ratings=form.ratings(), by_family=False)
+        services.save_home(
+            actor=actor, profile=profile, expected=expected, ratings=form.ratings(), by_family=False
+        )
     else:
-        services.save_plan(actor=actor, profile=profile, expected=expected, outcomes=form.outcomes(),
-                           actions=form.actions(), review_date=form.cleaned_data["review_date"], reviews=form.reviews())
+        services.save_plan(
+            actor=actor,
+            profile=profile,
+            expected=expected,
+            outcomes=form.outcomes(),
+            actions=form.actions(),
+            review_date=form.cleaned_data["review_date"],
+            reviews=form.reviews(),
+        )
 
 
 def _expected(request: HttpRequest) -> int:
@@ -149,12 +191,24 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 return redirect("profiles:step", pk=profile.pk, step=STEPS[index + 1])
     else:
         selectors.open_profile(actor, pk, f"{STEP_NAMES[step]} opened for editing")
-    return render(request, f"profiles/step_{step}.html", {
-        "profile": profile, "view": view, "form": form, "step": step, "steps": STEPS, "step_names": STEP_NAMES,
-        "step_number": STEPS.index(step) + 1, "stale": stale,
-        "lock_version": profile.lock_version if (stale or not form.is_bound) else request.POST.get("lock_version"),
-        "errors": error_list(form) if form.is_bound and form.errors else [],
-    })
+    return render(
+        request,
+        f"profiles/step_{step}.html",
+        {
+            "profile": profile,
+            "view": view,
+            "form": form,
+            "step": step,
+            "steps": STEPS,
+            "step_names": STEP_NAMES,
+            "step_number": STEPS.index(step) + 1,
+            "stale": stale,
+            "lock_version": profile.lock_version
+            if (stale or not form.is_bound)
+            else request.POST.get("lock_version"),
+            "errors": error_list(form) if form.is_bound and form.errors else [],
+        },
+    )
 
 
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
@@ -162,14 +216,30 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     profile = selectors.open_profile(actor, pk)
     view = selectors.profile_view(profile)
     user = request.user
-    can_edit = children.children_visible_to(user, Perm.EDIT_PROFILE).filter(pk=profile.child_id).exists()
-    can_family = children.children_visible_to(user, Perm.RECORD_HOME_CONFIDENCE).filter(pk=profile.child_id).exists()
+    can_edit = (
+        children.children_visible_to(user, Perm.EDIT_PROFILE).filter(pk=profile.child_id).exists()
+    )
+    can_family = (
+        children.children_visible_to(user, Perm.RECORD_HOME_CONFIDENCE)
+        .filter(pk=profile.child_id)
+        .exists()
+    )
     is_latest = _is_latest(profile)
-    return render(request, "profiles/summary.html", {
-        "profile": profile, "view": view, "chart": profile_chart(view), "steps": STEPS, "step_names": STEP_NAMES,
-        "can_edit": can_edit and profile.is_draft, "can_review": can_edit and not profile.is_draft and is_latest,
-        "can_family": can_family and profile.is_draft, "history": selectors.history(profile.child_id),
-    })
+    return render(
+        request,
+        "profiles/summary.html",
+        {
+            "profile": profile,
+            "view": view,
+            "chart": profile_chart(view),
+            "steps": STEPS,
+            "step_names": STEP_NAMES,
+            "can_edit": can_edit and profile.is_draft,
+            "can_review": can_edit and not profile.is_draft and is_latest,
+            "can_family": can_family and profile.is_draft,
+            "history": selectors.history(profile.child_id),
+        },
+    )
 
 
 def _is_latest(profile: Profile) -> bool:
@@ -185,8 +255,12 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.finalise(actor=actor, profile=profile, expected=_expected(request))
     except services.ProfileNotReady:
-        return render(request, "profiles/not_ready.html", {"profile": profile, "steps": STEPS,
-                                                           "step_names": STEP_NAMES}, status=409)
+        return render(
+            request,
+            "profiles/not_ready.html",
+            {"profile": profile, "steps": STEPS, "step_names": STEP_NAMES},
+            status=409,
+        )
     except services.ProfileLocked:
         return _locked(request, profile)
     except services.StaleProfile:
@@ -201,24 +275,36 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if profile.is_draft or not _is_latest(profile):
         return redirect("profiles:summary", pk=profile.pk)
     try:
-        new = services.start_profile(actor=actor, child=profile.child, assessment_date=timezone.localdate(),
-                                     age_band=None)
+        new = services.start_profile(
+            actor=actor, child=profile.child, assessment_date=timezone.localdate(), age_band=None
+        )
     except services.DraftExists as exc:
         new = exc.draft
     except AgeOutOfRange as exc:
-        return render(request, "profiles/cannot_review.html", {"profile": profile, "reason": str(exc)}, status=409)
+        return render(
+            request,
+            "profiles/cannot_review.html",
+            {"profile": profile, "reason": str(exc)},
+            status=409,
+        )
     return redirect("profiles:step", pk=new.pk, step="about")
 
 
 def chart_svg(request: HttpRequest, pk: int) -> HttpResponse:
     profile = selectors.open_profile(actor_from_request(request), pk, "Chart viewed")
-    return HttpResponse(profile_chart(selectors.profile_view(profile)), content_type="image/svg+xml")
+    return HttpResponse(
+        profile_chart(selectors.profile_view(profile)), content_type="image/svg+xml"
+    )
 
 
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     profile = selectors.open_profile(actor_from_request(request), pk, "PDF downloaded")
-    response = HttpResponse(profile_pdf(selectors.profile_view(profile), request), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="profile-{profile.child_id}-{profile.number}.pdf"'
+    response = HttpResponse(
+        profile_pdf(selectors.profile_view(profile), request), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'inline; filename="profile-{profile.child_id}-{profile.number}.pdf"'
+    )
     return response
 
 
@@ -256,8 +342,13 @@ def family_question(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
     answers = _answers(request, profile)
     saved = answers.get(domain) or {}
     rating = next(x.rating for x in view.domains if x.domain.key == domain)
-    initial = {"level": saved.get("level", rating.confidence_level), "note": saved.get("note", rating.confidence_note)}
-    form = FamilyAnswerForm(request.POST or None, initial=initial, framework=view.framework, domain=d)
+    initial = {
+        "level": saved.get("level", rating.confidence_level),
+        "note": saved.get("note", rating.confidence_note),
+    }
+    form = FamilyAnswerForm(
+        request.POST or None, initial=initial, framework=view.framework, domain=d
+    )
     if request.method == "POST" and form.is_valid():
         answers[domain] = {"level": form.cleaned_data["level"], "note": form.cleaned_data["note"]}
         request.session.modified = True
@@ -266,11 +357,22 @@ def family_question(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
             return redirect("profiles:family-check", pk=pk)
         return redirect("profiles:family-question", pk=pk, domain=keys[index + 1])
     index = keys.index(domain)
-    back = ("profiles:family-question", keys[index - 1]) if index else ("profiles:family-start", None)
-    return render(request, "profiles/family_question.html", {
-        "profile": profile, "domain": d, "form": form, "number": index + 1, "total": len(keys), "back": back,
-        "errors": error_list(form) if form.is_bound and form.errors else [],
-    })
+    back = (
+        ("profiles:family-question", keys[index - 1]) if index else ("profiles:family-start", None)
+    )
+    return render(
+        request,
+        "profiles/family_question.html",
+        {
+            "profile": profile,
+            "domain": d,
+            "form": form,
+            "number": index + 1,
+            "total": len(keys),
+            "back": back,
+            "errors": error_list(form) if form.is_bound and form.errors else [],
+        },
+    )
 
 
 def family_check(request: HttpRequest, pk: int) -> HttpResponse:
@@ -282,21 +384,51 @@ def family_check(request: HttpRequest, pk: int) -> HttpResponse:
     missing = [d.domain for d in view.domains if d.domain.key not in answers]
     if request.method == "POST" and not missing:
         try:
-            services.save_home(actor=actor, profile=profile, expected=_expected(request), by_family=True,
-                               ratings={k: {"level": v["level"], "note": v["note"]} for k, v in answers.items()})
+            services.save_home(
+                actor=actor,
+                profile=profile,
+                expected=_expected(request),
+                by_family=True,
+                ratings={k: {"level": v["level"], "note": v["note"]} for k, v in answers.items()},
+            )
         except services.ProfileLocked:
             return _locked(request, profile)
         except services.StaleProfile:
             profile.refresh_from_db()
-            return render(request, "profiles/family_check.html", {
-                "profile": profile, "view": view, "answers": answers, "missing": missing,
-                "errors": [{"text": "Someone updated this profile while you were answering. Your answers are "
-                                    "still here: check them and send them again."}],
-            })
+            return render(
+                request,
+                "profiles/family_check.html",
+                {
+                    "profile": profile,
+                    "view": view,
+                    "answers": answers,
+                    "missing": missing,
+                    "errors": [
+                        {
+                            "text": "Someone updated this profile while you were answering. Your answers are "
+                            "still here: check them and send them again."
+                        }
+                    ],
+                },
+            )
         request.session.pop(f"family-answers-{profile.pk}", None)
         return render(request, "profiles/family_done.html", {"profile": profile})
-    return render(request, "profiles/family_check.html", {
-        "profile": profile, "view": view, "answers": answers, "missing": missing,
-        "errors": [{"text": f"Answer the question about {d.name.lower()}",
-                    "href": f"/profiles/{pk}/family/{d.key}/"} for d in missing] if request.method == "POST" else [],
-    })
+    return render(
+        request,
+        "profiles/family_check.html",
+        {
+            "profile": profile,
+            "view": view,
+            "answers": answers,
+            "missing": missing,
+            "errors": [
+                {
+                    "text": f"Answer the question about {d.name.lower()}",
+                    "href": f"/profiles/{pk}/family/{d.key}/",
+                }
+                for d in missing
+            ]
+            if request.method == "POST"
+            else [],
+        },
+    )

@@ -7,132 +7,270 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('children', '0001_initial'),
+        ("children", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(help_text='1 for the first profile, then one more per review')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('finalised', 'Finalised')], default='draft', max_length=10)),
-                ('framework_id', models.CharField(max_length=50)),
-                ('framework_version', models.CharField(max_length=20)),
-                ('framework_checksum', models.CharField(max_length=64)),
-                ('age_band', models.CharField(max_length=10)),
-                ('age_band_reason', models.TextField(blank=True)),
-                ('assessment_date', models.DateField()),
-                ('strengths', models.TextField(blank=True)),
-                ('child_views', models.TextField(blank=True)),
-                ('aspirations', models.TextField(blank=True)),
-                ('family_views', models.TextField(blank=True)),
-                ('home_by_family', models.BooleanField(default=False)),
-                ('home_recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('review_date', models.DateField(blank=True, null=True)),
-                ('completed_steps', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finalised_at', models.DateTimeField(blank=True, null=True)),
-                ('lock_version', models.PositiveIntegerField(default=1)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='profiles', to='children.child')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('finalised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('home_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('previous', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='next_version', to='profiles.profile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        help_text="1 for the first profile, then one more per review"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("finalised", "Finalised")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("framework_id", models.CharField(max_length=50)),
+                ("framework_version", models.CharField(max_length=20)),
+                ("framework_checksum", models.CharField(max_length=64)),
+                ("age_band", models.CharField(max_length=10)),
+                ("age_band_reason", models.TextField(blank=True)),
+                ("assessment_date", models.DateField()),
+                ("strengths", models.TextField(blank=True)),
+                ("child_views", models.TextField(blank=True)),
+                ("aspirations", models.TextField(blank=True)),
+                ("family_views", models.TextField(blank=True)),
+                ("home_by_family", models.BooleanField(default=False)),
+                ("home_recorded_at", models.DateTimeField(blank=True, null=True)),
+                ("review_date", models.DateField(blank=True, null=True)),
+                ("completed_steps", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finalised_at", models.DateTimeField(blank=True, null=True)),
+                ("lock_version", models.PositiveIntegerField(default=1)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="profiles",
+                        to="children.child",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "finalised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "home_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "previous",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="next_version",
+                        to="profiles.profile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['child', '-number'],
+                "ordering": ["child", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='DomainRating',
+            name="DomainRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(max_length=30)),
-                ('need_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('need_evidence', models.TextField(blank=True)),
-                ('readiness_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('readiness_prompts', models.JSONField(blank=True, default=list)),
-                ('readiness_note', models.TextField(blank=True)),
-                ('confidence_level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('confidence_note', models.TextField(blank=True)),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='profiles.profile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("domain", models.CharField(max_length=30)),
+                ("need_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("need_evidence", models.TextField(blank=True)),
+                ("readiness_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("readiness_prompts", models.JSONField(blank=True, default=list)),
+                ("readiness_note", models.TextField(blank=True)),
+                ("confidence_level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("confidence_note", models.TextField(blank=True)),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="profiles.profile",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SupportAction',
+            name="SupportAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(max_length=30)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('what', models.TextField()),
-                ('who', models.CharField(max_length=200)),
-                ('how_often', models.CharField(max_length=200)),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='profiles.profile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("domain", models.CharField(max_length=30)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("what", models.TextField()),
+                ("who", models.CharField(max_length=200)),
+                ("how_often", models.CharField(max_length=200)),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="profiles.profile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['profile', 'position'],
+                "ordering": ["profile", "position"],
             },
         ),
         migrations.CreateModel(
-            name='SupportOutcome',
+            name="SupportOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(max_length=30)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('what', models.TextField()),
-                ('how_we_will_know', models.TextField()),
-                ('by_when', models.DateField()),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='profiles.profile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("domain", models.CharField(max_length=30)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("what", models.TextField()),
+                ("how_we_will_know", models.TextField()),
+                ("by_when", models.DateField()),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="profiles.profile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['profile', 'position'],
+                "ordering": ["profile", "position"],
             },
         ),
         migrations.CreateModel(
-            name='OutcomeReview',
+            name="OutcomeReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('result', models.CharField(choices=[('achieved', 'Achieved'), ('partly', 'Partly achieved'), ('not_yet', 'Not yet achieved')], max_length=10)),
-                ('note', models.TextField(blank=True)),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcome_reviews', to='profiles.profile')),
-                ('outcome', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='profiles.supportoutcome')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("achieved", "Achieved"),
+                            ("partly", "Partly achieved"),
+                            ("not_yet", "Not yet achieved"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcome_reviews",
+                        to="profiles.profile",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="profiles.supportoutcome",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='profile',
-            index=models.Index(fields=['status', 'review_date'], name='profiles_pr_status_a22665_idx'),
+            model_name="profile",
+            index=models.Index(
+                fields=["status", "review_date"], name="profiles_pr_status_a22665_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='profile',
-            index=models.Index(fields=['child', 'status', '-finalised_at'], name='profiles_pr_child_i_6bcfa8_idx'),
+            model_name="profile",
+            index=models.Index(
+                fields=["child", "status", "-finalised_at"], name="profiles_pr_child_i_6bcfa8_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='profile',
-            constraint=models.UniqueConstraint(fields=('child', 'number'), name='unique_profile_number'),
+            model_name="profile",
+            constraint=models.UniqueConstraint(
+                fields=("child", "number"), name="unique_profile_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='profile',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('child',), name='one_draft_profile_per_child'),
+            model_name="profile",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "draft")),
+                fields=("child",),
+                name="one_draft_profile_per_child",
+            ),
         ),
         migrations.AddIndex(
-            model_name='domainrating',
-            index=models.Index(fields=['domain', 'need_level'], name='profiles_do_domain_eaeea9_idx'),
+            model_name="domainrating",
+            index=models.Index(
+                fields=["domain", "need_level"], name="profiles_do_domain_eaeea9_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='domainrating',
-            constraint=models.UniqueConstraint(fields=('profile', 'domain'), name='unique_domain_rating'),
+            model_name="domainrating",
+            constraint=models.UniqueConstraint(
+                fields=("profile", "domain"), name="unique_domain_rating"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcomereview',
-            constraint=models.UniqueConstraint(fields=('profile', 'outcome'), name='unique_outcome_review'),
+            model_name="outcomereview",
+            constraint=models.UniqueConstraint(
+                fields=("profile", "outcome"), name="unique_outcome_review"
+            ),
         ),
     ]

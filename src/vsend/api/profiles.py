@@ -1,0 +1,279 @@
+"""Profiles in the API: the same selectors and services as the pages."""
+
+from typing import Any
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from vsend.accounts.roles import Perm
+from vsend.audit.models import Channel
+from vsend.audit.services import Actor, actor_from_request
+from vsend.children import selectors as children
+from vsend.frameworks.loader import DOMAIN_KEYS
+from vsend.profiles import selectors, services
+from vsend.profiles.chart import profile_chart
+from vsend.profiles.models import Profile
+from vsend.profiles.pdf import profile_pdf
+
+
+def _actor(request: Request) -> Actor:
+    return actor_from_request(request, channel=Channel.API)
+
+
+class ProfileListItem(serializers.ModelSerializer[Profile]):
+    class Meta:
+        model = Profile
+        fields = [
+            "id",
+            "number",
+            "status",
+            "assessment_date",
+            "framework_id",
+            "framework_version",
+            "age_band",
+            "review_date",
+            "finalised_at",
+            "previous",
+        ]
+
+
+class RatingSerializer(serializers.Serializer[Any]):
+    domain = serializers.CharField()
+    name = serializers.CharField()
+    need_level = serializers.IntegerField(allow_null=True)
+    need_evidence = serializers.CharField(allow_blank=True)
+    readiness_level = serializers.IntegerField(allow_null=True)
+    readiness_prompts = serializers.ListField(child=serializers.CharField())
+    readiness_note = serializers.CharField(allow_blank=True)
+    confidence_level = serializers.IntegerField(allow_null=True)
+    confidence_note = serializers.CharField(allow_blank=True)
+    readiness_gap = serializers.IntegerField(allow_null=True)
+    confidence_gap = serializers.IntegerField(allow_null=True)
+    change_since_previous = serializers.IntegerField(allow_null=True)
+
+
+class OutcomeSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    domain = serializers.CharField()
+    what = serializers.CharField()
+    how_we_will_know = serializers.CharField()
+    by_when = serializers.DateField()
+
+
+class ActionSerializer(serializers.Serializer[Any]):
+    domain = serializers.CharField()
+    what = serializers.CharField()
+    who = serializers.CharField()
+    how_often = serializers.CharField()
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(allow_null=True)
+
+
+class ProfileDetail(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    child = serializers.IntegerField()
+    number = serializers.IntegerField()
+    status = serializers.CharField()
+    framework = serializers.DictField()
+    assessment_date = serializers.DateField()
+    review_date = serializers.DateField(allow_null=True)
+    previous = serializers.IntegerField(allow_null=True)
+    lock_version = serializers.IntegerField()
+    home_confidence_by_family = serializers.BooleanField()
+    ratings = RatingSerializer(many=True)
+    gaps = serializers.DictField()
+    plan = serializers.DictField()
+
+
+def profile_data(view: selectors.ProfileView) -> dict[str, Any]:
+    p = view.profile
+    return {
+        "id": p.pk,
+        "child": p.child_id,
+        "number": p.number,
+        "status": p.status,
+        "framework": {
+            "id": p.framework_id,
+            "version": p.framework_version,
+            "checksum": p.framework_checksum,
+            "age_band": p.age_band,
+            "age_band_reason": p.age_band_reason,
+        },
+        "assessment_date": p.assessment_date,
+        "review_date": p.review_date,
+        "previous": p.previous_id,
+        "lock_version": p.lock_version,
+        "home_confidence_by_family": p.home_by_family,
+        "ratings": [
+            {
+                "domain": d.domain.key,
+                "name": d.domain.name,
+                "need_level": d.rating.need_level,
+                "need_evidence": d.rating.need_evidence,
+                "readiness_level": d.rating.readiness_level,
+                "readiness_prompts": d.rating.readiness_prompts,
+                "readiness_note": d.rating.readiness_note,
+                "confidence_level": d.rating.confidence_level,
+                "confidence_note": d.rating.confidence_note,
+                "readiness_gap": d.rating.readiness_gap,
+                "confidence_gap": d.rating.confidence_gap,
+                "change_since_previous": d.change,
+            }
+            for d in view.domains
+        ],
+        "gaps": {
+            "readiness": [d.domain.key for d in view.readiness_gaps],
+            "home_confidence": [d.domain.key for d in view.confidence_gaps],
+        },
+        "plan": {
+            "outcomes": [
+                {
+                    "id": o.pk,
+                    "domain": o.domain,
+                    "what": o.what,
+                    "how_we_will_know": o.how_we_will_know,
+                    "by_when": o.by_when,
+                }
+                for o in view.outcomes
+            ],
+            "actions": [
+                {
+                    "domain": a.domain,
+                    "what": a.what,
+                    "who": a.who,
+                    "how_often": a.how_often,
+                    "starts_on": a.starts_on,
+                    "ends_on": a.ends_on,
+                }
+                for a in view.actions
+            ],
+            "outcome_reviews": [
+                {"outcome": r.outcome_id, "result": r.result, "note": r.note} for r in view.reviews
+            ],
+        },
+    }
+
+
+class RatingPatch(serializers.Serializer[Any]):
+    need_level = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    need_evidence = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    readiness_level = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    readiness_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    confidence_level = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    confidence_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class ProfilePatch(serializers.Serializer[Any]):
+    lock_version = serializers.IntegerField(
+        help_text="The lock_version you read; a stale one is refused (409)"
+    )
+    ratings = serializers.DictField(child=RatingPatch(), help_text="By domain key")
+
+    def __init__(self, *args: Any, max_level: int = 4, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_level = max_level
+
+    def validate_ratings(self, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        unknown = set(value) - set(DOMAIN_KEYS)
+        if unknown:
+            raise serializers.ValidationError(f"Unknown domains: {', '.join(sorted(unknown))}")
+        for key, fields in value.items():
+            for f, v in fields.items():
+                if f.endswith("_level") and v is not None and v > self.max_level:
+                    raise serializers.ValidationError(
+                        f"{key}.{f} must be between 0 and {self.max_level}"
+                    )
+        return value
+
+
+@extend_schema(responses=ProfileListItem(many=True), summary="A child's profiles, newest first")
+@api_view(["GET"])
+def child_profiles(request: Request, pk: int) -> Response:
+    child = children.get_child_for(_actor(request), pk, Perm.VIEW_PROFILE)
+    return Response(ProfileListItem(child.profiles.order_by("-number"), many=True).data)
+
+
+@extend_schema(
+    methods=["GET"], responses=ProfileDetail, summary="One profile (the view is audited)"
+)
+@extend_schema(
+    methods=["PATCH"],
+    request=ProfilePatch,
+    responses={
+        200: ProfileDetail,
+        409: OpenApiResponse(
+            description="The profile is finalised, or someone saved it since you read it"
+        ),
+    },
+    summary="Change ratings of a draft profile",
+)
+@api_view(["GET", "PATCH"])
+def profile_detail(request: Request, pk: int) -> Response:
+    actor = _actor(request)
+    if request.method == "PATCH":
+        profile = selectors.get_profile_for(actor, pk, Perm.EDIT_PROFILE)
+        if not profile.is_draft:
+            return Response(
+                {
+                    "detail": "This profile is finalised and cannot be changed. Start a review to "
+                    "update it."
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        body = ProfilePatch(data=request.data, max_level=services.framework_of(profile).max_level)
+        body.is_valid(raise_exception=True)
+        try:
+            services.update_ratings(
+                actor=actor,
+                profile=profile,
+                expected=body.validated_data["lock_version"],
+                ratings=body.validated_data["ratings"],
+            )
+        except services.ProfileLocked:
+            return Response(
+                {"detail": "This profile is finalised and cannot be changed."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        except services.StaleProfile:
+            return Response(
+                {
+                    "detail": "Someone saved this profile after you read it. Read it again, then "
+                    "send your changes with the new lock_version."
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        profile.refresh_from_db()
+    else:
+        profile = selectors.open_profile(actor, pk)
+    return Response(profile_data(selectors.profile_view(profile)))
+
+
+@extend_schema(
+    responses={(200, "image/svg+xml"): OpenApiTypes.STR}, summary="The at-a-glance chart (SVG)"
+)
+@api_view(["GET"])
+def profile_chart_svg(request: Request, pk: int) -> HttpResponse:
+    profile = selectors.open_profile(_actor(request), pk, "Chart viewed")
+    return HttpResponse(
+        profile_chart(selectors.profile_view(profile)), content_type="image/svg+xml"
+    )
+
+
+@extend_schema(
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="The whole profile as a PDF"
+)
+@api_view(["GET"])
+def profile_pdf_file(request: Request, pk: int) -> HttpResponse:
+    profile = selectors.open_profile(_actor(request), pk, "PDF downloaded")
+    response = HttpResponse(
+        profile_pdf(selectors.profile_view(profile)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'inline; filename="profile-{profile.child_id}-{profile.number}.pdf"'
+    )
+    return response
