@@ -316,3 +316,21 @@ def test_a_teacher_reads_but_cannot_edit_and_an_la_officer_cannot_read(world, as
         as_user("la_officer").get(reverse("profiles:summary", kwargs={"pk": pk})).status_code == 403
     )
     assert Client().get(reverse("api:profile", kwargs={"pk": pk})).status_code == 401
+
+
+def test_the_child_record_shows_the_history_and_the_change(world, as_user):
+    client = as_user("sendco")
+    first = complete_profile(client, world.child)
+    client.post(reverse("profiles:review", kwargs={"pk": first}))
+    second = Profile.objects.get(child=world.child, number=2)
+    for step in ("about", "needs", "readiness", "home", "plan"):
+        extra = {"need__semh": "3"} if step == "needs" else {}
+        if step == "plan":
+            outcome = Profile.objects.get(pk=first).outcomes.get()
+            extra = {f"review__{outcome.pk}": "achieved"}
+        client.post(reverse("profiles:step", kwargs={"pk": second.pk, "step": step}), step_data(step, second.pk, **extra))
+    client.post(reverse("profiles:finalise", kwargs={"pk": second.pk}), {"lock_version": lock(second.pk)})
+    page = client.get(reverse("children:detail", kwargs={"pk": world.child.pk})).content.decode()
+    assert "Profile 1" in page and "Profile 2" in page
+    assert "up 2" in page  # SEMH went from 1 to 3
+    assert "series-previous" in page and "with needs at the profile before" in page

@@ -13,6 +13,9 @@ from vsend.children.forms import ChildDetailsForm, ChildFilterForm, NewChildForm
 from vsend.children.services import Placement, StaleEdit, create_child, update_child
 from vsend.config.forms import error_list
 from vsend.organisations.selectors import classes_visible_to, settings_visible_to
+from vsend.profiles.chart import profile_chart
+from vsend.profiles.selectors import history as profile_history
+from vsend.profiles.selectors import latest_finalised, profile_view
 
 
 def _require(request: HttpRequest, perm: str) -> None:
@@ -54,6 +57,11 @@ def child_list(request: HttpRequest) -> HttpResponse:
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = selectors.open_child_record(actor_from_request(request), pk)
     user = request.user
+
+    def may(perm: str) -> bool:
+        return selectors.children_visible_to(user, perm).filter(pk=pk).exists()
+
+    can_view_profiles = may(Perm.VIEW_PROFILE)
     return render(
         request,
         "children/detail.html",
@@ -65,14 +73,23 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "caseworkers": child.case_assignments.filter(ended_on__isnull=True).select_related(
                 "caseworker"
             ),
-            "can_change": selectors.children_visible_to(user, Perm.CHANGE_CHILD)
-            .filter(pk=pk)
-            .exists(),
-            "can_see_access": selectors.children_visible_to(user, Perm.VIEW_CHILD_ACCESS)
-            .filter(pk=pk)
-            .exists(),
+            "can_change": may(Perm.CHANGE_CHILD),
+            "can_see_access": may(Perm.VIEW_CHILD_ACCESS),
+            "can_view_profiles": can_view_profiles,
+            "can_edit_profiles": may(Perm.EDIT_PROFILE),
+            "profiles": profile_history(child.pk) if can_view_profiles else [],
+            **_latest_profile(child.pk, can_view_profiles),
         },
     )
+
+
+def _latest_profile(child_pk: int, allowed: bool) -> dict[str, object]:
+    """The latest finalised profile's chart and ratings, with the change since the one before."""
+    latest = latest_finalised(child_pk) if allowed else None
+    if latest is None:
+        return {}
+    view = profile_view(latest)
+    return {"latest": latest, "view": view, "chart": profile_chart(view)}
 
 
 def child_create(request: HttpRequest) -> HttpResponse:

@@ -18,6 +18,7 @@ from vsend.audit.models import Action
 from vsend.audit.services import SYSTEM, record
 from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink, Relationship
 from vsend.demo import data
+from vsend.demo.profiles import build_profiles
 from vsend.organisations.models import (
     NATIONAL_CURRICULUM_YEARS,
     LocalAuthority,
@@ -314,6 +315,23 @@ class Builder:
         adult = next(c for c in self.by_setting["fenmoor-college"] if c.age_on(self.today) >= 16)
         self.user("young.person", adult.full_name, Role.YOUNG_PERSON, authority=la, child=adult)
 
+    # Profiles ------------------------------------------------------------------------------
+
+    def profiles(self) -> None:
+        sendcos = {
+            m.setting_id: m.user
+            for m in Membership.objects.filter(
+                role=Role.SENDCO, setting__authority=self.authority
+            ).select_related("user")
+        }
+        children = [c for kids in self.by_setting.values() for c in kids]
+        current = dict(
+            Enrolment.objects.current()
+            .filter(child__in=children)
+            .values_list("child_id", "setting_id")
+        )
+        build_profiles(children, {c.pk: sendcos[current[c.pk]] for c in children}, self.today)
+
 
 @transaction.atomic
 def load_demo(password: str, today: date | None = None) -> list[DemoAccount]:
@@ -321,6 +339,7 @@ def load_demo(password: str, today: date | None = None) -> list[DemoAccount]:
     builder.organisations()
     builder.children()
     builder.people()
+    builder.profiles()
     record(
         SYSTEM,
         Action.CREATE,
