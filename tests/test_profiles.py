@@ -328,9 +328,39 @@ def test_the_child_record_shows_the_history_and_the_change(world, as_user):
         if step == "plan":
             outcome = Profile.objects.get(pk=first).outcomes.get()
             extra = {f"review__{outcome.pk}": "achieved"}
-        client.post(reverse("profiles:step", kwargs={"pk": second.pk, "step": step}), step_data(step, second.pk, **extra))
-    client.post(reverse("profiles:finalise", kwargs={"pk": second.pk}), {"lock_version": lock(second.pk)})
+        client.post(
+            reverse("profiles:step", kwargs={"pk": second.pk, "step": step}),
+            step_data(step, second.pk, **extra),
+        )
+    client.post(
+        reverse("profiles:finalise", kwargs={"pk": second.pk}), {"lock_version": lock(second.pk)}
+    )
     page = client.get(reverse("children:detail", kwargs={"pk": world.child.pk})).content.decode()
     assert "Profile 1" in page and "Profile 2" in page
     assert "up 2" in page  # SEMH went from 1 to 3
     assert "series-previous" in page and "with needs at the profile before" in page
+
+
+def test_every_step_page_and_the_summary_render_for_a_draft_and_a_review(world, as_user):
+    client = as_user("sendco")
+    first = complete_profile(client, world.child)
+    client.post(reverse("profiles:review", kwargs={"pk": first}))
+    second = Profile.objects.get(child=world.child, number=2)
+    for step in ("about", "needs", "readiness", "home", "plan"):
+        response = client.get(reverse("profiles:step", kwargs={"pk": second.pk, "step": step}))
+        assert response.status_code == 200, step
+        assert (
+            f"step {('about', 'needs', 'readiness', 'home', 'plan').index(step) + 1} of 5"
+            in response.content.decode()
+        )
+    plan = html.unescape(
+        client.get(
+            reverse("profiles:step", kwargs={"pk": second.pk, "step": "plan"})
+        ).content.decode()
+    )
+    assert "How did the last plan go?" in plan and "Asks for help using a card" in plan
+    assert client.get(reverse("profiles:summary", kwargs={"pk": second.pk})).status_code == 200
+    assert (
+        client.get(reverse("profiles:start", kwargs={"child_pk": world.child.pk})).status_code
+        == 302
+    )
