@@ -120,10 +120,11 @@ def test_a_profile_from_start_to_finalised_with_the_family(page, browser, live_s
     pdf = page.request.get(f"/profiles/{profile.pk}/pdf/")
     assert pdf.headers["content-type"] == "application/pdf"
     (ARTIFACTS / "profile.pdf").write_bytes(pdf.body())
-    if shutil.which("pdftoppm"):
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm:
         subprocess.run(
             [
-                "pdftoppm",
+                pdftoppm,
                 "-png",
                 "-r",
                 "60",

@@ -8,7 +8,7 @@ some are drafts, and some families gave home confidence themselves.
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -116,11 +116,7 @@ def build_profiles(
                 finalised_by=None if draft else creator,
                 finalised_at=None
                 if draft
-                else timezone.make_aware(
-                    timezone.datetime.combine(
-                        assessed + timedelta(days=7), timezone.datetime.min.time()
-                    )
-                ),
+                else timezone.make_aware(datetime.combine(assessed + timedelta(days=7), time(16))),
             )
             DomainRating.objects.bulk_create(
                 [
