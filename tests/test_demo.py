@@ -3,12 +3,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Avg, Count
+from django.utils import timezone
 from django.test import Client
 
 from vsend.accounts.roles import Role
 from vsend.children.models import Child
 from vsend.organisations.models import Setting
+from vsend.profiles.models import DomainRating, Profile, Status
 
 
 def run_demo() -> dict:
@@ -41,6 +43,22 @@ def test_the_demo_builds_a_realistic_authority_and_is_idempotent(settings):
     assert roles == set(Role.values)
     sendco_settings = {a["organisation_id"] for a in first["accounts"] if a["role"] == "sendco"}
     assert len(sendco_settings) >= 2
+    # Termly profiles for most children with SEN: drafts, overdue reviews, families' own answers.
+    profiles = Profile.objects.all()
+    with_sen = Child.objects.exclude(sen_provision="N").count()
+    assert profiles.values("child").distinct().count() > with_sen * 0.6
+    assert profiles.filter(status=Status.DRAFT).exists()
+    assert profiles.filter(number__gte=3, previous__isnull=False).exists()
+    assert profiles.filter(status=Status.FINALISED, review_date__lt=timezone.localdate(), next_version__isnull=True).exists()
+    assert profiles.filter(home_by_family=True).exists()
+    asd = DomainRating.objects.filter(profile__child__primary_need="ASD", domain="communication_interaction")
+    others = DomainRating.objects.filter(profile__child__primary_need="PD", domain="communication_interaction")
+    assert asd.aggregate(m=Avg("need_level"))["m"] > others.aggregate(m=Avg("need_level"))["m"]
+
+    out = StringIO()
+    call_command("bench", "profile", "--runs", "3", "--pdf-runs", "3", stdout=out)
+    assert "summary page  median" in out.getvalue() and "PDF           median" in out.getvalue()
+
     teacher_localities = {
         Setting.objects.get(pk=a["organisation_id"]).locality_id
         for a in first["accounts"]
