@@ -4,8 +4,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Avg, Count
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone
 
 from vsend.accounts.roles import Role
 from vsend.children.models import Child
@@ -49,10 +49,15 @@ def test_the_demo_builds_a_realistic_authority_and_is_idempotent(settings):
     assert profiles.values("child").distinct().count() > with_sen * 0.6
     assert profiles.filter(status=Status.DRAFT).exists()
     assert profiles.filter(number__gte=3, previous__isnull=False).exists()
-    assert profiles.filter(status=Status.FINALISED, review_date__lt=timezone.localdate(), next_version__isnull=True).exists()
+    overdue = profiles.filter(status=Status.FINALISED, review_date__lt=timezone.localdate())
+    assert overdue.filter(next_version__isnull=True).exists()
     assert profiles.filter(home_by_family=True).exists()
-    asd = DomainRating.objects.filter(profile__child__primary_need="ASD", domain="communication_interaction")
-    others = DomainRating.objects.filter(profile__child__primary_need="PD", domain="communication_interaction")
+    asd = DomainRating.objects.filter(
+        profile__child__primary_need="ASD", domain="communication_interaction"
+    )
+    others = DomainRating.objects.filter(
+        profile__child__primary_need="PD", domain="communication_interaction"
+    )
     assert asd.aggregate(m=Avg("need_level"))["m"] > others.aggregate(m=Avg("need_level"))["m"]
 
     out = StringIO()

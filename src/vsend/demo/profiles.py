@@ -113,6 +113,9 @@ def build_profiles(
                 created_by=creator,
                 home_recorded_by_id=parents[child.pk] if by_family else creator.pk,
                 home_by_family=by_family,
+                home_recorded_at=None
+                if draft
+                else timezone.make_aware(datetime.combine(assessed, time(15))),
                 finalised_by=None if draft else creator,
                 finalised_at=None
                 if draft
