@@ -98,3 +98,13 @@ def test_the_version_is_chosen_from_age_on_the_assessment_date(born, on, band):
 def test_twenty_six_and_over_is_refused():
     with pytest.raises(AgeOutOfRange, match="26th birthday"):
         age_band_for(date(2000, 6, 15), date(2026, 6, 15))
+
+
+def test_two_files_claiming_the_same_framework_version_are_refused(settings):
+    settings.VSEND_FRAMEWORK_FILES = [str(SHIPPED[0])]
+    try:
+        with pytest.raises(FrameworkError, match="is already given by"):
+            registry.load_configured()
+    finally:
+        settings.VSEND_FRAMEWORK_FILES = []
+        registry.load_configured()

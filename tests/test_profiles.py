@@ -364,3 +364,83 @@ def test_every_step_page_and_the_summary_render_for_a_draft_and_a_review(world, 
         client.get(reverse("profiles:start", kwargs={"child_pk": world.child.pk})).status_code
         == 302
     )
+
+
+def test_a_profile_with_a_missing_level_cannot_be_finalised(world, as_user):
+    client = as_user("sendco")
+    pk = complete_profile(client, world.child, finalise=False)
+    url = reverse("api:profile", kwargs={"pk": pk})
+    nulled = client.patch(
+        url,
+        {"lock_version": int(lock(pk)), "ratings": {"semh": {"need_level": None}}},
+        content_type="application/json",
+    )
+    assert nulled.status_code == 400
+    Profile.objects.get(pk=pk).ratings.filter(domain="semh").update(readiness_level=None)
+    response = client.post(
+        reverse("profiles:finalise", kwargs={"pk": pk}), {"lock_version": lock(pk)}
+    )
+    assert response.status_code == 409
+    assert Profile.objects.get(pk=pk).status == Status.DRAFT
+
+
+def test_staff_changing_home_confidence_through_the_api_no_longer_credit_the_family(world, as_user):
+    pk = start_profile(as_user("sendco"), world.child)
+    parent = as_user("parent")
+    for key in DOMAIN_KEYS:
+        parent.post(
+            reverse("profiles:family-question", kwargs={"pk": pk, "domain": key}), {"level": "2"}
+        )
+    parent.post(reverse("profiles:family-check", kwargs={"pk": pk}), {"lock_version": lock(pk)})
+    assert Profile.objects.get(pk=pk).home_by_family
+    as_user("sendco").patch(
+        reverse("api:profile", kwargs={"pk": pk}),
+        {"lock_version": int(lock(pk)), "ratings": {"semh": {"confidence_level": 0}}},
+        content_type="application/json",
+    )
+    profile = Profile.objects.get(pk=pk)
+    assert not profile.home_by_family and profile.home_recorded_by == world.users["sendco"]
+
+
+def test_odd_dates_are_form_errors_not_crashes(world, as_user):
+    client = as_user("sendco")
+    url = reverse("profiles:start", kwargs={"child_pk": world.child.pk})
+    for day, year in (("²", "2026"), ("1", "9" * 5000), ("001", "2026")):
+        response = client.post(
+            url,
+            {
+                "assessment_date-day": day,
+                "assessment_date-month": "11",
+                "assessment_date-year": year,
+            },
+        )
+        assert response.status_code == 200
+        assert "Assessment date must" in html.unescape(response.content.decode())
+    assert not Profile.objects.exists()
+
+
+def test_the_about_step_checks_a_changed_assessment_date(world, as_user):
+    client = as_user("sendco")
+    pk = start_profile(client, world.child)
+    url = reverse("profiles:step", kwargs={"pk": pk, "step": "about"})
+    before_birth = client.post(url, step_data("about", pk, **{"assessment_date-year": "2017"}))
+    assert "before the child's date of birth" in html.unescape(before_birth.content.decode())
+    under_five = client.post(url, step_data("about", pk, **{"assessment_date-year": "2021"}))
+    assert "the other version of the framework" in html.unescape(under_five.content.decode())
+    assert Profile.objects.get(pk=pk).assessment_date.year == 2026
+
+
+def test_a_profile_whose_framework_file_changed_is_refused_plainly(world, as_user):
+    client = as_user("sendco")
+    pk = complete_profile(client, world.child)
+    Profile.objects.filter(pk=pk).update(framework_checksum="0" * 64)
+    page = client.get(reverse("profiles:summary", kwargs={"pk": pk}))
+    assert page.status_code == 503 and "This profile cannot be shown" in page.content.decode()
+    assert client.get(reverse("api:profile", kwargs={"pk": pk})).status_code == 503
+
+
+def test_the_api_list_of_a_childs_profiles_is_audited(world, as_user):
+    as_user("sendco").get(reverse("api:child-profiles", kwargs={"pk": world.child.pk}))
+    assert AuditEvent.objects.filter(
+        action=Action.VIEW, child_id=world.child.pk, summary="Profile list viewed"
+    ).exists()

@@ -1,6 +1,7 @@
 """Signing in and out, the second factor, and the user's own account page."""
 
 from typing import cast
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -56,7 +57,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 summary="Signed in with password",
             )
             if has_mfa_device(user):
-                return redirect(f"{reverse('accounts:mfa-verify')}?next={_next_url(request)}")
+                query = urlencode({"next": _next_url(request)})
+                return redirect(f"{reverse('accounts:mfa-verify')}?{query}")
             if mfa_required(user):
                 return redirect("accounts:mfa-setup")
             return HttpResponseRedirect(_next_url(request))
@@ -140,9 +142,9 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if has_mfa_device(user):
         return redirect("accounts:account")
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": "Authenticator app"}
-    )
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, confirmed=False, name="Authenticator app")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):

@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vsend.accounts.roles import Perm
-from vsend.audit.models import Channel
-from vsend.audit.services import Actor, actor_from_request
+from vsend.audit.models import Action, Channel
+from vsend.audit.services import Actor, actor_from_request, record
 from vsend.children import selectors as children
 from vsend.frameworks.loader import DOMAIN_KEYS
 from vsend.profiles import selectors, services
@@ -160,11 +160,11 @@ def profile_data(view: selectors.ProfileView) -> dict[str, Any]:
 
 
 class RatingPatch(serializers.Serializer[Any]):
-    need_level = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    need_level = serializers.IntegerField(min_value=0, required=False)
     need_evidence = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    readiness_level = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    readiness_level = serializers.IntegerField(min_value=0, required=False)
     readiness_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    confidence_level = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    confidence_level = serializers.IntegerField(min_value=0, required=False)
     confidence_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
@@ -194,7 +194,9 @@ class ProfilePatch(serializers.Serializer[Any]):
 @extend_schema(responses=ProfileListItem(many=True), summary="A child's profiles, newest first")
 @api_view(["GET"])
 def child_profiles(request: Request, pk: int) -> Response:
-    child = children.get_child_for(_actor(request), pk, Perm.VIEW_PROFILE)
+    actor = _actor(request)
+    child = children.get_child_for(actor, pk, Perm.VIEW_PROFILE)
+    record(actor, Action.VIEW, obj=child, summary="Profile list viewed")
     return Response(ProfileListItem(child.profiles.order_by("-number"), many=True).data)
 
 

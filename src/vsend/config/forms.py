@@ -39,11 +39,16 @@ class GovukDateField(forms.Field):
         missing = [name for name, v in zip(("day", "month", "year"), parts, strict=True) if not v]
         if missing:
             raise forms.ValidationError(f"{label} must include a {' and '.join(missing)}")
-        if not all(p.isdigit() for p in parts):
+        day_s, month_s, year_s = parts
+        if (
+            not all(p.isascii() and p.isdigit() for p in parts)
+            or len(day_s) > 2
+            or len(month_s) > 2
+        ):
             raise forms.ValidationError(f"{label} must be a real date")
-        day, month, year = (int(p) for p in parts)
-        if len(parts[2]) != 4:
+        if len(year_s) != 4:
             raise forms.ValidationError(f"{label} must include a year with 4 numbers")
+        day, month, year = (int(p) for p in parts)
         try:
             value = date(year, month, day)
         except ValueError:

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "vsend.profiles.middleware.FrameworkUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "vsend.config.urls"

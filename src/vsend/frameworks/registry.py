@@ -17,7 +17,13 @@ def load_configured() -> None:
     paths: list[Path | str] = [*SHIPPED, *settings.VSEND_FRAMEWORK_FILES]
     for path in paths:
         fw = load_framework(path)
-        found[(fw.id, fw.version, fw.age_band)] = fw
+        key = (fw.id, fw.version, fw.age_band)
+        if key in found:
+            raise FrameworkError(
+                f"Framework file {path}: at id, version and age_band: {fw.id} {fw.version} "
+                f"{fw.age_band} is already given by {found[key].path}; give the new file a new version"
+            )
+        found[key] = fw
     for band in ("under_5", "5_to_25"):
         if not any(k[0] == settings.VSEND_FRAMEWORK_ID and k[2] == band for k in found):
             raise FrameworkError(

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from vsend.audit.models import Action
@@ -42,10 +42,24 @@ class DraftExists(Exception):
         self.draft = draft
 
 
+class FrameworkUnavailable(Exception):
+    """The framework a profile was made with is not loaded, or its file has changed since."""
+
+    def __init__(self, profile: Profile) -> None:
+        super().__init__(
+            f"Profile {profile.pk} was made with framework {profile.framework_id} "
+            f"{profile.framework_version} ({profile.age_band}), checksum {profile.framework_checksum[:12]}, "
+            "which this service does not have loaded unchanged"
+        )
+        self.profile = profile
+
+
 def framework_of(profile: Profile) -> Framework:
-    return registry.get(
-        profile.framework_id, profile.framework_version, profile.age_band
-    ) or registry.current(profile.age_band)
+    """Exactly the framework file the profile was rated against: never a substitute."""
+    framework = registry.get(profile.framework_id, profile.framework_version, profile.age_band)
+    if framework is None or framework.checksum != profile.framework_checksum:
+        raise FrameworkUnavailable(profile)
+    return framework
 
 
 def default_review_date(assessed: date) -> date:
@@ -106,6 +120,7 @@ def start_profile(
     if draft is not None:
         raise DraftExists(draft)
     framework = registry.current(chosen)
+    top = framework.max_level
     previous = child.profiles.filter(status=Status.FINALISED).order_by("-number").first()
     number = (child.profiles.aggregate(n=Max("number"))["n"] or 0) + 1
     try:
@@ -126,17 +141,22 @@ def start_profile(
     except IntegrityError:
         raise DraftExists(child.profiles.get(status=Status.DRAFT)) from None
     carried = {r.domain: r for r in previous.ratings.all()} if previous else {}
+
+    def level(key: str, field: str) -> int | None:
+        value = getattr(carried.get(key), field, None)
+        return value if value is not None and value <= top else None
+
     DomainRating.objects.bulk_create(
         [
             DomainRating(
                 profile=profile,
                 domain=key,
-                need_level=getattr(carried.get(key), "need_level", None),
+                need_level=level(key, "need_level"),
                 need_evidence=getattr(carried.get(key), "need_evidence", ""),
-                readiness_level=getattr(carried.get(key), "readiness_level", None),
+                readiness_level=level(key, "readiness_level"),
                 readiness_prompts=getattr(carried.get(key), "readiness_prompts", []),
                 readiness_note=getattr(carried.get(key), "readiness_note", ""),
-                confidence_level=getattr(carried.get(key), "confidence_level", None),
+                confidence_level=level(key, "confidence_level"),
                 confidence_note=getattr(carried.get(key), "confidence_note", ""),
             )
             for key in DOMAIN_KEYS
@@ -314,7 +334,14 @@ def save_plan(
 
 @transaction.atomic
 def finalise(*, actor: Actor, profile: Profile, expected: int) -> None:
-    if not profile.is_complete:
+    if (
+        not profile.is_complete
+        or profile.ratings.filter(
+            Q(need_level__isnull=True)
+            | Q(readiness_level__isnull=True)
+            | Q(confidence_level__isnull=True)
+        ).exists()
+    ):
         raise ProfileNotReady
     _claim(profile, expected)
     now = timezone.now()
@@ -348,6 +375,17 @@ def update_ratings(
             for k, fields in ratings.items()
         },
     )
+    if any(f.startswith("confidence_") for fields in ratings.values() for f in fields):
+        # Staff changing home confidence: the profile must not go on crediting the family.
+        now = timezone.now()
+        Profile.objects.filter(pk=profile.pk).update(
+            home_recorded_by=actor.user, home_by_family=False, home_recorded_at=now
+        )
+        profile.home_recorded_by, profile.home_by_family, profile.home_recorded_at = (
+            actor.user,
+            False,
+            now,
+        )
     _audit(
         actor,
         profile,

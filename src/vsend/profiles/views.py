@@ -56,13 +56,16 @@ def start(request: HttpRequest, child_pk: int) -> HttpResponse:
             if band != recommended and not data["reason"].strip():
                 form.add_error("reason", "Give a reason for using the version for a different age")
             else:
-                profile = services.start_profile(
-                    actor=actor,
-                    child=child,
-                    assessment_date=data["assessment_date"],
-                    age_band=band,
-                    reason=data["reason"],
-                )
+                try:
+                    profile = services.start_profile(
+                        actor=actor,
+                        child=child,
+                        assessment_date=data["assessment_date"],
+                        age_band=band,
+                        reason=data["reason"],
+                    )
+                except services.DraftExists as exc:
+                    profile = exc.draft
                 return redirect("profiles:step", pk=profile.pk, step="about")
     try:
         recommended = recommended or age_band_for(child.date_of_birth, timezone.localdate())
@@ -132,6 +135,21 @@ def _step_form(step: str, profile: Profile, view: selectors.ProfileView, data: A
     return STEP_FORMS[step](data, initial=ratings, framework=view.framework)
 
 
+def _check_assessment_date(form: Any, profile: Profile) -> None:
+    """A changed assessment date must still fit the child's age and the version in use."""
+    try:
+        band = age_band_for(profile.child.date_of_birth, form.cleaned_data["assessment_date"])
+    except AgeOutOfRange as exc:
+        form.add_error("assessment_date", str(exc))
+        return
+    if band != profile.age_band and not profile.age_band_reason:
+        form.add_error(
+            "assessment_date",
+            "On this date the child would need the other version of the framework: keep the "
+            "date, or start a new profile for the new date",
+        )
+
+
 def _save_step(step: str, form: Any, actor: Any, profile: Profile, expected: int) -> None:
     if step == "about":
         services.save_about(actor=actor, profile=profile, expected=expected, data=form.cleaned_data)
@@ -175,6 +193,8 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     form = _step_form(step, profile, view, request.POST or None)
     stale = False
     if request.method == "POST":
+        if form.is_valid() and step == "about":
+            _check_assessment_date(form, profile)
         if form.is_valid():
             try:
                 _save_step(step, form, actor, profile, _expected(request))
@@ -331,7 +351,7 @@ def family_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def family_question(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
-    _, profile = _family_profile(request, pk)
+    actor, profile = _family_profile(request, pk)
     if not profile.is_draft:
         return _locked(request, profile)
     view = selectors.profile_view(profile)
@@ -357,6 +377,8 @@ def family_question(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
             return redirect("profiles:family-check", pk=pk)
         return redirect("profiles:family-question", pk=pk, domain=keys[index + 1])
     index = keys.index(domain)
+    if request.method == "GET":
+        selectors.open_profile(actor, pk, f"Family question opened: {d.name}")
     back = (
         ("profiles:family-question", keys[index - 1]) if index else ("profiles:family-start", None)
     )
@@ -382,6 +404,8 @@ def family_check(request: HttpRequest, pk: int) -> HttpResponse:
     view = selectors.profile_view(profile)
     answers = _answers(request, profile)
     missing = [d.domain for d in view.domains if d.domain.key not in answers]
+    if request.method == "GET":
+        selectors.open_profile(actor, pk, "Family answers checked")
     if request.method == "POST" and not missing:
         try:
             services.save_home(
