@@ -142,3 +142,8 @@ def latest_finalised(child_id: int) -> Profile | None:
         .order_by("-number")
         .first()
     )
+
+
+def is_latest(profile: Profile) -> bool:
+    """No review has been started from this profile."""
+    return not Profile.objects.filter(previous=profile).exists()

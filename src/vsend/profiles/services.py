@@ -93,6 +93,19 @@ def _claim(profile: Profile, expected: int) -> None:
     profile.lock_version = expected + 1
 
 
+def _credit_home(profile: Profile, actor: Actor, *, by_family: bool) -> None:
+    """Record who gave the home-confidence ratings, and when."""
+    now = timezone.now()
+    Profile.objects.filter(pk=profile.pk).update(
+        home_recorded_by=actor.user, home_by_family=by_family, home_recorded_at=now
+    )
+    profile.home_recorded_by, profile.home_by_family, profile.home_recorded_at = (
+        actor.user,
+        by_family,
+        now,
+    )
+
+
 def _complete(profile: Profile, step: str) -> None:
     if step not in profile.completed_steps:
         profile.completed_steps = [*profile.completed_steps, step]
@@ -260,15 +273,7 @@ def save_home(
             for k, v in ratings.items()
         },
     )
-    now = timezone.now()
-    Profile.objects.filter(pk=profile.pk).update(
-        home_recorded_by=actor.user, home_by_family=by_family, home_recorded_at=now
-    )
-    profile.home_recorded_by, profile.home_by_family, profile.home_recorded_at = (
-        actor.user,
-        by_family,
-        now,
-    )
+    _credit_home(profile, actor, by_family=by_family)
     _complete(profile, "home")
     who = "by the family" if by_family else "by staff on the family's behalf"
     _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['home']} recorded {who}")
@@ -377,15 +382,7 @@ def update_ratings(
     )
     if any(f.startswith("confidence_") for fields in ratings.values() for f in fields):
         # Staff changing home confidence: the profile must not go on crediting the family.
-        now = timezone.now()
-        Profile.objects.filter(pk=profile.pk).update(
-            home_recorded_by=actor.user, home_by_family=False, home_recorded_at=now
-        )
-        profile.home_recorded_by, profile.home_by_family, profile.home_recorded_at = (
-            actor.user,
-            False,
-            now,
-        )
+        _credit_home(profile, actor, by_family=False)
     _audit(
         actor,
         profile,

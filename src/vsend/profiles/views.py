@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -244,7 +245,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(pk=profile.child_id)
         .exists()
     )
-    is_latest = _is_latest(profile)
+    is_latest = selectors.is_latest(profile)
     return render(
         request,
         "profiles/summary.html",
@@ -260,10 +261,6 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.history(profile.child_id),
         },
     )
-
-
-def _is_latest(profile: Profile) -> bool:
-    return not Profile.objects.filter(previous=profile).exists()
 
 
 @require_POST
@@ -292,7 +289,7 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     profile = selectors.get_profile_for(actor, pk, Perm.EDIT_PROFILE)
-    if profile.is_draft or not _is_latest(profile):
+    if profile.is_draft or not selectors.is_latest(profile):
         return redirect("profiles:summary", pk=profile.pk)
     try:
         new = services.start_profile(
@@ -404,9 +401,18 @@ def family_check(request: HttpRequest, pk: int) -> HttpResponse:
     view = selectors.profile_view(profile)
     answers = _answers(request, profile)
     missing = [d.domain for d in view.domains if d.domain.key not in answers]
+    errors: list[dict[str, str]] = []
     if request.method == "GET":
         selectors.open_profile(actor, pk, "Family answers checked")
-    if request.method == "POST" and not missing:
+    elif missing:
+        errors = [
+            {
+                "text": f"Answer the question about {d.name.lower()}",
+                "href": reverse("profiles:family-question", kwargs={"pk": pk, "domain": d.key}),
+            }
+            for d in missing
+        ]
+    else:
         try:
             services.save_home(
                 actor=actor,
@@ -419,24 +425,15 @@ def family_check(request: HttpRequest, pk: int) -> HttpResponse:
             return _locked(request, profile)
         except services.StaleProfile:
             profile.refresh_from_db()
-            return render(
-                request,
-                "profiles/family_check.html",
+            errors = [
                 {
-                    "profile": profile,
-                    "view": view,
-                    "answers": answers,
-                    "missing": missing,
-                    "errors": [
-                        {
-                            "text": "Someone updated this profile while you were answering. Your answers are "
-                            "still here: check them and send them again."
-                        }
-                    ],
-                },
-            )
-        request.session.pop(f"family-answers-{profile.pk}", None)
-        return render(request, "profiles/family_done.html", {"profile": profile})
+                    "text": "Someone updated this profile while you were answering. Your "
+                    "answers are still here: check them and send them again."
+                }
+            ]
+        else:
+            request.session.pop(f"family-answers-{profile.pk}", None)
+            return render(request, "profiles/family_done.html", {"profile": profile})
     return render(
         request,
         "profiles/family_check.html",
@@ -445,14 +442,6 @@ def family_check(request: HttpRequest, pk: int) -> HttpResponse:
             "view": view,
             "answers": answers,
             "missing": missing,
-            "errors": [
-                {
-                    "text": f"Answer the question about {d.name.lower()}",
-                    "href": f"/profiles/{pk}/family/{d.key}/",
-                }
-                for d in missing
-            ]
-            if request.method == "POST"
-            else [],
+            "errors": errors,
         },
     )
