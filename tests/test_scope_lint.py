@@ -6,7 +6,10 @@ from pathlib import Path
 import vsend
 
 SRC = Path(vsend.__file__).parent
-CHILD_DATA = r"\b(Child|Enrolment|FamilyLink|CaseAssignment)\.objects\b"
+CHILD_DATA = (
+    r"\b(Child|Enrolment|FamilyLink|CaseAssignment|Profile|DomainRating|SupportOutcome|SupportAction"
+    r"|OutcomeReview)\.objects\b"
+)
 
 
 def test_no_view_or_api_module_touches_child_data_directly():
