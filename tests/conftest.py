@@ -113,6 +113,7 @@ def world(db) -> World:
         "young_person": _user("yp@example.org", Role.YOUNG_PERSON, authority=a, child=yp_child),
         "other_setting": _user("sendco.a2@example.org", Role.SENDCO, authority=a, setting=s2),
         "other_authority": _user("la.admin.b@example.org", Role.LA_ADMIN, authority=b),
+        "governor": _user("governor@example.org", Role.GOVERNOR, authority=a, setting=s1),
     }
     CaseAssignment.objects.create(child=child, caseworker=users["caseworker"])
     FamilyLink.objects.create(child=child, user=users["parent"], relationship="mother")

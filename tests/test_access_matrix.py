@@ -49,6 +49,15 @@ CAN_ADD = {"platform_admin", "la_admin", "sendco", "other_setting", "other_autho
 SEES_PROFILE = SEES_CHILD
 EDITS_PROFILE = CHANGES_CHILD
 FAMILY = {"parent"}
+SETTING_INSIGHT = {
+    p: 200
+    if p in {"platform_admin", "la_admin", "la_officer", "sendco", "teacher", "governor"}
+    else 404
+    for p in SIGNED_IN
+}
+AUTHORITY_INSIGHT = only(
+    {"platform_admin", "la_admin", "la_officer", "other_authority"}, others=403
+)
 PROFILE_VIEW = child_scoped(SEES_PROFILE, REACHES_CHILD - SEES_PROFILE)
 PROFILE_EDIT = child_scoped(EDITS_PROFILE, REACHES_CHILD - EDITS_PROFILE)
 PROFILE_FAMILY = child_scoped(FAMILY, REACHES_CHILD - FAMILY)
@@ -110,6 +119,13 @@ MATRIX = {
     "api:profile": ("get", "profile", PROFILE_VIEW, True),
     "api:profile-chart": ("get", "profile", PROFILE_VIEW, True),
     "api:profile-pdf": ("get", "profile", PROFILE_VIEW, True),
+    "insights:setting": ("get", "setting", SETTING_INSIGHT, False),
+    "insights:setting-export": ("get", "setting_csv", SETTING_INSIGHT, False),
+    "insights:governors": ("get", "setting", SETTING_INSIGHT, False),
+    "insights:authority": ("get", None, AUTHORITY_INSIGHT, False),
+    "insights:authority-export": ("get", "csv", AUTHORITY_INSIGHT, False),
+    "api:setting-insight": ("get", "setting", SETTING_INSIGHT, True),
+    "api:authority-insight": ("get", None, AUTHORITY_INSIGHT, True),
     "audit-log": (
         "get",
         None,
@@ -152,6 +168,12 @@ def _profile(world):
 def _url(name: str, key: str | None, world) -> str:
     if key == "child":
         return reverse(name, kwargs={"pk": world.child.pk})
+    if key == "setting":
+        return reverse(name, kwargs={"pk": world.setting.pk})
+    if key == "setting_csv":
+        return reverse(name, kwargs={"pk": world.setting.pk, "fmt": "csv"})
+    if key == "csv":
+        return reverse(name, kwargs={"fmt": "csv"})
     if key == "child_pk":
         return reverse(name, kwargs={"child_pk": world.child.pk})
     if key == "profile":

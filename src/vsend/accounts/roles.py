@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     TEACHER = "teacher", "Teacher"
     PARENT = "parent", "Parent or carer"
     YOUNG_PERSON = "young_person", "Young person"
+    GOVERNOR = "governor", "Governor"
 
 
 class Perm(models.TextChoices):
@@ -28,6 +29,7 @@ class Perm(models.TextChoices):
     VIEW_PROFILE = "view_profile", "See a child's Valuing SEND profiles"
     EDIT_PROFILE = "edit_profile", "Start, complete, finalise and review profiles"
     RECORD_HOME_CONFIDENCE = "record_home_confidence", "Give the family's home-confidence ratings"
+    VIEW_SETTING_INSIGHT = "view_setting_insight", "See a setting's needs dashboard"
 
 
 R, P = Role, Perm
@@ -36,21 +38,30 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     R.PLATFORM_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE}),
     R.LA_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE}),
     # Aggregates only: never a child's name or record.
-    R.LA_OFFICER: frozenset({P.VIEW_AUTHORITY}),
+    R.LA_OFFICER: frozenset({P.VIEW_AUTHORITY, P.VIEW_SETTING_INSIGHT}),
     R.CASEWORKER: frozenset({P.VIEW_CHILD, P.VIEW_CHILD_ACCESS, P.VIEW_PROFILE}),
     R.SENDCO: frozenset(
-        {P.VIEW_CHILD, P.CHANGE_CHILD, P.VIEW_CHILD_ACCESS, P.VIEW_PROFILE, P.EDIT_PROFILE}
+        {
+            P.VIEW_CHILD,
+            P.CHANGE_CHILD,
+            P.VIEW_CHILD_ACCESS,
+            P.VIEW_PROFILE,
+            P.EDIT_PROFILE,
+            P.VIEW_SETTING_INSIGHT,
+        }
     ),
-    R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE}),
+    R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT}),
     R.PARENT: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.RECORD_HOME_CONFIDENCE}),
     R.YOUNG_PERSON: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE}),
+    # Anonymous summaries of their setting only.
+    R.GOVERNOR: frozenset({P.VIEW_SETTING_INSIGHT}),
 }
 
 # Roles that must use multi-factor sign-in when it is required (everyone but families).
 STAFF_ROLES = frozenset(set(Role) - {R.PARENT, R.YOUNG_PERSON})
 # Roles held at an authority (no setting) and roles held at a setting.
 AUTHORITY_ROLES = frozenset({R.LA_ADMIN, R.LA_OFFICER, R.CASEWORKER, R.PARENT, R.YOUNG_PERSON})
-SETTING_ROLES = frozenset({R.SENDCO, R.TEACHER})
+SETTING_ROLES = frozenset({R.SENDCO, R.TEACHER, R.GOVERNOR})
 
 
 def role_grants(role: str, perm: str) -> bool:

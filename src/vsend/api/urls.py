@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from vsend.api import profiles, views
+from vsend.api import insights, profiles, views
 
 app_name = "api"
 
@@ -24,6 +24,16 @@ urlpatterns = [
     ),
     path(
         "profiles/<int:pk>/pdf", login_not_required(profiles.profile_pdf_file), name="profile-pdf"
+    ),
+    path(
+        "insight/settings/<int:pk>/",
+        login_not_required(insights.setting_insight),
+        name="setting-insight",
+    ),
+    path(
+        "insight/authority/",
+        login_not_required(insights.authority_insight),
+        name="authority-insight",
     ),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
 ]

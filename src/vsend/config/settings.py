@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "vsend.children",
     "vsend.frameworks",
     "vsend.profiles",
+    "vsend.insights",
     "vsend.api",
     "vsend.demo",
 ]

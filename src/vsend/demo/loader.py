@@ -271,6 +271,15 @@ class Builder:
             first_two = [c for key, cs in self.classes.items() if key[0] == slug for c in cs][:2]
             membership.classes.add(*first_two)
 
+        for slug in ("brookside", "fenmoor-academy"):
+            self.user(
+                f"governor.{slug}",
+                self.fake.name(),
+                Role.GOVERNOR,
+                authority=la,
+                setting=self.settings[slug],
+            )
+
         # A caseworker is named for children with EHC plans across both localities.
         ehc = [c for kids in self.by_setting.values() for c in kids if c.sen_provision == "E"]
         for child in ehc[::2][:30]:

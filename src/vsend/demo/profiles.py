@@ -152,6 +152,8 @@ def build_profiles(
                 how_often="Three times a week",
                 starts_on=assessed + timedelta(days=3),
             )
+            if previous is not None and not draft:
+                Profile.objects.filter(pk=previous.pk).update(superseded_on=assessed)
             previous = profile
             made += 1
             # Next term: need mostly eases a little where support is working.

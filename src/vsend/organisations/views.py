@@ -82,6 +82,8 @@ def home(request: HttpRequest) -> HttpResponse:
                 )
                 classes.append((school_class, _rows(children)))
             sections.append({"kind": "classes", "membership": m, "classes": classes})
+        elif m.role == Role.GOVERNOR:
+            sections.append({"kind": "governor", "membership": m})
         elif m.role in (Role.PARENT, Role.YOUNG_PERSON):
             children = selectors.with_current_enrolment(
                 selectors.children_visible_to(user).filter(selectors.membership_reach(m))

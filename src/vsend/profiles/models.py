@@ -63,6 +63,10 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     finalised_at = models.DateTimeField(null=True, blank=True)
+    # The assessment date of the finalised version that replaced this one. A finalised profile
+    # is a child's current picture from its assessment date until then: "as at" queries use
+    # this range instead of searching for the newest version per child.
+    superseded_on = models.DateField(null=True, blank=True)
     # Bumped on every save: a save made from a stale page is refused.
     lock_version = models.PositiveIntegerField(default=1)
 
@@ -77,6 +81,9 @@ class Profile(models.Model):
         indexes = [
             models.Index(fields=["status", "review_date"]),
             models.Index(fields=["child", "status", "-finalised_at"]),
+            models.Index(
+                fields=["status", "assessment_date", "superseded_on"], name="profile_as_at"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -354,6 +354,8 @@ def finalise(*, actor: Actor, profile: Profile, expected: int) -> None:
         status=Status.FINALISED, finalised_at=now, finalised_by=actor.user
     )
     profile.status, profile.finalised_at, profile.finalised_by = Status.FINALISED, now, actor.user
+    if profile.previous_id:
+        Profile.objects.filter(pk=profile.previous_id).update(superseded_on=profile.assessment_date)
     _audit(actor, profile, Action.UPDATE, f"Profile {profile.number} finalised")
 
 

@@ -1,0 +1,159 @@
+"""Dashboard aggregates in the API: the same tables, suppressed the same way, as the pages."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from vsend.audit.models import Action, Channel
+from vsend.audit.services import actor_from_request, record
+from vsend.children.census import NeedType
+from vsend.insights import dashboards
+from vsend.insights.forms import InsightFilterForm
+from vsend.organisations.models import NATIONAL_CURRICULUM_YEARS, Setting
+from vsend.organisations.selectors import authorities_visible_to, settings_visible_to
+
+PARAMETERS = [
+    OpenApiParameter(
+        "as_at", OpenApiTypes.DATE, description="Figures as at this date (default today)"
+    ),
+    OpenApiParameter(
+        "term", OpenApiTypes.STR, description="Or as at the end of a term, e.g. summer-2026"
+    ),
+    OpenApiParameter("year", OpenApiTypes.STR, enum=[c for c, _ in NATIONAL_CURRICULUM_YEARS]),
+    OpenApiParameter("sen_provision", OpenApiTypes.STR, enum=["K", "E"]),
+    OpenApiParameter("need", OpenApiTypes.STR, enum=NeedType.values, description="Primary need"),
+    OpenApiParameter("sex", OpenApiTypes.STR, enum=["F", "M"]),
+]
+
+
+class TableOut(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = serializers.ListField(
+        child=serializers.ListField(), help_text="Counts are numbers; hidden ones are text"
+    )
+
+
+class DashboardOut(serializers.Serializer[Any]):
+    scope = serializers.CharField()
+    as_at = serializers.DateField()
+    term = serializers.CharField()
+    suppressed = serializers.BooleanField()
+    filters = serializers.DictField()
+    tables = TableOut(many=True)
+
+
+def _form(request: Request, **kwargs: Any) -> InsightFilterForm:
+    form = InsightFilterForm(request.query_params, **kwargs)
+    if not form.is_valid():
+        from rest_framework.exceptions import ValidationError
+
+        raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+    return form
+
+
+def _as_at(request: Request, form: InsightFilterForm) -> Any:
+    raw = request.query_params.get("as_at")
+    return serializers.DateField().run_validation(raw) if raw else form.as_at()
+
+
+def _out(dashboard: dashboards.Dashboard, scope: str) -> dict[str, Any]:
+    return {
+        "scope": scope,
+        "as_at": dashboard.as_at,
+        "term": dashboard.term.label,
+        "suppressed": dashboard.suppressed,
+        "filters": dashboard.filters.as_query(),
+        "tables": [t.as_dict() for t in dashboard.tables],
+    }
+
+
+@extend_schema(
+    parameters=[*PARAMETERS, OpenApiParameter("school_class", OpenApiTypes.INT)],
+    responses=DashboardOut,
+    summary="A setting's needs dashboard",
+)
+@api_view(["GET"])
+def setting_insight(request: Request, pk: int) -> Response:
+    actor = actor_from_request(request, channel=Channel.API)
+    setting = settings_visible_to(request.user).filter(pk=pk).first()
+    if setting is None:
+        record(
+            actor,
+            Action.ACCESS_REFUSED,
+            object_type="setting",
+            object_id=pk,
+            summary="Outside the user's scope",
+        )
+        raise Http404
+    if not dashboards.may_view_setting(request.user, setting):
+        record(
+            actor,
+            Action.ACCESS_REFUSED,
+            object_type="setting",
+            object_id=pk,
+            summary="Role does not allow this",
+        )
+        raise PermissionDenied
+    classes = list(setting.classes.all())
+    form = _form(request, classes=classes)
+    dashboard = dashboards.setting_dashboard(
+        request.user, setting, form.filters(), _as_at(request, form)
+    )
+    record(
+        actor,
+        Action.VIEW,
+        object_type="setting_insight",
+        object_id=pk,
+        authority_id=setting.authority_id,
+        summary="Setting dashboard viewed",
+    )
+    return Response(_out(dashboard, f"setting:{setting.pk}"))
+
+
+@extend_schema(
+    parameters=[
+        *PARAMETERS,
+        OpenApiParameter("authority", OpenApiTypes.INT),
+        OpenApiParameter("setting", OpenApiTypes.INT, description="Benchmark this setting"),
+    ],
+    responses=DashboardOut,
+    summary="The authority's needs dashboard",
+)
+@api_view(["GET"])
+def authority_insight(request: Request) -> Response:
+    actor = actor_from_request(request, channel=Channel.API)
+    authorities = authorities_visible_to(request.user)
+    chosen = request.query_params.get("authority", "")
+    authority = authorities.filter(pk=chosen).first() if chosen.isdigit() else authorities.first()
+    if authority is None or not dashboards.may_view_authority(request.user, authority):
+        record(
+            actor,
+            Action.ACCESS_REFUSED,
+            object_type="authority_insight",
+            summary="Authority dashboard refused",
+        )
+        raise PermissionDenied
+    settings_list = list(Setting.objects.filter(authority=authority))
+    form = _form(request, settings=settings_list)
+    benchmark = next((s for s in settings_list if s.pk == form.cleaned_data.get("setting")), None)
+    dashboard = dashboards.authority_dashboard(
+        request.user, authority, form.filters(), _as_at(request, form), benchmark
+    )
+    record(
+        actor,
+        Action.VIEW,
+        object_type="authority_insight",
+        object_id=authority.pk,
+        authority_id=authority.pk,
+        summary="Authority dashboard viewed",
+    )
+    return Response(_out(dashboard, f"authority:{authority.pk}"))

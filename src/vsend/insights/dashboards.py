@@ -1,0 +1,584 @@
+"""Dashboards as tables: what the pages, the exports and the API all show.
+
+A dashboard is a list of Tables built from the per-setting Blocks of queries.py. For viewers who
+may not see children (LA officers, governors) every table is suppressed before it leaves here,
+so no page, file or API response can show what another does not.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.utils import timezone
+
+from vsend.accounts.roles import Perm, Role, role_grants
+from vsend.frameworks import registry
+from vsend.frameworks.loader import DOMAIN_KEYS
+from vsend.insights import queries
+from vsend.insights.queries import Block, Filters, Scope
+from vsend.insights.suppression import HIDDEN, Relations, suppress_cells
+from vsend.insights.suppression import THRESHOLD as SMALL
+from vsend.insights.terms import Term, one_year_before, previous_term, recent_terms, term_containing
+from vsend.organisations.models import LocalAuthority, Setting
+
+TREND_TERMS = 6
+DUE_WITHIN = timedelta(weeks=4)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    description: str = ""
+    row_totals: bool = False  # the last column is each row's total
+    links: list[list[str | None]] | None = None  # per cell, for viewers who may see children
+    chart: str = ""  # "stacked" (levels by domain) or "bars" (first number column)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "title": self.title, "columns": self.columns, "rows": self.rows}
+
+
+@dataclass
+class Dashboard:
+    title: str
+    as_at: date
+    term: Term
+    filters: Filters
+    identifiable: bool
+    tables: list[Table] = field(default_factory=list)
+
+    @property
+    def suppressed(self) -> bool:
+        return not self.identifiable
+
+
+def domain_names() -> dict[str, str]:
+    framework = registry.current("5_to_25")
+    return {d.key: d.name for d in framework.domains}
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _mean(value: float | None) -> float | None:
+    return round(value, 2) if value is not None else None
+
+
+def _link(base: dict[str, Any], **extra: Any) -> str:
+    return "/children/?" + urlencode(
+        {k: v for k, v in (base | extra).items() if v not in (None, "")}
+    )
+
+
+def _block_tables(
+    block: Block, names: dict[str, str], link_base: dict[str, Any] | None, *, anonymous: bool
+) -> list[Table]:
+    """The tables every dashboard has. Anonymous versions group need into two bands, so fewer
+    small counts relate to each other (and so fewer must be hidden)."""
+    c = block.cohort
+    link = (lambda **kw: _link(link_base, **kw)) if link_base is not None else (lambda **kw: None)
+    empty = queries.DomainStats
+    domains = [block.domains.get(k, empty(k)) for k in DOMAIN_KEYS]
+    tables = [
+        Table(
+            "children",
+            "Children",
+            ["", "Children"],
+            [
+                ["On roll", c.children],
+                ["With SEN", c.with_sen],
+                ["SEN support", c.sen_support],
+                ["EHC plan", c.ehc_plan],
+                ["With a current profile", c.profiled],
+                ["With SEN but no profile", c.sen_without_profile],
+                ["Reviews overdue", c.reviews_overdue],
+                ["Reviews due in the next 4 weeks", c.reviews_due],
+            ],
+            links=[
+                [None, link()],
+                [None, None],
+                [None, link(sen_provision="K")],
+                [None, link(sen_provision="E")],
+                [None, link(profile="current")],
+                [None, link(profile="none")],
+                [None, link(profile="overdue")],
+                [None, None],
+            ],
+        )
+    ]
+    if anonymous:
+        tables.append(
+            Table(
+                "need_levels",
+                "Need by area",
+                [
+                    "Area",
+                    "Below significant (levels 0 to 2)",
+                    "Significant (levels 3 and 4)",
+                    "Children",
+                    "% significant",
+                    "Mean need",
+                ],
+                [
+                    [
+                        names[d.key],
+                        d.n - d.significant,
+                        d.significant,
+                        d.n,
+                        _pct(d.significant, d.n),
+                        _mean(d.mean_need),
+                    ]
+                    for d in domains
+                ],
+                "From each child's latest finalised profile.",
+                chart="bars_column_2",
+            )
+        )
+    else:
+        tables.append(
+            Table(
+                "need_levels",
+                "Need by area: children at each level",
+                ["Area", *[f"Level {i}" for i in range(queries.LEVELS)], "Children"],
+                [[names[d.key], *d.levels, d.n] for d in domains],
+                "From each child's latest finalised profile.",
+                row_totals=True,
+                chart="stacked",
+                links=[
+                    [None, *[link(domain=d.key, level=i) for i in range(queries.LEVELS)], None]
+                    for d in domains
+                ],
+            )
+        )
+        tables.append(
+            Table(
+                "significant",
+                "Significant need (level 3 or 4) by area",
+                ["Area", "Children", "% of children profiled", "Mean need"],
+                [
+                    [names[d.key], d.significant, _pct(d.significant, d.n), _mean(d.mean_need)]
+                    for d in domains
+                ],
+                links=[
+                    [None, link(domain=d.key, min_level=queries.SIGNIFICANT), None, None]
+                    for d in domains
+                ],
+                chart="bars",
+            )
+        )
+    tables.append(
+        Table(
+            "complexity",
+            "Complexity: children by number of areas of significant need",
+            ["Areas at significant need", "Children"],
+            [[str(k), n] for k, n in enumerate(block.complexity)]
+            + [["All children profiled", sum(block.complexity)]],
+            chart="bars",
+        )
+    )
+    for key, title, gap, what in (
+        (
+            "readiness_gaps",
+            "Training and support priorities: need above the setting's readiness",
+            "readiness",
+            "readiness_gap",
+        ),
+        (
+            "confidence_gaps",
+            "Home confidence: need above the family's confidence",
+            "confidence",
+            "confidence_gap",
+        ),
+    ):
+        ranked = sorted(domains, key=lambda d: -getattr(d, what))
+        rows = []
+        for d in ranked:
+            count, size = getattr(d, what), getattr(d, f"{what}_total")
+            rows.append(
+                [names[d.key], count, _pct(count, d.n), round(size / count, 2) if count else None]
+            )
+        tables.append(
+            Table(
+                key,
+                title,
+                ["Area", "Children", "% of children profiled", "Mean gap (levels)"],
+                rows,
+                "Largest first." if key == "readiness_gaps" else "",
+                chart="bars",
+                links=[[None, link(domain=d.key, gap=gap), None, None] for d in ranked],
+            )
+        )
+    for key, title, attr in (
+        ("change_term", "Change in need since last term", "change_term"),
+        ("change_year", "Change in need since a year ago", "change_year"),
+    ):
+        rows = []
+        for k in DOMAIN_KEYS:
+            ch = getattr(block, attr).get(k, queries.ChangeStats(k))
+            rows.append([names[k], ch.improved, ch.same, ch.increased, ch.n, _mean(ch.mean_change)])
+        tables.append(
+            Table(
+                key,
+                title,
+                [
+                    "Area",
+                    "Need fell",
+                    "No change",
+                    "Need rose",
+                    "Children compared",
+                    "Mean change (levels)",
+                ],
+                rows,
+                "Children with a profile both then and now. A fall in need is an improvement.",
+            )
+        )
+    return tables
+
+
+def _summary_row(label: str, b: Block) -> list[Any]:
+    c = b.cohort
+    profiled = sum(b.complexity)
+    significant_any = profiled - b.complexity[0]
+    need_total = sum(d.need_total for d in b.domains.values())
+    need_n = sum(d.n for d in b.domains.values())
+    return [
+        label,
+        c.children,
+        c.with_sen,
+        c.profiled,
+        c.sen_without_profile,
+        c.reviews_overdue,
+        significant_any,
+        _pct(significant_any, profiled),
+        _mean(need_total / need_n if need_n else None),
+    ]
+
+
+SUMMARY_COLUMNS = [
+    "",
+    "Children",
+    "With SEN",
+    "Profiled",
+    "SEN, no profile",
+    "Reviews overdue",
+    "Significant need in any area",
+    "% of profiled",
+    "Mean need",
+]
+SUMMARY_COUNTS = range(1, 7)  # the count columns of a summary row
+
+
+class _Joint:
+    """All tables' cells in one grid, so relations can cross tables."""
+
+    def __init__(self, tables: list[Table]) -> None:
+        self.grid: list[list[Any]] = []
+        self.offset: dict[str, int] = {}
+        for t in tables:
+            self.offset[t.key] = len(self.grid)
+            self.grid.extend(t.rows)
+        self.relations = Relations()
+
+    def has(self, key: str) -> bool:
+        return key in self.offset
+
+    def cell(self, key: str, row: int, col: int) -> tuple[int, int]:
+        return (self.offset[key] + row, col)
+
+    def sum(self, parts: list[tuple[str, int, int]], total: tuple[str, int, int]) -> None:
+        self.relations.sums.append(([self.cell(*p) for p in parts], self.cell(*total)))
+
+    def same(self, a: tuple[str, int, int], b: tuple[str, int, int]) -> None:
+        self.sum([a], b)
+        self.sum([b], a)
+
+    def pct(self, key: str, rows: int, pct_col: int, count_col: int) -> None:
+        for r in range(rows):
+            self.relations.derived.append(
+                (self.cell(key, r, pct_col), self.cell(key, r, count_col))
+            )
+
+
+def _suppress_dashboard(
+    tables: list[Table], setting_groups: list[tuple[int, list[int]]] | None = None
+) -> None:
+    """Suppress every table together, with every way their counts add up declared.
+
+    setting_groups: for the authority dashboard, (row in by_locality, rows in by_setting) for
+    each locality; by_locality's last row is the whole authority.
+    """
+    by_key = {t.key: t for t in tables}
+    j = _Joint(tables)
+    ch = "children"
+    # Children: support + plans = with SEN; profiled + SEN without profile = with SEN (taken
+    # as exact, which only ever hides more).
+    j.sum([(ch, 2, 1), (ch, 3, 1)], (ch, 1, 1))
+    j.sum([(ch, 4, 1), (ch, 5, 1)], (ch, 1, 1))
+    n_levels = len(by_key["need_levels"].rows)
+    need = by_key["need_levels"]
+    if need.row_totals:  # the full distribution: levels add up to the row's total
+        for r in range(n_levels):
+            j.sum(
+                [("need_levels", r, c) for c in range(1, len(need.columns) - 1)],
+                ("need_levels", r, len(need.columns) - 1),
+            )
+    else:  # two bands add up to the total; the percentage shows the significant count
+        for r in range(n_levels):
+            j.sum([("need_levels", r, 1), ("need_levels", r, 2)], ("need_levels", r, 3))
+        j.pct("need_levels", n_levels, 4, 2)
+        j.pct("need_levels", n_levels, 4, 3)
+    if j.has("significant"):
+        j.pct("significant", len(by_key["significant"].rows), 2, 1)
+    cx = "complexity"
+    j.sum([(cx, k, 1) for k in range(6)], (cx, 6, 1))
+    j.same((cx, 6, 1), (ch, 4, 1))
+    for key in ("readiness_gaps", "confidence_gaps"):
+        j.pct(key, len(by_key[key].rows), 2, 1)
+    for key in ("change_term", "change_year"):
+        for r in range(len(by_key[key].rows)):
+            j.sum([(key, r, 1), (key, r, 2), (key, r, 3)], (key, r, 4))
+    if j.has("trend"):
+        j.same(("trend", len(by_key["trend"].rows) - 1, 1), (ch, 4, 1))
+    if setting_groups is not None:
+        loc, st = "by_locality", "by_setting"
+        last = len(by_key[loc].rows) - 1
+        for key in (loc, st):
+            rows = len(by_key[key].rows)
+            for r in range(rows):
+                j.sum([(key, r, 3), (key, r, 4)], (key, r, 2))
+            j.pct(key, rows, 7, 6)
+            j.pct(key, rows, 7, 3)  # a percentage also gives away a hidden denominator
+        for col in SUMMARY_COUNTS:
+            j.sum([(loc, r, col) for r in range(last)], (loc, last, col))
+            for loc_row, setting_rows in setting_groups:
+                j.sum([(st, r, col) for r in setting_rows], (loc, loc_row, col))
+        # The whole-authority row repeats the children table; significant need in any area is
+        # the profiled children less those with none.
+        for col, row in ((1, 0), (2, 1), (3, 4), (4, 5), (5, 6)):
+            j.same((loc, last, col), (ch, row, 1))
+        j.sum([(loc, last, 6), (cx, 0, 1)], (ch, 4, 1))
+    shown = suppress_cells(j.grid, j.relations)
+    for t in tables:
+        start = j.offset[t.key]
+        t.rows = shown[start : start + len(t.rows)]
+        t.links = None
+
+
+def _dates(as_at: date) -> dict[str, date]:
+
+    term = term_containing(as_at)
+    return {
+        "previous_term_end": previous_term(term).ends,
+        "year_before": one_year_before(as_at),
+        "due_by": as_at + DUE_WITHIN,
+    }
+
+
+def _trend_table(scope: Scope, filters: Filters, as_at: date, names: dict[str, str]) -> Table:
+    terms = recent_terms(as_at, TREND_TERMS)
+    dates = [min(t.ends, as_at) for t in terms]
+    rows = []
+    for term, figures in zip(terms, queries.trend(scope, filters, dates), strict=True):
+        n = max((figures.get(k, (0, 0))[0] for k in DOMAIN_KEYS), default=0)
+        means = [
+            _mean(figures[k][1] / figures[k][0]) if figures.get(k, (0, 0))[0] else None
+            for k in DOMAIN_KEYS
+        ]
+        rows.append([term.label, n, *means])
+    return Table(
+        "trend",
+        "Mean need by term",
+        ["Term", "Children profiled", *[names[k] for k in DOMAIN_KEYS]],
+        rows,
+        "Each term as at its last day (or today, for this term).",
+        chart="lines",
+    )
+
+
+def identifiable_for_setting(user: Any, setting: Setting) -> bool:
+    """May this user see the children behind a setting's figures?"""
+    for m in user.active_memberships():
+        if m.role == Role.PLATFORM_ADMIN or (
+            m.role == Role.LA_ADMIN and m.authority_id == setting.authority_id
+        ):
+            return True
+        if m.role in (Role.SENDCO, Role.TEACHER) and m.setting_id == setting.pk:
+            return True
+    return False
+
+
+def teacher_classes(user: Any, setting: Setting) -> tuple[int, ...] | None:
+    """A teacher who is not also the SENDCo or an LA user sees only their own classes."""
+    wider = any(
+        m.role in (Role.SENDCO, Role.GOVERNOR, Role.PLATFORM_ADMIN)
+        and (m.setting_id in (None, setting.pk))
+        or (m.role in (Role.LA_ADMIN, Role.LA_OFFICER) and m.authority_id == setting.authority_id)
+        for m in user.active_memberships()
+    )
+    if wider:
+        return None
+    return tuple(
+        c.pk
+        for m in user.active_memberships()
+        if m.role == Role.TEACHER and m.setting_id == setting.pk
+        for c in m.classes.all()
+    )
+
+
+def setting_dashboard(
+    user: Any, setting: Setting, filters: Filters, as_at: date, *, anonymous: bool = False
+) -> Dashboard:
+    names = domain_names()
+    scope = Scope(
+        setting.authority_id, setting_id=setting.pk, class_ids=teacher_classes(user, setting)
+    )
+    blocks = queries.blocks_by_setting(scope, filters, as_at, **_dates(as_at))
+    block = blocks.get(setting.pk, Block())
+    identifiable = identifiable_for_setting(user, setting) and not anonymous
+    today = timezone.localdate()
+    link_base = (
+        {"setting": setting.pk, **filters.as_query()} if identifiable and as_at >= today else None
+    )
+    dashboard = Dashboard(setting.name, as_at, term_containing(as_at), filters, identifiable)
+    dashboard.tables = _block_tables(block, names, link_base, anonymous=not identifiable) + [
+        _trend_table(scope, filters, as_at, names)
+    ]
+    if not identifiable:
+        _suppress_dashboard(dashboard.tables)
+    return dashboard
+
+
+def authority_dashboard(
+    user: Any,
+    authority: LocalAuthority,
+    filters: Filters,
+    as_at: date,
+    benchmark_setting: Setting | None = None,
+) -> Dashboard:
+    names = domain_names()
+    scope = Scope(authority.pk)
+    blocks = queries.blocks_by_setting(scope, filters, as_at, **_dates(as_at))
+    settings = sorted(
+        Setting.objects.filter(authority=authority).select_related("locality"), key=lambda s: s.name
+    )
+    localities = sorted({s.locality for s in settings}, key=lambda loc: loc.name)
+    by_locality = {loc.pk: Block() for loc in localities}
+    total = Block()
+    for setting in settings:
+        block = blocks.get(setting.pk)
+        if block is not None:
+            by_locality[setting.locality_id].add(block)
+            total.add(block)
+    identifiable = any(
+        role_grants(m.role, Perm.VIEW_CHILD)
+        and (m.role == Role.PLATFORM_ADMIN or m.authority_id == authority.pk)
+        and m.setting_id is None
+        for m in user.active_memberships()
+    )
+    dashboard = Dashboard(authority.name, as_at, term_containing(as_at), filters, identifiable)
+    tables = _block_tables(total, names, None, anonymous=not identifiable)
+    tables[1:1] = [
+        Table(
+            "by_locality",
+            "By locality",
+            ["Locality", *SUMMARY_COLUMNS[1:]],
+            [_summary_row(loc.name, by_locality[loc.pk]) for loc in localities]
+            + [_summary_row("Whole authority", total)],
+        ),
+        Table(
+            "by_setting",
+            "By setting",
+            ["Setting", *SUMMARY_COLUMNS[1:]],
+            [_summary_row(s.name, blocks.get(s.pk, Block())) for s in settings],
+        ),
+    ]
+    if benchmark_setting is not None:
+        tables.insert(
+            1,
+            _benchmark(
+                benchmark_setting,
+                blocks.get(benchmark_setting.pk, Block()),
+                by_locality.get(benchmark_setting.locality_id, Block()),
+                total,
+                names,
+                anonymous=not identifiable,
+            ),
+        )
+    tables.append(_trend_table(scope, filters, as_at, names))
+    dashboard.tables = tables
+    if not identifiable:
+        groups = [
+            (i, [r for r, s in enumerate(settings) if s.locality_id == loc.pk])
+            for i, loc in enumerate(localities)
+        ]
+        _suppress_dashboard(tables, groups)
+    return dashboard
+
+
+def _benchmark(
+    setting: Setting,
+    own: Block,
+    locality: Block,
+    total: Block,
+    names: dict[str, str],
+    *,
+    anonymous: bool,
+) -> Table:
+    """A setting's rates beside its locality's and the authority's. A rate resting on a small
+    count would show the count, so for anonymous viewers it is hidden like the count."""
+
+    def rate(part: int, whole: int) -> Any:
+        if anonymous and 0 < part < SMALL:
+            return HIDDEN
+        return _pct(part, whole)
+
+    rows = []
+    for k in DOMAIN_KEYS:
+        stats = [b.domains.get(k, queries.DomainStats(k)) for b in (own, locality, total)]
+        rows.append(
+            [
+                names[k],
+                *[rate(d.significant, d.n) for d in stats],
+                *[rate(d.readiness_gap, d.n) for d in stats],
+            ]
+        )
+    return Table(
+        "benchmark",
+        f"{setting.name} against its locality and the authority",
+        [
+            "Area",
+            "Significant need %: setting",
+            "locality",
+            "authority",
+            "Readiness gap %: setting",
+            "locality",
+            "authority",
+        ],
+        rows,
+        "Percentages of the children profiled in each.",
+    )
+
+
+def may_view_setting(user: Any, setting: Setting) -> bool:
+    """A membership that grants the setting dashboard and covers this setting."""
+    return any(
+        role_grants(m.role, Perm.VIEW_SETTING_INSIGHT)
+        and (
+            m.role == Role.PLATFORM_ADMIN
+            or m.setting_id == setting.pk
+            or (m.setting_id is None and m.authority_id == setting.authority_id)
+        )
+        for m in user.active_memberships()
+    )
+
+
+def may_view_authority(user: Any, authority: LocalAuthority) -> bool:
+    return any(
+        role_grants(m.role, Perm.VIEW_AUTHORITY)
+        and (m.role == Role.PLATFORM_ADMIN or m.authority_id == authority.pk)
+        for m in user.active_memberships()
+    )

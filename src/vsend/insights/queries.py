@@ -1,0 +1,329 @@
+"""The aggregates behind every dashboard, computed by the database.
+
+Each function runs a fixed number of GROUP BY queries over a *cohort*: the children enrolled, as
+at a date, in the settings of a scope (one setting, a locality or the whole authority), narrowed
+by filters. A child's picture as at that date is their latest finalised profile assessed on or
+before it (see Profile.superseded_on). Results come back per setting; locality and authority
+figures are sums of those rows, so no child is ever looped over in Python.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection
+
+from vsend.children.models import Child, Enrolment
+from vsend.organisations.models import Setting, YearGroup
+from vsend.profiles.models import DomainRating, Profile
+
+SIGNIFICANT = 3  # need at level 3 or above is "significant" on the 0-4 scale
+LEVELS = 5
+T = {
+    "child": Child._meta.db_table,
+    "enrolment": Enrolment._meta.db_table,
+    "setting": Setting._meta.db_table,
+    "yeargroup": YearGroup._meta.db_table,
+    "profile": Profile._meta.db_table,
+    "rating": DomainRating._meta.db_table,
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    authority_id: int
+    setting_id: int | None = None
+    locality_id: int | None = None
+    class_ids: tuple[int, ...] | None = None  # a teacher's classes
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: str = ""
+    school_class: int | None = None
+    sen_provision: str = ""
+    need: str = ""
+    sex: str = ""
+
+    def as_query(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.__dict__.items() if v}
+
+
+def _cohort_sql(scope: Scope, filters: Filters, as_at: date) -> tuple[str, list[object]]:
+    """SELECT child_id, setting_id, locality_id, sen_provision for the cohort."""
+    where = [
+        "s.authority_id = %s",
+        "e.started_on <= %s",
+        "(e.ended_on IS NULL OR e.ended_on >= %s)",
+    ]
+    params: list[object] = [scope.authority_id, as_at, as_at]
+    joins = ""
+    if scope.setting_id:
+        where.append("e.setting_id = %s")
+        params.append(scope.setting_id)
+    if scope.locality_id:
+        where.append("s.locality_id = %s")
+        params.append(scope.locality_id)
+    if scope.class_ids is not None:
+        marks = ", ".join(["%s"] * len(scope.class_ids)) or "NULL"
+        where.append(f"e.school_class_id IN ({marks})")
+        params.extend(scope.class_ids)
+    if filters.year:
+        joins = f" JOIN {T['yeargroup']} y ON y.id = e.year_group_id"
+        where.append("y.code = %s")
+        params.append(filters.year)
+    if filters.school_class:
+        where.append("e.school_class_id = %s")
+        params.append(filters.school_class)
+    if filters.sen_provision:
+        where.append("c.sen_provision = %s")
+        params.append(filters.sen_provision)
+    if filters.need:
+        where.append("c.primary_need = %s")
+        params.append(filters.need)
+    if filters.sex:
+        where.append("c.sex = %s")
+        params.append(filters.sex)
+    sql = (
+        f"SELECT c.id AS child_id, e.setting_id AS setting_id, s.locality_id AS locality_id, "
+        f"c.sen_provision AS sen_provision "
+        f"FROM {T['child']} c JOIN {T['enrolment']} e ON e.child_id = c.id "
+        f"JOIN {T['setting']} s ON s.id = e.setting_id{joins} WHERE {' AND '.join(where)}"
+    )
+    return sql, params
+
+
+def _current_sql(as_at: date) -> tuple[str, list[object]]:
+    """Each child's picture as at a date: finalised, assessed by then, not yet replaced."""
+    return (
+        f"SELECT p.id AS profile_id, p.child_id AS child_id, p.review_date AS review_date "
+        f"FROM {T['profile']} p WHERE p.status = 'finalised' AND p.assessment_date <= %s "
+        f"AND (p.superseded_on IS NULL OR p.superseded_on > %s)",
+        [as_at, as_at],
+    )
+
+
+def _rows(sql: str, params: list[object]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)  # type: ignore[arg-type]
+        return cursor.fetchall()
+
+
+def _case(cond: str) -> str:
+    return f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
+
+
+@dataclass
+class DomainStats:
+    key: str
+    n: int = 0
+    levels: list[int] = field(default_factory=lambda: [0] * LEVELS)
+    significant: int = 0
+    readiness_gap: int = 0
+    readiness_gap_total: int = 0
+    confidence_gap: int = 0
+    confidence_gap_total: int = 0
+    need_total: int = 0
+
+    def add(self, other: "DomainStats") -> None:
+        self.n += other.n
+        self.levels = [a + b for a, b in zip(self.levels, other.levels, strict=True)]
+        for f in (
+            "significant",
+            "readiness_gap",
+            "readiness_gap_total",
+            "confidence_gap",
+            "confidence_gap_total",
+            "need_total",
+        ):
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+
+    @property
+    def mean_need(self) -> float | None:
+        return self.need_total / self.n if self.n else None
+
+
+@dataclass
+class ChangeStats:
+    key: str
+    n: int = 0
+    improved: int = 0  # need went down
+    same: int = 0
+    increased: int = 0  # need went up
+    total_change: int = 0
+
+    def add(self, other: "ChangeStats") -> None:
+        for f in ("n", "improved", "same", "increased", "total_change"):
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+
+    @property
+    def mean_change(self) -> float | None:
+        return self.total_change / self.n if self.n else None
+
+
+@dataclass
+class CohortStats:
+    children: int = 0
+    sen_support: int = 0
+    ehc_plan: int = 0
+    profiled: int = 0
+    sen_without_profile: int = 0
+    reviews_overdue: int = 0
+    reviews_due: int = 0
+
+    def add(self, other: "CohortStats") -> None:
+        for f in self.__dataclass_fields__:
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+
+    @property
+    def with_sen(self) -> int:
+        return self.sen_support + self.ehc_plan
+
+
+@dataclass
+class Block:
+    """Every figure for one group of children (a setting, a locality, or the whole scope)."""
+
+    cohort: CohortStats = field(default_factory=CohortStats)
+    domains: dict[str, DomainStats] = field(default_factory=dict)
+    complexity: list[int] = field(
+        default_factory=lambda: [0] * 6
+    )  # children by domains at significant need
+    change_term: dict[str, ChangeStats] = field(default_factory=dict)
+    change_year: dict[str, ChangeStats] = field(default_factory=dict)
+
+    def add(self, other: "Block") -> None:
+        self.cohort.add(other.cohort)
+        for attr in ("domains", "change_term", "change_year"):
+            mine, theirs = getattr(self, attr), getattr(other, attr)
+            for key, stats in theirs.items():
+                if key not in mine:
+                    mine[key] = type(stats)(key)
+                mine[key].add(stats)
+        self.complexity = [a + b for a, b in zip(self.complexity, other.complexity, strict=True)]
+
+
+def _domain_query(
+    cohort: tuple[str, list[object]], current: tuple[str, list[object]]
+) -> list[tuple]:
+    level_cols = ", ".join(_case(f"r.need_level = {i}") for i in range(LEVELS))
+    sql = (
+        f"WITH cohort AS ({cohort[0]}), cur AS ({current[0]}) "
+        f"SELECT co.setting_id, r.domain, COUNT(*), {level_cols}, "
+        f"{_case(f'r.need_level >= {SIGNIFICANT}')}, "
+        f"{_case('r.need_level > r.readiness_level')}, "
+        f"SUM(CASE WHEN r.need_level > r.readiness_level THEN r.need_level - r.readiness_level ELSE 0 END), "
+        f"{_case('r.need_level > r.confidence_level')}, "
+        f"SUM(CASE WHEN r.need_level > r.confidence_level THEN r.need_level - r.confidence_level ELSE 0 END), "
+        f"SUM(r.need_level) "
+        f"FROM cohort co JOIN cur ON cur.child_id = co.child_id "
+        f"JOIN {T['rating']} r ON r.profile_id = cur.profile_id "
+        f"WHERE r.need_level IS NOT NULL GROUP BY co.setting_id, r.domain"
+    )
+    return _rows(sql, cohort[1] + current[1])
+
+
+def _complexity_query(
+    cohort: tuple[str, list[object]], current: tuple[str, list[object]]
+) -> list[tuple]:
+    sql = (
+        f"WITH cohort AS ({cohort[0]}), cur AS ({current[0]}), per_child AS ("
+        f"SELECT co.setting_id AS setting_id, {_case(f'r.need_level >= {SIGNIFICANT}')} AS k "
+        f"FROM cohort co JOIN cur ON cur.child_id = co.child_id "
+        f"JOIN {T['rating']} r ON r.profile_id = cur.profile_id GROUP BY co.setting_id, cur.profile_id) "
+        f"SELECT setting_id, k, COUNT(*) FROM per_child GROUP BY setting_id, k"
+    )
+    return _rows(sql, cohort[1] + current[1])
+
+
+def _cohort_query(
+    cohort: tuple[str, list[object]], current: tuple[str, list[object]], as_at: date, due_by: date
+) -> list[tuple]:
+    support, plan = _case("co.sen_provision = 'K'"), _case("co.sen_provision = 'E'")
+    unprofiled = _case("co.sen_provision IN ('K', 'E') AND cur.profile_id IS NULL")
+    sql = (
+        f"WITH cohort AS ({cohort[0]}), cur AS ({current[0]}) "
+        f"SELECT co.setting_id, COUNT(*), {support}, {plan}, {_case('cur.profile_id IS NOT NULL')}, "
+        f"{unprofiled}, {_case('cur.review_date < %s')}, "
+        f"{_case('cur.review_date >= %s AND cur.review_date <= %s')} "
+        f"FROM cohort co LEFT JOIN cur ON cur.child_id = co.child_id GROUP BY co.setting_id"
+    )
+    return _rows(sql, cohort[1] + current[1] + [as_at, as_at, due_by])
+
+
+def _change_query(
+    cohort: tuple[str, list[object]],
+    now: tuple[str, list[object]],
+    before: tuple[str, list[object]],
+) -> list[tuple]:
+    sql = (
+        f"WITH cohort AS ({cohort[0]}), cur AS ({now[0]}), prev AS ({before[0]}) "
+        f"SELECT co.setting_id, r.domain, COUNT(*), {_case('r.need_level < q.need_level')}, "
+        f"{_case('r.need_level = q.need_level')}, {_case('r.need_level > q.need_level')}, "
+        f"SUM(r.need_level - q.need_level) "
+        f"FROM cohort co JOIN cur ON cur.child_id = co.child_id "
+        f"JOIN {T['rating']} r ON r.profile_id = cur.profile_id "
+        f"JOIN prev ON prev.child_id = co.child_id AND prev.profile_id <> cur.profile_id "
+        f"JOIN {T['rating']} q ON q.profile_id = prev.profile_id AND q.domain = r.domain "
+        f"WHERE r.need_level IS NOT NULL AND q.need_level IS NOT NULL GROUP BY co.setting_id, r.domain"
+    )
+    return _rows(sql, cohort[1] + now[1] + before[1])
+
+
+def blocks_by_setting(
+    scope: Scope,
+    filters: Filters,
+    as_at: date,
+    *,
+    previous_term_end: date,
+    year_before: date,
+    due_by: date,
+) -> dict[int, Block]:
+    """Every figure per setting in the scope: five queries, whatever the number of children."""
+    cohort = _cohort_sql(scope, filters, as_at)
+    current = _current_sql(as_at)
+    blocks: dict[int, Block] = {}
+
+    def block(setting_id: int) -> Block:
+        return blocks.setdefault(setting_id, Block())
+
+    for setting_id, *counts in _cohort_query(cohort, current, as_at, due_by):
+        block(setting_id).cohort = CohortStats(*(int(c or 0) for c in counts))
+    for setting_id, domain, n, *rest in _domain_query(cohort, current):
+        levels, rest = [int(x or 0) for x in rest[:LEVELS]], [int(x or 0) for x in rest[LEVELS:]]
+        block(setting_id).domains[domain] = DomainStats(domain, int(n), levels, *rest)
+    for setting_id, k, n in _complexity_query(cohort, current):
+        block(setting_id).complexity[min(int(k or 0), 5)] += int(n)
+    for attr, then in (("change_term", previous_term_end), ("change_year", year_before)):
+        for setting_id, domain, n, improved, same, increased, total in _change_query(
+            cohort, current, _current_sql(then)
+        ):
+            getattr(block(setting_id), attr)[domain] = ChangeStats(
+                domain,
+                int(n),
+                int(improved or 0),
+                int(same or 0),
+                int(increased or 0),
+                int(total or 0),
+            )
+    return blocks
+
+
+def trend(scope: Scope, filters: Filters, dates: list[date]) -> list[dict[str, tuple[int, int]]]:
+    """For each date: per domain, (children profiled, total need), for mean need over terms.
+
+    One query: the as-at selections for every date are stacked with UNION ALL.
+    """
+    parts, params = [], []
+    for i, d in enumerate(dates):
+        cohort, current = _cohort_sql(scope, filters, d), _current_sql(d)
+        parts.append(
+            f"SELECT {i} AS t, r.domain AS domain, COUNT(*) AS n, SUM(r.need_level) AS total "
+            f"FROM ({cohort[0]}) co JOIN ({current[0]}) cur ON cur.child_id = co.child_id "
+            f"JOIN {T['rating']} r ON r.profile_id = cur.profile_id WHERE r.need_level IS NOT NULL "
+            f"GROUP BY r.domain"
+        )
+        params += cohort[1] + current[1]
+    out: list[dict[str, tuple[int, int]]] = [{} for _ in dates]
+    for t, domain, n, total in _rows(" UNION ALL ".join(parts), params):
+        out[int(t)][domain] = (int(n), int(total or 0))
+    return out

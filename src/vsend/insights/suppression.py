@@ -1,0 +1,106 @@
+"""Small-number suppression for anything an LA officer or a governor sees.
+
+Primary: a count from 1 to 4 is shown as "fewer than 5" (0 is shown). Secondary: wherever
+counts on show add up to a total on show (a row and its total, a column and its total row, a
+pair of figures that together make another), a lone hidden count could be worked out by
+subtraction, so the next smallest count in that relation is withheld too; repeated until no
+relation with a visible total has exactly one hidden part. Percentages of a hidden count are
+hidden with it.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+THRESHOLD = 5
+HIDDEN = "fewer than 5"
+WITHHELD = "withheld"  # not small itself: hidden so that a small count cannot be worked out
+
+Cell = tuple[int, int]
+
+
+@dataclass
+class Relations:
+    """How the cells of one table add up."""
+
+    sums: list[tuple[list[Cell], Cell]] = field(default_factory=list)  # parts, total
+    derived: list[tuple[Cell, Cell]] = field(
+        default_factory=list
+    )  # (percentage, the count it shows)
+
+
+def _small(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < THRESHOLD
+
+
+def suppress_cells(grid: Sequence[Sequence[object]], relations: Relations) -> list[list[object]]:
+    grid = [list(r) for r in grid]
+    hidden = [[_small(v) for v in r] for r in grid]
+    changed = True
+    while changed:
+        changed = False
+        for parts, (ti, tj) in relations.sums:
+            if hidden[ti][tj]:
+                continue  # no total on show: nothing to subtract from
+            counted = [(i, j) for i, j in parts if isinstance(grid[i][j], int)]
+            if sum(hidden[i][j] for i, j in counted) == 1:
+                candidates = [(grid[i][j], i, j) for i, j in counted if not hidden[i][j]]
+                if candidates:
+                    # Withhold the smallest other part: it gives away the least.
+                    _, i, j = min(candidates, key=lambda c: (c[0] == 0, c[0]))
+                    hidden[i][j] = True
+                else:
+                    hidden[ti][tj] = True  # a lone part equal to its total: hide both
+                changed = True
+    out = [
+        [(HIDDEN if _small(v) else WITHHELD) if hidden[i][j] else v for j, v in enumerate(r)]
+        for i, r in enumerate(grid)
+    ]
+    for (pi, pj), (ci, cj) in relations.derived:
+        if hidden[ci][cj] and out[pi][pj] is not None:
+            out[pi][pj] = WITHHELD
+    return out
+
+
+def table_relations(
+    rows: Sequence[Sequence[object]],
+    *,
+    row_total: int | None = None,
+    parts: Sequence[int] = (),
+    total_row: bool = False,
+    column_parts: Sequence[int] = (),
+    derived: Sequence[tuple[int, int]] = (),
+    extra: Sequence[tuple[Sequence[int], int]] = (),
+) -> Relations:
+    """Relations for a table shaped rows x columns.
+
+    row_total/parts: in every row, the columns `parts` add up to column `row_total`.
+    total_row/column_parts: the last row holds, for each column in column_parts, the total of
+    the rows above. derived: (percentage column, count column) in every row. extra: in every
+    row, further (parts, total) column relations.
+    """
+    rel = Relations()
+    n = len(rows)
+    for i in range(n):
+        if row_total is not None:
+            rel.sums.append(([(i, j) for j in parts], (i, row_total)))
+        for cols, total in extra:
+            rel.sums.append(([(i, j) for j in cols], (i, total)))
+        for pct, count in derived:
+            rel.derived.append(((i, pct), (i, count)))
+    if total_row and n > 1:
+        for j in column_parts:
+            rel.sums.append(([(i, j) for i in range(n - 1)], (n - 1, j)))
+    return rel
+
+
+def suppress(
+    cells: list[list[object]], *, row_totals: bool, column_totals: bool = False
+) -> list[list[object]]:
+    """The common case: the last column is each row's total, and/or the last row is the totals."""
+    rel = Relations()
+    n, width = len(cells), len(cells[0]) if cells else 0
+    if row_totals:
+        rel.sums += [([(i, j) for j in range(width - 1)], (i, width - 1)) for i in range(n)]
+    if column_totals and n > 1:
+        rel.sums += [([(i, j) for i in range(n - 1)], (n - 1, j)) for j in range(width)]
+    return suppress_cells(cells, rel)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from vsend.insights import views
+
+app_name = "insights"
+
+urlpatterns = [
+    path("settings/<int:pk>/", views.setting_page, name="setting"),
+    path("settings/<int:pk>/export.<str:fmt>", views.setting_export, name="setting-export"),
+    path("settings/<int:pk>/governors.pdf", views.governors_summary, name="governors"),
+    path("authority/", views.authority_page, name="authority"),
+    path("authority/export.<str:fmt>", views.authority_export, name="authority-export"),
+]

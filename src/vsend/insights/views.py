@@ -1,0 +1,199 @@
+"""The setting and authority dashboards, their exports, and the governors' summary."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+
+from vsend.audit.models import Action
+from vsend.audit.services import actor_from_request, record
+from vsend.insights import dashboards, exports
+from vsend.insights.charts import table_chart
+from vsend.insights.forms import InsightFilterForm
+from vsend.organisations.models import LocalAuthority, SchoolClass, Setting
+from vsend.organisations.selectors import authorities_visible_to, settings_visible_to
+
+
+def _setting(request: HttpRequest, pk: int) -> Setting:
+    """Outside the user's organisations: 404. Within them, without the dashboard: 403."""
+    setting = settings_visible_to(request.user).filter(pk=pk).first()
+    if setting is None:
+        record(
+            actor_from_request(request),
+            Action.ACCESS_REFUSED,
+            object_type="setting",
+            object_id=pk,
+            summary="Setting dashboard outside the user's scope",
+        )
+        raise Http404
+    if not dashboards.may_view_setting(request.user, setting):
+        record(
+            actor_from_request(request),
+            Action.ACCESS_REFUSED,
+            object_type="setting",
+            object_id=pk,
+            summary="The user's role does not allow this",
+        )
+        raise PermissionDenied
+    return setting
+
+
+def _setting_dashboard(
+    request: HttpRequest, pk: int, *, anonymous: bool = False
+) -> tuple[Any, Any, Setting]:
+    setting = _setting(request, pk)
+    classes = SchoolClass.objects.filter(setting=setting)
+    teacher = dashboards.teacher_classes(request.user, setting)
+    if teacher is not None:
+        classes = classes.filter(pk__in=teacher)
+    form = InsightFilterForm(request.GET or None, classes=list(classes))
+    dashboard = dashboards.setting_dashboard(
+        request.user, setting, form.filters(), form.as_at(), anonymous=anonymous
+    )
+    return dashboard, form, setting
+
+
+def setting_page(request: HttpRequest, pk: int) -> HttpResponse:
+    dashboard, form, setting = _setting_dashboard(request, pk)
+    record(
+        actor_from_request(request),
+        Action.VIEW,
+        object_type="setting_insight",
+        object_id=pk,
+        authority_id=setting.authority_id,
+        summary="Setting dashboard viewed",
+    )
+    return _render(request, dashboard, form, {"setting": setting})
+
+
+def authority_page(request: HttpRequest) -> HttpResponse:
+    dashboard, form, authority = _authority_dashboard(request)
+    record(
+        actor_from_request(request),
+        Action.VIEW,
+        object_type="authority_insight",
+        object_id=authority.pk,
+        authority_id=authority.pk,
+        summary="Authority dashboard viewed",
+    )
+    return _render(request, dashboard, form, {"authority": authority})
+
+
+def _authority(request: HttpRequest) -> LocalAuthority:
+    authorities = authorities_visible_to(request.user)
+    chosen = request.GET.get("authority")
+    authority = (
+        authorities.filter(pk=chosen).first()
+        if chosen and chosen.isdigit()
+        else authorities.first()
+    )
+    if authority is None or not dashboards.may_view_authority(request.user, authority):
+        record(
+            actor_from_request(request),
+            Action.ACCESS_REFUSED,
+            object_type="authority_insight",
+            summary="Authority dashboard refused",
+        )
+        raise PermissionDenied
+    return authority
+
+
+def _authority_dashboard(request: HttpRequest) -> tuple[Any, Any, LocalAuthority]:
+    authority = _authority(request)
+    settings_list = list(Setting.objects.filter(authority=authority).order_by("name"))
+    form = InsightFilterForm(request.GET or None, settings=settings_list)
+    chosen = form.cleaned_data.get("setting") if form.is_valid() else None
+    benchmark = next((s for s in settings_list if s.pk == chosen), None)
+    dashboard = dashboards.authority_dashboard(
+        request.user, authority, form.filters(), form.as_at(), benchmark
+    )
+    return dashboard, form, authority
+
+
+def _render(request: HttpRequest, dashboard: Any, form: Any, extra: dict[str, Any]) -> HttpResponse:
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "insights/dashboard.html",
+        {
+            "dashboard": dashboard,
+            "form": form,
+            "charts": {t.key: table_chart(t) for t in dashboard.tables},
+            "query": query,
+            **extra,
+        },
+    )
+
+
+def _export(
+    request: HttpRequest, dashboard: Any, fmt: str, name: str, audit: dict[str, Any]
+) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    key = request.GET.get("table", "")
+    tables = [t for t in dashboard.tables if not key or t.key == key]
+    if not tables:
+        raise Http404
+    record(
+        actor_from_request(request),
+        Action.VIEW,
+        summary=f"Dashboard exported as {fmt.upper()}",
+        detail={"tables": [t.key for t in tables]},
+        **audit,
+    )
+    filename = slugify(f"{name}-{dashboard.as_at.isoformat()}")
+    if fmt == "csv":
+        response = HttpResponse(
+            exports.to_csv(dashboard, tables), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            exports.to_xlsx(dashboard, tables),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def setting_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    dashboard, _, setting = _setting_dashboard(request, pk)
+    return _export(
+        request,
+        dashboard,
+        fmt,
+        setting.name,
+        {"object_type": "setting_insight", "object_id": pk, "authority_id": setting.authority_id},
+    )
+
+
+def authority_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    dashboard, _, authority = _authority_dashboard(request)
+    return _export(
+        request,
+        dashboard,
+        fmt,
+        authority.name,
+        {
+            "object_type": "authority_insight",
+            "object_id": authority.pk,
+            "authority_id": authority.pk,
+        },
+    )
+
+
+def governors_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """Aggregates only, suppressed whoever asks: it is made to be shared."""
+    dashboard, _, setting = _setting_dashboard(request, pk, anonymous=True)
+    record(
+        actor_from_request(request),
+        Action.VIEW,
+        object_type="setting_insight",
+        object_id=pk,
+        authority_id=setting.authority_id,
+        summary="Governors' SEN summary downloaded",
+    )
+    response = HttpResponse(exports.governors_pdf(dashboard), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{slugify(setting.name)}-sen-summary.pdf"'
+    return response

@@ -1,0 +1,42 @@
+from vsend.insights.suppression import HIDDEN, WITHHELD, suppress
+
+
+def _unrecoverable(shown, row_totals=True, column_totals=False):
+    """No line with a visible total has exactly one hidden count."""
+
+    def hid(v):
+        return isinstance(v, str) and v in (HIDDEN, WITHHELD)
+
+    lines = []
+    if row_totals:
+        lines += [(r[:-1], r[-1]) for r in shown]
+    if column_totals:
+        lines += [([r[j] for r in shown[:-1]], shown[-1][j]) for j in range(len(shown[0]))]
+    return all(hid(total) or sum(hid(v) for v in line) != 1 for line, total in lines)
+
+
+def test_small_counts_are_hidden_and_cannot_be_worked_out_from_the_total():
+    shown = suppress([[10, 3, 20, 33], [12, 0, 9, 21]], row_totals=True)
+    assert shown[0][1] == HIDDEN
+    assert shown[0][0] == WITHHELD  # the smallest other count in the row
+    assert shown[0][2] == 20 and shown[0][3] == 33
+    assert shown[1] == [12, 0, 9, 21]  # nothing small: nothing hidden
+    assert _unrecoverable(shown)
+
+
+def test_zero_is_shown_and_a_small_total_is_hidden():
+    shown = suppress([[0, 0, 4, 4]], row_totals=True)
+    assert shown[0][2] == HIDDEN and shown[0][3] == HIDDEN
+    assert shown[0][0] == 0
+
+
+def test_secondary_suppression_holds_across_rows_and_columns():
+    cells = [[20, 2, 30, 52], [15, 40, 9, 64], [35, 42, 39, 116]]
+    shown = suppress(cells, row_totals=True, column_totals=True)
+    assert shown[0][1] == HIDDEN
+    assert _unrecoverable(shown, row_totals=True, column_totals=True)
+
+
+def test_labels_and_means_pass_through():
+    shown = suppress([["Autumn 2026", 3, 1.5]], row_totals=False)
+    assert shown == [["Autumn 2026", HIDDEN, 1.5]]
