@@ -80,7 +80,9 @@ def child_list(request: Request) -> Response:
     form = ChildFilterForm(request.query_params, classes=classes_visible_to(request.user))
     if not form.is_valid():
         raise ValidationError({name: [str(e) for e in errs] for name, errs in form.errors.items()})
-    filters = selectors.ChildFilters(**{k: v for k, v in form.cleaned_data.items() if v})
+    filters = selectors.ChildFilters(
+        **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    )
     qs = selectors.filter_children(selectors.children_visible_to(request.user), filters)
     paginator = PageNumberPagination()
     page = paginator.paginate_queryset(qs, request)

@@ -9,6 +9,7 @@ from vsend.children.models import Child, age_in_years
 from vsend.children.validators import normalise_upn, validate_uln, validate_upn
 from vsend.config.forms import GovukDateField
 from vsend.config.jinja2 import format_date
+from vsend.frameworks.loader import DOMAIN_KEYS
 from vsend.organisations.models import NATIONAL_CURRICULUM_YEARS, SchoolClass, Setting
 
 MAX_AGE = 25
@@ -262,6 +263,27 @@ class ChildFilterForm(forms.Form):
     need = forms.ChoiceField(
         label="Type of need", required=False, choices=[("", "All types of need"), *NeedType.choices]
     )
+
+    # Set by links from a dashboard figure; kept as hidden fields.
+    setting = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    domain = forms.ChoiceField(
+        required=False, widget=forms.HiddenInput, choices=[("", "")] + [(k, k) for k in DOMAIN_KEYS]
+    )
+    level = forms.IntegerField(required=False, min_value=0, max_value=9, widget=forms.HiddenInput)
+    min_level = forms.IntegerField(
+        required=False, min_value=0, max_value=9, widget=forms.HiddenInput
+    )
+    gap = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[("", ""), ("readiness", "readiness"), ("confidence", "confidence")],
+    )
+    profile = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        choices=[("", ""), ("current", "current"), ("none", "none"), ("overdue", "overdue")],
+    )
+    HIDDEN = ("setting", "domain", "level", "min_level", "gap", "profile")
 
     def __init__(self, *args: Any, classes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

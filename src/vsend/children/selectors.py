@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -121,6 +121,12 @@ class ChildFilters:
     sen_provision: str = ""
     need: str = ""
     setting: int | None = None
+    # The children behind a dashboard figure, from their current profile.
+    domain: str = ""
+    level: int | None = None
+    min_level: int | None = None
+    gap: str = ""  # readiness or confidence
+    profile: str = ""  # current, none or overdue
 
 
 def filter_children(qs: QuerySet[Child], f: ChildFilters) -> QuerySet[Child]:
@@ -143,6 +149,35 @@ def filter_children(qs: QuerySet[Child], f: ChildFilters) -> QuerySet[Child]:
         enrolment &= Q(setting_id=f.setting)
     if enrolment:
         qs = qs.filter(pk__in=Enrolment.objects.current().filter(enrolment).values("child_id"))
+    if f.profile or f.domain:
+        qs = _profile_filters(qs, f)
+    return qs
+
+
+def _profile_filters(qs: QuerySet[Child], f: ChildFilters) -> QuerySet[Child]:
+    from vsend.profiles.models import DomainRating, Profile, Status
+
+    today = timezone.localdate()
+    current = Profile.objects.filter(status=Status.FINALISED, assessment_date__lte=today).filter(
+        Q(superseded_on__isnull=True) | Q(superseded_on__gt=today)
+    )
+    if f.profile == "current":
+        qs = qs.filter(pk__in=current.values("child_id"))
+    elif f.profile == "none":
+        qs = qs.filter(sen_provision__in=["K", "E"]).exclude(pk__in=current.values("child_id"))
+    elif f.profile == "overdue":
+        qs = qs.filter(pk__in=current.filter(review_date__lt=today).values("child_id"))
+    if f.domain:
+        ratings = DomainRating.objects.filter(profile__in=current, domain=f.domain)
+        if f.level is not None:
+            ratings = ratings.filter(need_level=f.level)
+        if f.min_level is not None:
+            ratings = ratings.filter(need_level__gte=f.min_level)
+        if f.gap == "readiness":
+            ratings = ratings.filter(need_level__gt=F("readiness_level"))
+        elif f.gap == "confidence":
+            ratings = ratings.filter(need_level__gt=F("confidence_level"))
+        qs = qs.filter(pk__in=ratings.values("profile__child_id"))
     return qs
 
 

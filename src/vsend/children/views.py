@@ -34,7 +34,9 @@ def child_list(request: HttpRequest) -> HttpResponse:
     form = ChildFilterForm(request.GET or None, classes=classes_visible_to(request.user))
     filters = selectors.ChildFilters()
     if form.is_valid():
-        filters = selectors.ChildFilters(**{k: v for k, v in form.cleaned_data.items() if v})
+        filters = selectors.ChildFilters(
+            **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        )
     qs = selectors.filter_children(selectors.children_visible_to(request.user), filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     children = list(selectors.with_current_enrolment(page.object_list))  # type: ignore[arg-type]

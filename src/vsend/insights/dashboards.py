@@ -331,6 +331,7 @@ def _suppress_dashboard(
             j.sum([("need_levels", r, 1), ("need_levels", r, 2)], ("need_levels", r, 3))
         j.pct("need_levels", n_levels, 4, 2)
         j.pct("need_levels", n_levels, 4, 3)
+        j.pct("need_levels", n_levels, 5, 3)  # a mean of very few children says too much
     if j.has("significant"):
         j.pct("significant", len(by_key["significant"].rows), 2, 1)
     cx = "complexity"
@@ -338,11 +339,16 @@ def _suppress_dashboard(
     j.same((cx, 6, 1), (ch, 4, 1))
     for key in ("readiness_gaps", "confidence_gaps"):
         j.pct(key, len(by_key[key].rows), 2, 1)
+        j.pct(key, len(by_key[key].rows), 3, 1)
     for key in ("change_term", "change_year"):
         for r in range(len(by_key[key].rows)):
             j.sum([(key, r, 1), (key, r, 2), (key, r, 3)], (key, r, 4))
+        j.pct(key, len(by_key[key].rows), 5, 4)
     if j.has("trend"):
-        j.same(("trend", len(by_key["trend"].rows) - 1, 1), (ch, 4, 1))
+        trend = by_key["trend"]
+        j.same(("trend", len(trend.rows) - 1, 1), (ch, 4, 1))
+        for col in range(2, len(trend.columns)):
+            j.pct("trend", len(trend.rows), col, 1)
     if setting_groups is not None:
         loc, st = "by_locality", "by_setting"
         last = len(by_key[loc].rows) - 1
@@ -352,6 +358,7 @@ def _suppress_dashboard(
                 j.sum([(key, r, 3), (key, r, 4)], (key, r, 2))
             j.pct(key, rows, 7, 6)
             j.pct(key, rows, 7, 3)  # a percentage also gives away a hidden denominator
+            j.pct(key, rows, 8, 3)
         for col in SUMMARY_COUNTS:
             j.sum([(loc, r, col) for r in range(last)], (loc, last, col))
             for loc_row, setting_rows in setting_groups:
