@@ -360,7 +360,9 @@ def test_the_children_behind_a_figure_are_listed(data, as_user, settings):
         return {n for n in ("Amelia", "Bella", "Dana", "Evie") if f">{n} Test<" in page}
 
     # As at today (the test data is dated 2026): significant need in communication is Amelia.
-    assert names(setting=data.setting.pk, domain="communication_interaction", min_level=3) == {"Amelia"}
+    assert names(setting=data.setting.pk, domain="communication_interaction", min_level=3) == {
+        "Amelia"
+    }
     assert names(setting=data.setting.pk, domain="semh", gap="readiness") == {"Bella"}
     assert names(setting=data.setting.pk, profile="none") == {"Evie"}
     assert names(setting=data.setting.pk, profile="current") == {"Amelia", "Bella"}
