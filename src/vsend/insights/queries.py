@@ -49,13 +49,12 @@ class Filters:
 
 
 def _cohort_sql(scope: Scope, filters: Filters, as_at: date) -> tuple[str, list[object]]:
-    """SELECT child_id, setting_id, locality_id, sen_provision for the cohort."""
-    where = [
-        "s.authority_id = %s",
-        "e.started_on <= %s",
-        "(e.ended_on IS NULL OR e.ended_on >= %s)",
-    ]
-    params: list[object] = [scope.authority_id, as_at, as_at]
+    """FROM ... WHERE for the cohort: child c, enrolment e and setting s, as at a date.
+
+    The first two parameters belong to the enrolment join, the rest to the WHERE clause.
+    """
+    where = ["s.authority_id = %s"]
+    params: list[object] = [as_at, as_at, scope.authority_id]
     joins = ""
     if scope.setting_id:
         where.append("e.setting_id = %s")
@@ -84,22 +83,36 @@ def _cohort_sql(scope: Scope, filters: Filters, as_at: date) -> tuple[str, list[
         where.append("c.sex = %s")
         params.append(filters.sex)
     sql = (
-        f"SELECT c.id AS child_id, e.setting_id AS setting_id, s.locality_id AS locality_id, "
-        f"c.sen_provision AS sen_provision "
-        f"FROM {T['child']} c JOIN {T['enrolment']} e ON e.child_id = c.id "
+        f"{T['child']} c JOIN {T['enrolment']} e ON e.child_id = c.id AND e.started_on <= %s "
+        f"AND (e.ended_on IS NULL OR e.ended_on >= %s) "
         f"JOIN {T['setting']} s ON s.id = e.setting_id{joins} WHERE {' AND '.join(where)}"
     )
     return sql, params
 
 
-def _current_sql(as_at: date) -> tuple[str, list[object]]:
-    """Each child's picture as at a date: finalised, assessed by then, not yet replaced."""
+def _profile_join(alias: str, as_at: date, *, left: bool = False) -> tuple[str, list[object]]:
+    """Join each child's picture as at a date: finalised, assessed by then, not yet replaced."""
+    kind = "LEFT JOIN" if left else "JOIN"
     return (
-        f"SELECT p.id AS profile_id, p.child_id AS child_id, p.review_date AS review_date "
-        f"FROM {T['profile']} p WHERE p.status = 'finalised' AND p.assessment_date <= %s "
-        f"AND (p.superseded_on IS NULL OR p.superseded_on > %s)",
+        f" {kind} {T['profile']} {alias} ON {alias}.child_id = c.id AND {alias}.status = 'finalised' "
+        f"AND {alias}.assessment_date <= %s "
+        f"AND ({alias}.superseded_on IS NULL OR {alias}.superseded_on > %s)",
         [as_at, as_at],
     )
+
+
+RATINGS = (f" JOIN {T['rating']} r ON r.profile_id = p.id", [])
+
+
+def _from(
+    cohort: tuple[str, list[object]], joins: list[tuple[str, list[object]]]
+) -> tuple[str, list[object]]:
+    """The cohort's tables, then extra joins (each on base tables, so indexes serve), then WHERE."""
+    base, params = cohort
+    tables, where = base.split(" WHERE ", 1)
+    join_sql = "".join(j[0] for j in joins)
+    join_params = [p for j in joins for p in j[1]]
+    return f"{tables}{join_sql} WHERE {where}", params[:2] + join_params + params[2:]
 
 
 def _rows(sql: str, params: list[object]) -> list[tuple]:
@@ -202,71 +215,62 @@ class Block:
         self.complexity = [a + b for a, b in zip(self.complexity, other.complexity, strict=True)]
 
 
-def _domain_query(
-    cohort: tuple[str, list[object]], current: tuple[str, list[object]]
-) -> list[tuple]:
+def _domain_query(cohort: tuple[str, list[object]], as_at: date) -> list[tuple]:
     level_cols = ", ".join(_case(f"r.need_level = {i}") for i in range(LEVELS))
+    frm, params = _from(cohort, [_profile_join("p", as_at), RATINGS])
     sql = (
-        f"WITH cohort AS ({cohort[0]}), cur AS ({current[0]}) "
-        f"SELECT co.setting_id, r.domain, COUNT(*), {level_cols}, "
+        f"SELECT e.setting_id, r.domain, COUNT(*), {level_cols}, "
         f"{_case(f'r.need_level >= {SIGNIFICANT}')}, "
         f"{_case('r.need_level > r.readiness_level')}, "
         f"SUM(CASE WHEN r.need_level > r.readiness_level THEN r.need_level - r.readiness_level ELSE 0 END), "
         f"{_case('r.need_level > r.confidence_level')}, "
         f"SUM(CASE WHEN r.need_level > r.confidence_level THEN r.need_level - r.confidence_level ELSE 0 END), "
         f"SUM(r.need_level) "
-        f"FROM cohort co JOIN cur ON cur.child_id = co.child_id "
-        f"JOIN {T['rating']} r ON r.profile_id = cur.profile_id "
-        f"WHERE r.need_level IS NOT NULL GROUP BY co.setting_id, r.domain"
+        f"FROM {frm} AND r.need_level IS NOT NULL GROUP BY e.setting_id, r.domain"
     )
-    return _rows(sql, cohort[1] + current[1])
+    return _rows(sql, params)
 
 
-def _complexity_query(
-    cohort: tuple[str, list[object]], current: tuple[str, list[object]]
-) -> list[tuple]:
+def _complexity_query(cohort: tuple[str, list[object]], as_at: date) -> list[tuple]:
+    frm, params = _from(cohort, [_profile_join("p", as_at), RATINGS])
     sql = (
-        f"WITH cohort AS ({cohort[0]}), cur AS ({current[0]}), per_child AS ("
-        f"SELECT co.setting_id AS setting_id, {_case(f'r.need_level >= {SIGNIFICANT}')} AS k "
-        f"FROM cohort co JOIN cur ON cur.child_id = co.child_id "
-        f"JOIN {T['rating']} r ON r.profile_id = cur.profile_id GROUP BY co.setting_id, cur.profile_id) "
-        f"SELECT setting_id, k, COUNT(*) FROM per_child GROUP BY setting_id, k"
+        f"SELECT setting_id, k, COUNT(*) FROM (SELECT e.setting_id AS setting_id, "
+        f"{_case(f'r.need_level >= {SIGNIFICANT}')} AS k FROM {frm} GROUP BY e.setting_id, p.id) per_child "
+        f"GROUP BY setting_id, k"
     )
-    return _rows(sql, cohort[1] + current[1])
+    return _rows(sql, params)
 
 
-def _cohort_query(
-    cohort: tuple[str, list[object]], current: tuple[str, list[object]], as_at: date, due_by: date
-) -> list[tuple]:
-    support, plan = _case("co.sen_provision = 'K'"), _case("co.sen_provision = 'E'")
-    unprofiled = _case("co.sen_provision IN ('K', 'E') AND cur.profile_id IS NULL")
+def _cohort_query(cohort: tuple[str, list[object]], as_at: date, due_by: date) -> list[tuple]:
+    frm, params = _from(cohort, [_profile_join("p", as_at, left=True)])
+    support, plan = _case("c.sen_provision = 'K'"), _case("c.sen_provision = 'E'")
+    unprofiled = _case("c.sen_provision IN ('K', 'E') AND p.id IS NULL")
     sql = (
-        f"WITH cohort AS ({cohort[0]}), cur AS ({current[0]}) "
-        f"SELECT co.setting_id, COUNT(*), {support}, {plan}, {_case('cur.profile_id IS NOT NULL')}, "
-        f"{unprofiled}, {_case('cur.review_date < %s')}, "
-        f"{_case('cur.review_date >= %s AND cur.review_date <= %s')} "
-        f"FROM cohort co LEFT JOIN cur ON cur.child_id = co.child_id GROUP BY co.setting_id"
+        f"SELECT e.setting_id, COUNT(*), {support}, {plan}, {_case('p.id IS NOT NULL')}, {unprofiled}, "
+        f"{_case('p.review_date < %s')}, {_case('p.review_date >= %s AND p.review_date <= %s')} "
+        f"FROM {frm} GROUP BY e.setting_id"
     )
-    return _rows(sql, cohort[1] + current[1] + [as_at, as_at, due_by])
+    return _rows(sql, [as_at, as_at, due_by, *params])  # the SELECT's parameters come first
 
 
-def _change_query(
-    cohort: tuple[str, list[object]],
-    now: tuple[str, list[object]],
-    before: tuple[str, list[object]],
-) -> list[tuple]:
+def _change_query(cohort: tuple[str, list[object]], as_at: date, before: date) -> list[tuple]:
+    frm, params = _from(
+        cohort,
+        [
+            _profile_join("p", as_at),
+            RATINGS,
+            _profile_join("q", before),
+            (f" JOIN {T['rating']} rq ON rq.profile_id = q.id AND rq.domain = r.domain", []),
+        ],
+    )
     sql = (
-        f"WITH cohort AS ({cohort[0]}), cur AS ({now[0]}), prev AS ({before[0]}) "
-        f"SELECT co.setting_id, r.domain, COUNT(*), {_case('r.need_level < q.need_level')}, "
-        f"{_case('r.need_level = q.need_level')}, {_case('r.need_level > q.need_level')}, "
-        f"SUM(r.need_level - q.need_level) "
-        f"FROM cohort co JOIN cur ON cur.child_id = co.child_id "
-        f"JOIN {T['rating']} r ON r.profile_id = cur.profile_id "
-        f"JOIN prev ON prev.child_id = co.child_id AND prev.profile_id <> cur.profile_id "
-        f"JOIN {T['rating']} q ON q.profile_id = prev.profile_id AND q.domain = r.domain "
-        f"WHERE r.need_level IS NOT NULL AND q.need_level IS NOT NULL GROUP BY co.setting_id, r.domain"
+        f"SELECT e.setting_id, r.domain, COUNT(*), {_case('r.need_level < rq.need_level')}, "
+        f"{_case('r.need_level = rq.need_level')}, {_case('r.need_level > rq.need_level')}, "
+        f"SUM(r.need_level - rq.need_level) "
+        f"FROM {frm} AND q.id <> p.id AND r.need_level IS NOT NULL AND rq.need_level IS NOT NULL "
+        f"GROUP BY e.setting_id, r.domain"
     )
-    return _rows(sql, cohort[1] + now[1] + before[1])
+    return _rows(sql, params)
 
 
 def blocks_by_setting(
@@ -280,22 +284,21 @@ def blocks_by_setting(
 ) -> dict[int, Block]:
     """Every figure per setting in the scope: five queries, whatever the number of children."""
     cohort = _cohort_sql(scope, filters, as_at)
-    current = _current_sql(as_at)
     blocks: dict[int, Block] = {}
 
     def block(setting_id: int) -> Block:
         return blocks.setdefault(setting_id, Block())
 
-    for setting_id, *counts in _cohort_query(cohort, current, as_at, due_by):
+    for setting_id, *counts in _cohort_query(cohort, as_at, due_by):
         block(setting_id).cohort = CohortStats(*(int(c or 0) for c in counts))
-    for setting_id, domain, n, *rest in _domain_query(cohort, current):
+    for setting_id, domain, n, *rest in _domain_query(cohort, as_at):
         levels, rest = [int(x or 0) for x in rest[:LEVELS]], [int(x or 0) for x in rest[LEVELS:]]
         block(setting_id).domains[domain] = DomainStats(domain, int(n), levels, *rest)
-    for setting_id, k, n in _complexity_query(cohort, current):
+    for setting_id, k, n in _complexity_query(cohort, as_at):
         block(setting_id).complexity[min(int(k or 0), 5)] += int(n)
     for attr, then in (("change_term", previous_term_end), ("change_year", year_before)):
         for setting_id, domain, n, improved, same, increased, total in _change_query(
-            cohort, current, _current_sql(then)
+            cohort, as_at, then
         ):
             getattr(block(setting_id), attr)[domain] = ChangeStats(
                 domain,
@@ -315,14 +318,12 @@ def trend(scope: Scope, filters: Filters, dates: list[date]) -> list[dict[str, t
     """
     parts, params = [], []
     for i, d in enumerate(dates):
-        cohort, current = _cohort_sql(scope, filters, d), _current_sql(d)
+        frm, p = _from(_cohort_sql(scope, filters, d), [_profile_join("p", d), RATINGS])
         parts.append(
             f"SELECT {i} AS t, r.domain AS domain, COUNT(*) AS n, SUM(r.need_level) AS total "
-            f"FROM ({cohort[0]}) co JOIN ({current[0]}) cur ON cur.child_id = co.child_id "
-            f"JOIN {T['rating']} r ON r.profile_id = cur.profile_id WHERE r.need_level IS NOT NULL "
-            f"GROUP BY r.domain"
+            f"FROM {frm} AND r.need_level IS NOT NULL GROUP BY r.domain"
         )
-        params += cohort[1] + current[1]
+        params += p
     out: list[dict[str, tuple[int, int]]] = [{} for _ in dates]
     for t, domain, n, total in _rows(" UNION ALL ".join(parts), params):
         out[int(t)][domain] = (int(n), int(total or 0))

@@ -81,9 +81,8 @@ class Profile(models.Model):
         indexes = [
             models.Index(fields=["status", "review_date"]),
             models.Index(fields=["child", "status", "-finalised_at"]),
-            models.Index(
-                fields=["status", "assessment_date", "superseded_on"], name="profile_as_at"
-            ),
+            # Each child's picture as at a date is looked up by child (see insights.queries).
+            models.Index(fields=["child", "status", "assessment_date"], name="profile_child_as_at"),
         ]
 
     def __str__(self) -> str:

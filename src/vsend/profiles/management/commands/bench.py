@@ -22,11 +22,24 @@ from vsend.profiles.models import Profile, Status
 
 class Command(BaseCommand):
     help = (
-        "Measure the median server time of the profile summary page and PDF (needs `vsend demo`)."
+        "`bench profile`: median server time of a demo profile's summary page and PDF (needs "
+        "`vsend demo`). `bench insight`: builds a synthetic authority and times the dashboards."
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("what", choices=["profile"])
+        parser.add_argument("what", choices=["profile", "insight"])
+        parser.add_argument(
+            "--children",
+            type=int,
+            default=60_000,
+            help="insight: children with SEN in the synthetic authority (default 60,000)",
+        )
+        parser.add_argument(
+            "--setting-count", type=int, default=500, help="insight: settings (default 500)"
+        )
+        parser.add_argument(
+            "--localities", type=int, default=20, help="insight: localities (default 20)"
+        )
         parser.add_argument(
             "--runs", type=int, default=50, help="Timed requests per page (default 50)"
         )
@@ -39,6 +52,17 @@ class Command(BaseCommand):
             raise CommandError(
                 "The benchmark uses the demo authority and does not run in production."
             )
+        if options["what"] == "insight":
+            from vsend.insights.bench import run
+
+            run(
+                self.stdout,
+                children=options["children"],
+                settings_count=options["setting_count"],
+                localities=options["localities"],
+                runs=options["runs"],
+            )
+            return
         profile = (
             Profile.objects.filter(status=Status.FINALISED, previous__isnull=False)
             .select_related("child")
