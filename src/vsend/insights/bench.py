@@ -5,7 +5,7 @@ import random
 import statistics
 import time
 from datetime import date, timedelta
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.test import Client
@@ -24,13 +24,18 @@ from vsend.insights.terms import previous_term, term_containing
 from vsend.organisations.models import LocalAuthority, Locality, Setting
 from vsend.profiles.models import DomainRating, Profile, Status
 
+
+class Out(Protocol):
+    def write(self, text: str) -> Any: ...
+
+
 CODE, NAME = "999", "Benchmark County Council"
 EMAIL = "bench.admin@benchmark.example"
 CHUNK = 4000
 
 
 @transaction.atomic
-def _build(out: TextIO, children: int, settings_count: int, localities: int) -> LocalAuthority:
+def _build(out: Out, children: int, settings_count: int, localities: int) -> LocalAuthority:
     rng = random.Random(60_000)  # noqa: S311 - synthetic data
     started = time.perf_counter()
     authority = LocalAuthority.objects.create(name=NAME, code=CODE)
@@ -146,7 +151,7 @@ def _median_ms(fn: Any, runs: int) -> float:
 
 
 def run(
-    out: TextIO,
+    out: Out,
     *,
     children: int,
     settings_count: int,

@@ -101,7 +101,7 @@ def _profile_join(alias: str, as_at: date, *, left: bool = False) -> tuple[str, 
     )
 
 
-RATINGS = (f" JOIN {T['rating']} r ON r.profile_id = p.id", [])
+RATINGS: tuple[str, list[object]] = (f" JOIN {T['rating']} r ON r.profile_id = p.id", [])
 
 
 def _from(
