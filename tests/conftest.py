@@ -19,6 +19,14 @@ PASSWORD = "a-long-test-password-1"
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached dashboard figures are keyed by database ids, which a rolled-back test can reuse.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

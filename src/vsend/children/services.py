@@ -11,6 +11,7 @@ from django.utils import timezone
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Child, Enrolment
+from vsend.insights import cache as insight_cache
 from vsend.organisations.models import SchoolClass, Setting
 
 DETAIL_FIELDS = (
@@ -57,6 +58,7 @@ def create_child(*, actor: Actor, details: dict[str, Any], placement: Placement)
         started_on=placement.started_on,
     )
     record(actor, Action.CREATE, obj=child, summary=f"Record created at {placement.setting}")
+    insight_cache.bump(child.authority_id)
     return child
 
 
@@ -73,6 +75,7 @@ def update_child(
     if not updated:
         raise StaleEdit
     child.refresh_from_db()
+    insight_cache.bump(child.authority_id)
     record(
         actor,
         Action.UPDATE,

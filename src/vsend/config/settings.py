@@ -247,6 +247,16 @@ VSEND_SERVICE_NAME = env_str("VSEND_SERVICE_NAME", "vsend")
 
 # Needs frameworks: vsend's own are always loaded; an authority may add files in the same
 # format (comma-separated paths) and choose which framework id new profiles use.
+# Dashboard figures are cached per data version (see insights/cache.py); this bounds how long a
+# change made outside vsend's own services (a database edit, say) can go unseen.
+VSEND_INSIGHT_CACHE_SECONDS = env_int("VSEND_INSIGHT_CACHE_SECONDS", 900)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 VSEND_FRAMEWORK_FILES = env_list("VSEND_FRAMEWORK_FILES", [])
 VSEND_FRAMEWORK_ID = env_str("VSEND_FRAMEWORK_ID", "vsend-open")
 VSEND_DEMO_PASSWORD = env_str("VSEND_DEMO_PASSWORD", "valuing-send-demo")

@@ -19,6 +19,7 @@ from vsend.audit.services import SYSTEM, record
 from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink, Relationship
 from vsend.demo import data
 from vsend.demo.profiles import build_profiles
+from vsend.insights import cache as insight_cache
 from vsend.organisations.models import (
     NATIONAL_CURRICULUM_YEARS,
     LocalAuthority,
@@ -349,6 +350,7 @@ def load_demo(password: str, today: date | None = None) -> list[DemoAccount]:
     builder.children()
     builder.people()
     builder.profiles()
+    insight_cache.bump(builder.authority.pk)
     record(
         SYSTEM,
         Action.CREATE,

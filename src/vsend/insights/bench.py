@@ -17,6 +17,7 @@ from vsend.accounts.roles import Role
 from vsend.children.models import Child, Enrolment
 from vsend.frameworks import registry
 from vsend.frameworks.loader import DOMAIN_KEYS
+from vsend.insights import cache as insight_cache
 from vsend.insights import queries
 from vsend.insights.dashboards import _dates
 from vsend.insights.queries import Filters, Scope
@@ -133,6 +134,7 @@ def _build(out: Out, children: int, settings_count: int, localities: int) -> Loc
                 )
         DomainRating.objects.bulk_create(ratings, batch_size=5000)
         out.write(f"  built {min(start + CHUNK, children):,} of {children:,} children\n")
+    insight_cache.bump(authority.pk)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -208,9 +210,15 @@ def run(
             lambda: queries._domain_query(cohort_all, today),
         ),
     ]
-    out.write(f"{'':<22}{'median (page)':>15}{'floor (1 query)':>18}   runs {runs}\n")
+    out.write(f"{'':<22}{'cold (computed)':>16}{'warm (cached)':>16}{'floor (1 query)':>18}\n")
     for label, fn, floor in rows:
+
+        def cold(fn: Any = fn) -> None:
+            insight_cache.bump(authority.pk)  # as after any change: the figures are computed again
+            fn()
+
         out.write(
-            f"{label:<22}{_median_ms(fn, runs):>12.1f} ms{_median_ms(floor, runs):>15.1f} ms\n"
+            f"{label:<22}{_median_ms(cold, max(3, runs // 3)):>13.1f} ms{_median_ms(fn, runs):>13.1f} ms"
+            f"{_median_ms(floor, runs):>15.1f} ms\n"
         )
     out.write(f"(as at {today}; previous term ends {dates['previous_term_end']})\n")

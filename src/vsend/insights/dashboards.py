@@ -16,6 +16,7 @@ from vsend.accounts.roles import Perm, Role, role_grants
 from vsend.frameworks import registry
 from vsend.frameworks.loader import DOMAIN_KEYS
 from vsend.insights import queries
+from vsend.insights.cache import cached
 from vsend.insights.queries import Block, Filters, Scope
 from vsend.insights.suppression import HIDDEN, Relations, suppress_cells
 from vsend.insights.suppression import THRESHOLD as SMALL
@@ -385,11 +386,24 @@ def _dates(as_at: date) -> dict[str, date]:
     }
 
 
+def _blocks(scope: Scope, filters: Filters, as_at: date) -> dict[int, Block]:
+    return cached(
+        scope.authority_id,
+        ("blocks", scope, filters, as_at),
+        lambda: queries.blocks_by_setting(scope, filters, as_at, **_dates(as_at)),
+    )
+
+
 def _trend_table(scope: Scope, filters: Filters, as_at: date, names: dict[str, str]) -> Table:
     terms = recent_terms(as_at, TREND_TERMS)
     dates = [min(t.ends, as_at) for t in terms]
     rows = []
-    for term, figures in zip(terms, queries.trend(scope, filters, dates), strict=True):
+    figures_by_term = cached(
+        scope.authority_id,
+        ("trend", scope, filters, tuple(dates)),
+        lambda: queries.trend(scope, filters, dates),
+    )
+    for term, figures in zip(terms, figures_by_term, strict=True):
         n = max((figures.get(k, (0, 0))[0] for k in DOMAIN_KEYS), default=0)
         means = [
             _mean(figures[k][1] / figures[k][0]) if figures.get(k, (0, 0))[0] else None
@@ -443,7 +457,7 @@ def setting_dashboard(
     scope = Scope(
         setting.authority_id, setting_id=setting.pk, class_ids=teacher_classes(user, setting)
     )
-    blocks = queries.blocks_by_setting(scope, filters, as_at, **_dates(as_at))
+    blocks = _blocks(scope, filters, as_at)
     block = blocks.get(setting.pk, Block())
     identifiable = identifiable_for_setting(user, setting) and not anonymous
     today = timezone.localdate()
@@ -468,7 +482,7 @@ def authority_dashboard(
 ) -> Dashboard:
     names = domain_names()
     scope = Scope(authority.pk)
-    blocks = queries.blocks_by_setting(scope, filters, as_at, **_dates(as_at))
+    blocks = _blocks(scope, filters, as_at)
     settings = sorted(
         Setting.objects.filter(authority=authority).select_related("locality"), key=lambda s: s.name
     )

@@ -13,6 +13,7 @@ from vsend.audit.services import Actor, record
 from vsend.children.models import Child
 from vsend.frameworks import registry
 from vsend.frameworks.loader import DOMAIN_KEYS, Framework
+from vsend.insights import cache as insight_cache
 from vsend.profiles.models import (
     STEP_NAMES,
     DomainRating,
@@ -356,6 +357,7 @@ def finalise(*, actor: Actor, profile: Profile, expected: int) -> None:
     profile.status, profile.finalised_at, profile.finalised_by = Status.FINALISED, now, actor.user
     if profile.previous_id:
         Profile.objects.filter(pk=profile.previous_id).update(superseded_on=profile.assessment_date)
+    insight_cache.bump(profile.child.authority_id)
     _audit(actor, profile, Action.UPDATE, f"Profile {profile.number} finalised")
 
 
