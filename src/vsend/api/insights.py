@@ -2,8 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -17,7 +15,6 @@ from vsend.children.census import NeedType
 from vsend.insights import dashboards
 from vsend.insights.forms import InsightFilterForm
 from vsend.organisations.models import NATIONAL_CURRICULUM_YEARS, Setting
-from vsend.organisations.selectors import authorities_visible_to, settings_visible_to
 
 PARAMETERS = [
     OpenApiParameter(
@@ -84,25 +81,7 @@ def _out(dashboard: dashboards.Dashboard, scope: str) -> dict[str, Any]:
 @api_view(["GET"])
 def setting_insight(request: Request, pk: int) -> Response:
     actor = actor_from_request(request, channel=Channel.API)
-    setting = settings_visible_to(request.user).filter(pk=pk).first()
-    if setting is None:
-        record(
-            actor,
-            Action.ACCESS_REFUSED,
-            object_type="setting",
-            object_id=pk,
-            summary="Outside the user's scope",
-        )
-        raise Http404
-    if not dashboards.may_view_setting(request.user, setting):
-        record(
-            actor,
-            Action.ACCESS_REFUSED,
-            object_type="setting",
-            object_id=pk,
-            summary="Role does not allow this",
-        )
-        raise PermissionDenied
+    setting = dashboards.setting_for(actor, pk)
     classes = list(setting.classes.all())
     form = _form(request, classes=classes)
     dashboard = dashboards.setting_dashboard(
@@ -131,17 +110,7 @@ def setting_insight(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 def authority_insight(request: Request) -> Response:
     actor = actor_from_request(request, channel=Channel.API)
-    authorities = authorities_visible_to(request.user)
-    chosen = request.query_params.get("authority", "")
-    authority = authorities.filter(pk=chosen).first() if chosen.isdigit() else authorities.first()
-    if authority is None or not dashboards.may_view_authority(request.user, authority):
-        record(
-            actor,
-            Action.ACCESS_REFUSED,
-            object_type="authority_insight",
-            summary="Authority dashboard refused",
-        )
-        raise PermissionDenied
+    authority = dashboards.authority_for(actor, request.query_params.get("authority"))
     settings_list = list(Setting.objects.filter(authority=authority))
     form = _form(request, settings=settings_list)
     benchmark = next((s for s in settings_list if s.pk == form.cleaned_data.get("setting")), None)

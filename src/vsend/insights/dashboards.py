@@ -10,9 +10,13 @@ from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 
 from vsend.accounts.roles import Perm, Role, role_grants
+from vsend.audit.models import Action
+from vsend.audit.services import Actor, record
 from vsend.frameworks import registry
 from vsend.frameworks.loader import DOMAIN_KEYS
 from vsend.insights import queries
@@ -22,6 +26,7 @@ from vsend.insights.suppression import HIDDEN, Relations, suppress_cells
 from vsend.insights.suppression import THRESHOLD as SMALL
 from vsend.insights.terms import Term, one_year_before, previous_term, recent_terms, term_containing
 from vsend.organisations.models import LocalAuthority, Setting
+from vsend.organisations.selectors import authorities_visible_to, settings_visible_to
 
 TREND_TERMS = 6
 DUE_WITHIN = timedelta(weeks=4)
@@ -603,3 +608,47 @@ def may_view_authority(user: Any, authority: LocalAuthority) -> bool:
         and (m.role == Role.PLATFORM_ADMIN or m.authority_id == authority.pk)
         for m in user.active_memberships()
     )
+
+
+def setting_for(actor: Actor, pk: int) -> Setting:
+    """A setting whose dashboard the actor may open. Outside their organisations: 404; within
+    them without the dashboard: 403. Both refusals are audited."""
+    setting = settings_visible_to(actor.user).filter(pk=pk).first()
+    if setting is None:
+        record(
+            actor,
+            Action.ACCESS_REFUSED,
+            object_type="setting",
+            object_id=pk,
+            summary="Setting dashboard outside the user's scope",
+        )
+        raise Http404("No setting found")
+    if not may_view_setting(actor.user, setting):
+        record(
+            actor,
+            Action.ACCESS_REFUSED,
+            object_type="setting",
+            object_id=pk,
+            summary="The user's role does not allow this",
+        )
+        raise PermissionDenied
+    return setting
+
+
+def authority_for(actor: Actor, chosen: str | None) -> LocalAuthority:
+    """The authority asked for (or the user's own) if its dashboard may be opened; else 403."""
+    authorities = authorities_visible_to(actor.user)
+    authority = (
+        authorities.filter(pk=chosen).first()
+        if chosen and chosen.isdigit()
+        else authorities.first()
+    )
+    if authority is None or not may_view_authority(actor.user, authority):
+        record(
+            actor,
+            Action.ACCESS_REFUSED,
+            object_type="authority_insight",
+            summary="Authority dashboard refused",
+        )
+        raise PermissionDenied
+    return authority

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
@@ -13,37 +12,12 @@ from vsend.insights import dashboards, exports
 from vsend.insights.charts import table_chart
 from vsend.insights.forms import InsightFilterForm
 from vsend.organisations.models import LocalAuthority, SchoolClass, Setting
-from vsend.organisations.selectors import authorities_visible_to, settings_visible_to
-
-
-def _setting(request: HttpRequest, pk: int) -> Setting:
-    """Outside the user's organisations: 404. Within them, without the dashboard: 403."""
-    setting = settings_visible_to(request.user).filter(pk=pk).first()
-    if setting is None:
-        record(
-            actor_from_request(request),
-            Action.ACCESS_REFUSED,
-            object_type="setting",
-            object_id=pk,
-            summary="Setting dashboard outside the user's scope",
-        )
-        raise Http404
-    if not dashboards.may_view_setting(request.user, setting):
-        record(
-            actor_from_request(request),
-            Action.ACCESS_REFUSED,
-            object_type="setting",
-            object_id=pk,
-            summary="The user's role does not allow this",
-        )
-        raise PermissionDenied
-    return setting
 
 
 def _setting_dashboard(
     request: HttpRequest, pk: int, *, anonymous: bool = False
 ) -> tuple[Any, Any, Setting]:
-    setting = _setting(request, pk)
+    setting = dashboards.setting_for(actor_from_request(request), pk)
     classes = SchoolClass.objects.filter(setting=setting)
     teacher = dashboards.teacher_classes(request.user, setting)
     if teacher is not None:
@@ -81,27 +55,8 @@ def authority_page(request: HttpRequest) -> HttpResponse:
     return _render(request, dashboard, form, {"authority": authority})
 
 
-def _authority(request: HttpRequest) -> LocalAuthority:
-    authorities = authorities_visible_to(request.user)
-    chosen = request.GET.get("authority")
-    authority = (
-        authorities.filter(pk=chosen).first()
-        if chosen and chosen.isdigit()
-        else authorities.first()
-    )
-    if authority is None or not dashboards.may_view_authority(request.user, authority):
-        record(
-            actor_from_request(request),
-            Action.ACCESS_REFUSED,
-            object_type="authority_insight",
-            summary="Authority dashboard refused",
-        )
-        raise PermissionDenied
-    return authority
-
-
 def _authority_dashboard(request: HttpRequest) -> tuple[Any, Any, LocalAuthority]:
-    authority = _authority(request)
+    authority = dashboards.authority_for(actor_from_request(request), request.GET.get("authority"))
     settings_list = list(Setting.objects.filter(authority=authority).order_by("name"))
     form = InsightFilterForm(request.GET or None, settings=settings_list)
     chosen = form.cleaned_data.get("setting") if form.is_valid() else None
