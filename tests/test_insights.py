@@ -380,3 +380,60 @@ def test_cached_figures_change_as_soon_as_a_profile_is_finalised(data, as_user):
     Profile.objects.filter(child=evie).update(assessment_date=date(2026, 11, 2))
     after = dashboards.setting_dashboard(data.users["sendco"], data.setting, Filters(), AS_AT)
     assert dict(table(after, "children").rows)["With SEN but no profile"] == 0
+
+
+def test_mixed_roles_never_unlock_more_than_one_role_allows(data):
+    from vsend.accounts.models import Membership
+    from vsend.accounts.roles import Role
+
+    officer = data.users["la_officer"]
+    Membership.objects.create(user=officer, role=Role.PARENT, authority=data.authority)
+    officer._memberships_cache = None
+    assert dashboards.authority_dashboard(officer, data.authority, Filters(), AS_AT).suppressed
+
+    teacher = data.users["teacher"]
+    Membership.objects.create(
+        user=teacher, role=Role.GOVERNOR, authority=data.authority, setting=data.setting
+    )
+    teacher._memberships_cache = None
+    d = dashboards.setting_dashboard(teacher, data.setting, Filters(), AS_AT)
+    assert not d.suppressed and dict(table(d, "children").rows)["On roll"] == 1  # their class only
+
+
+def test_anonymous_viewers_get_no_narrowed_views(data, as_user):
+    d = dashboards.setting_dashboard(
+        data.users["governor"], data.setting, Filters(sen_provision="K", sex="F"), AS_AT
+    )
+    assert d.filters == Filters()
+    api = as_user("la_officer").get(reverse("api:authority-insight"), {"sen_provision": "K"}).json()
+    assert api["filters"] == {}
+
+
+def test_means_and_weighted_relations_are_hidden_with_their_counts(data):
+    d = dashboards.setting_dashboard(data.users["governor"], data.setting, Filters(), AS_AT)
+
+    def hidden(v):
+        return v in (HIDDEN, WITHHELD)
+
+    need = table(d, "need_levels")
+    for row in need.rows:
+        if any(hidden(v) for v in row[1:4]):
+            assert hidden(row[4]) and hidden(row[5])
+    if any(hidden(row[2]) for row in need.rows):
+        complexity = table(d, "complexity").rows
+        assert all(hidden(row[1]) or row[1] == 0 for row in complexity[1:6])
+    profiled = dict(table(d, "children").rows)["With a current profile"]
+    assert all(hidden(row[3]) == hidden(profiled) for row in need.rows)
+
+
+def test_bad_dates_and_unknown_authorities_are_refused_cleanly(data, as_user):
+    officer = as_user("la_officer")
+    assert officer.get(reverse("api:authority-insight"), {"as_at": "9999-12-31"}).status_code == 400
+    assert officer.get(reverse("api:authority-insight"), {"as_at": "0001-01-01"}).status_code == 400
+    assert officer.get(reverse("api:authority-insight"), {"authority": "999999"}).status_code == 404
+    assert (
+        officer.get(
+            reverse("insights:authority"), {"authority": str(data.other_authority.pk)}
+        ).status_code
+        == 404
+    )

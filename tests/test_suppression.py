@@ -40,3 +40,16 @@ def test_secondary_suppression_holds_across_rows_and_columns():
 def test_labels_and_means_pass_through():
     shown = suppress([["Autumn 2026", 3, 1.5]], row_totals=False)
     assert shown == [["Autumn 2026", HIDDEN, 1.5]]
+
+
+def test_a_hidden_total_cannot_be_rebuilt_from_its_visible_parts():
+    from vsend.insights.suppression import Relations, suppress_cells
+
+    # Settings 5 and 5 make a locality of 10; the authority is 13, so the other locality is 3.
+    grid = [[5], [5], [10], [3], [13]]
+    rel = Relations(sums=[([(0, 0), (1, 0)], (2, 0)), ([(2, 0), (3, 0)], (4, 0))])
+    shown = suppress_cells(grid, rel)
+    assert shown[3][0] == HIDDEN
+    hidden = [r[0] in (HIDDEN, WITHHELD) for r in shown]
+    # Neither relation is left with exactly one hidden member.
+    assert sum(hidden[i] for i in (0, 1, 2)) != 1 and sum(hidden[i] for i in (2, 3, 4)) != 1

@@ -1,11 +1,14 @@
 """Dashboard aggregates in the API: the same tables, suppressed the same way, as the pages."""
 
+from datetime import date
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -59,7 +62,13 @@ def _form(request: Request, **kwargs: Any) -> InsightFilterForm:
 
 def _as_at(request: Request, form: InsightFilterForm) -> Any:
     raw = request.query_params.get("as_at")
-    return serializers.DateField().run_validation(raw) if raw else form.as_at()
+    if not raw:
+        return form.as_at()
+    value = serializers.DateField().run_validation(raw)
+    earliest, today = date(2000, 1, 1), timezone.localdate()
+    if not earliest <= value <= today:
+        raise ValidationError({"as_at": [f"Choose a date from {earliest.isoformat()} to today"]})
+    return value
 
 
 def _out(dashboard: dashboards.Dashboard, scope: str) -> dict[str, Any]:

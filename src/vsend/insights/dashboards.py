@@ -22,7 +22,7 @@ from vsend.frameworks.loader import DOMAIN_KEYS
 from vsend.insights import queries
 from vsend.insights.cache import cached
 from vsend.insights.queries import Block, Filters, Scope
-from vsend.insights.suppression import HIDDEN, Relations, suppress_cells
+from vsend.insights.suppression import HIDDEN, WITHHELD, Relations, suppress_cells
 from vsend.insights.suppression import THRESHOLD as SMALL
 from vsend.insights.terms import Term, one_year_before, previous_term, recent_terms, term_containing
 from vsend.organisations.models import LocalAuthority, Setting
@@ -42,6 +42,7 @@ class Table:
     row_totals: bool = False  # the last column is each row's total
     links: list[list[str | None]] | None = None  # per cell, for viewers who may see children
     chart: str = ""  # "stacked" (levels by domain) or "bars" (first number column)
+    source: Any = None  # for the benchmark: its rows in by_setting and by_locality
 
     def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "columns": self.columns, "rows": self.rows}
@@ -200,7 +201,8 @@ def _block_tables(
             "confidence_gap",
         ),
     ):
-        ranked = sorted(domains, key=lambda d: -getattr(d, what))
+        # Ranking would leak how hidden counts compare, so anonymous tables keep the areas' order.
+        ranked = domains if anonymous else sorted(domains, key=lambda d: -getattr(d, what))
         rows = []
         for d in ranked:
             count, size = getattr(d, what), getattr(d, f"{what}_total")
@@ -213,7 +215,7 @@ def _block_tables(
                 title,
                 ["Area", "Children", "% of children profiled", "Mean gap (levels)"],
                 rows,
-                "Largest first." if key == "readiness_gaps" else "",
+                "Largest first." if key == "readiness_gaps" and not anonymous else "",
                 chart="bars",
                 links=[[None, link(domain=d.key, gap=gap), None, None] for d in ranked],
             )
@@ -239,7 +241,8 @@ def _block_tables(
                     "Mean change (levels)",
                 ],
                 rows,
-                "Children with a profile both then and now. A fall in need is an improvement.",
+                "Children reassessed since then (a newer profile now than then). A fall in need is an "
+                "improvement.",
             )
         )
     return tables
@@ -335,9 +338,11 @@ def _suppress_dashboard(
     else:  # two bands add up to the total; the percentage shows the significant count
         for r in range(n_levels):
             j.sum([("need_levels", r, 1), ("need_levels", r, 2)], ("need_levels", r, 3))
-        j.pct("need_levels", n_levels, 4, 2)
-        j.pct("need_levels", n_levels, 4, 3)
-        j.pct("need_levels", n_levels, 5, 3)  # a mean of very few children says too much
+        for count_col in (1, 2, 3):  # a percentage or mean gives away any count behind it
+            j.pct("need_levels", n_levels, 4, count_col)
+            j.pct("need_levels", n_levels, 5, count_col)
+        for r in range(n_levels):  # every area is rated for every profiled child
+            j.same(("need_levels", r, 3), (ch, 4, 1))
     if j.has("significant"):
         j.pct("significant", len(by_key["significant"].rows), 2, 1)
     cx = "complexity"
@@ -349,7 +354,8 @@ def _suppress_dashboard(
     for key in ("change_term", "change_year"):
         for r in range(len(by_key[key].rows)):
             j.sum([(key, r, 1), (key, r, 2), (key, r, 3)], (key, r, 4))
-        j.pct(key, len(by_key[key].rows), 5, 4)
+        for count_col in (1, 2, 3, 4):
+            j.pct(key, len(by_key[key].rows), 5, count_col)
     if j.has("trend"):
         trend = by_key["trend"]
         j.same(("trend", len(trend.rows) - 1, 1), (ch, 4, 1))
@@ -362,9 +368,9 @@ def _suppress_dashboard(
             rows = len(by_key[key].rows)
             for r in range(rows):
                 j.sum([(key, r, 3), (key, r, 4)], (key, r, 2))
-            j.pct(key, rows, 7, 6)
-            j.pct(key, rows, 7, 3)  # a percentage also gives away a hidden denominator
-            j.pct(key, rows, 8, 3)
+            for count_col in SUMMARY_COUNTS:  # percentages and means give away counts behind them
+                j.pct(key, rows, 7, count_col)
+                j.pct(key, rows, 8, count_col)
         for col in SUMMARY_COUNTS:
             j.sum([(loc, r, col) for r in range(last)], (loc, last, col))
             for loc_row, setting_rows in setting_groups:
@@ -374,11 +380,37 @@ def _suppress_dashboard(
         for col, row in ((1, 0), (2, 1), (3, 4), (4, 5), (5, 6)):
             j.same((loc, last, col), (ch, row, 1))
         j.sum([(loc, last, 6), (cx, 0, 1)], (ch, 4, 1))
+    if j.has("benchmark"):
+        _benchmark_relations(j, by_key, setting_groups)
+    # Significant counts by area add up to the complexity rows weighted by their number of
+    # areas: a relation with weights, so rather than solve it, hide those rows whenever any
+    # significant count is hidden.
     shown = suppress_cells(j.grid, j.relations)
+    sig_rows = range(j.offset["need_levels"], j.offset["need_levels"] + n_levels)
+    sig_col = 2 if not need.row_totals else None
+    if sig_col is not None and any(shown[r][sig_col] in (HIDDEN, WITHHELD) for r in sig_rows):
+        force = {j.cell(cx, k, 1) for k in range(1, 6) if by_key[cx].rows[k][1]}
+        shown = suppress_cells(j.grid, j.relations, force)
     for t in tables:
         start = j.offset[t.key]
         t.rows = shown[start : start + len(t.rows)]
         t.links = None
+
+
+def _benchmark_relations(j: "_Joint", by_key: dict[str, Table], setting_groups: Any) -> None:
+    """The benchmark's rates rest on the profiled counts of the setting, its locality and the
+    authority: if a count is hidden, so is every rate built on it."""
+    bench = by_key["benchmark"]
+    setting_row, locality_row = bench.source
+    last = len(by_key["by_locality"].rows) - 1
+    for r in range(len(bench.rows)):
+        for cols, (key, row) in (
+            ((1, 4), ("by_setting", setting_row)),
+            ((2, 5), ("by_locality", locality_row)),
+            ((3, 6), ("by_locality", last)),
+        ):
+            for c in cols:
+                j.relations.derived.append((j.cell("benchmark", r, c), j.cell(key, row, 3)))
 
 
 def _dates(as_at: date) -> dict[str, date]:
@@ -425,46 +457,59 @@ def _trend_table(scope: Scope, filters: Filters, as_at: date, names: dict[str, s
     )
 
 
-def identifiable_for_setting(user: Any, setting: Setting) -> bool:
-    """May this user see the children behind a setting's figures?"""
-    for m in user.active_memberships():
-        if m.role == Role.PLATFORM_ADMIN or (
-            m.role == Role.LA_ADMIN and m.authority_id == setting.authority_id
+@dataclass(frozen=True)
+class SettingView:
+    """What one user sees of a setting: which children, and whether they may be identified.
+
+    Decided by the single most open membership, never by mixing roles: a teacher who is also a
+    governor sees their classes identifiably, or the whole setting anonymously, not both.
+    """
+
+    class_ids: tuple[int, ...] | None  # None: the whole setting
+    identifiable: bool
+
+
+def setting_view(user: Any, setting: Setting) -> SettingView:
+    memberships = user.active_memberships()
+    for m in memberships:
+        if (
+            m.role == Role.PLATFORM_ADMIN
+            or (
+                m.role == Role.LA_ADMIN
+                and m.authority_id == setting.authority_id
+                and m.setting_id is None
+            )
+            or (m.role == Role.SENDCO and m.setting_id == setting.pk)
         ):
-            return True
-        if m.role in (Role.SENDCO, Role.TEACHER) and m.setting_id == setting.pk:
-            return True
-    return False
-
-
-def teacher_classes(user: Any, setting: Setting) -> tuple[int, ...] | None:
-    """A teacher who is not also the SENDCo or an LA user sees only their own classes."""
-    wider = any(
-        m.role in (Role.SENDCO, Role.GOVERNOR, Role.PLATFORM_ADMIN)
-        and (m.setting_id in (None, setting.pk))
-        or (m.role in (Role.LA_ADMIN, Role.LA_OFFICER) and m.authority_id == setting.authority_id)
-        for m in user.active_memberships()
-    )
-    if wider:
-        return None
-    return tuple(
+            return SettingView(None, True)
+    classes = tuple(
         c.pk
-        for m in user.active_memberships()
+        for m in memberships
         if m.role == Role.TEACHER and m.setting_id == setting.pk
         for c in m.classes.all()
     )
+    if any(m.role == Role.TEACHER and m.setting_id == setting.pk for m in memberships):
+        return SettingView(classes, True)
+    return SettingView(None, False)
+
+
+def teacher_classes(user: Any, setting: Setting) -> tuple[int, ...] | None:
+    return setting_view(user, setting).class_ids
 
 
 def setting_dashboard(
     user: Any, setting: Setting, filters: Filters, as_at: date, *, anonymous: bool = False
 ) -> Dashboard:
     names = domain_names()
-    scope = Scope(
-        setting.authority_id, setting_id=setting.pk, class_ids=teacher_classes(user, setting)
-    )
+    view = setting_view(user, setting)
+    identifiable = view.identifiable and not anonymous
+    if not identifiable:
+        # Anonymous figures are for the whole setting, unfiltered: comparing two narrowed views
+        # could otherwise single a child out by subtraction.
+        view, filters = SettingView(None, False), Filters()
+    scope = Scope(setting.authority_id, setting_id=setting.pk, class_ids=view.class_ids)
     blocks = _blocks(scope, filters, as_at)
     block = blocks.get(setting.pk, Block())
-    identifiable = identifiable_for_setting(user, setting) and not anonymous
     today = timezone.localdate()
     link_base = (
         {"setting": setting.pk, **filters.as_query()} if identifiable and as_at >= today else None
@@ -486,6 +531,13 @@ def authority_dashboard(
     benchmark_setting: Setting | None = None,
 ) -> Dashboard:
     names = domain_names()
+    identifiable = any(
+        m.role == Role.PLATFORM_ADMIN
+        or (m.role == Role.LA_ADMIN and m.authority_id == authority.pk)
+        for m in user.active_memberships()
+    )
+    if not identifiable:
+        filters = Filters()  # as for settings: no narrowed views to compare
     scope = Scope(authority.pk)
     blocks = _blocks(scope, filters, as_at)
     settings = sorted(
@@ -499,12 +551,6 @@ def authority_dashboard(
         if block is not None:
             by_locality[setting.locality_id].add(block)
             total.add(block)
-    identifiable = any(
-        role_grants(m.role, Perm.VIEW_CHILD)
-        and (m.role == Role.PLATFORM_ADMIN or m.authority_id == authority.pk)
-        and m.setting_id is None
-        for m in user.active_memberships()
-    )
     dashboard = Dashboard(authority.name, as_at, term_containing(as_at), filters, identifiable)
     tables = _block_tables(total, names, None, anonymous=not identifiable)
     tables[1:1] = [
@@ -523,17 +569,19 @@ def authority_dashboard(
         ),
     ]
     if benchmark_setting is not None:
-        tables.insert(
-            1,
-            _benchmark(
-                benchmark_setting,
-                blocks.get(benchmark_setting.pk, Block()),
-                by_locality.get(benchmark_setting.locality_id, Block()),
-                total,
-                names,
-                anonymous=not identifiable,
-            ),
+        bench = _benchmark(
+            benchmark_setting,
+            blocks.get(benchmark_setting.pk, Block()),
+            by_locality.get(benchmark_setting.locality_id, Block()),
+            total,
+            names,
+            anonymous=not identifiable,
         )
+        bench.source = (
+            [s.pk for s in settings].index(benchmark_setting.pk),
+            [loc.pk for loc in localities].index(benchmark_setting.locality_id),
+        )
+        tables.insert(1, bench)
     tables.append(_trend_table(scope, filters, as_at, names))
     dashboard.tables = tables
     if not identifiable:
@@ -558,8 +606,9 @@ def _benchmark(
     count would show the count, so for anonymous viewers it is hidden like the count."""
 
     def rate(part: int, whole: int) -> Any:
-        if anonymous and 0 < part < SMALL:
-            return HIDDEN
+        # A rate gives away its part, its whole, and the rest: hide it if any of them is small.
+        if anonymous and any(0 < x < SMALL for x in (part, whole, whole - part)):
+            return WITHHELD
         return _pct(part, whole)
 
     rows = []
@@ -636,14 +685,22 @@ def setting_for(actor: Actor, pk: int) -> Setting:
 
 
 def authority_for(actor: Actor, chosen: str | None) -> LocalAuthority:
-    """The authority asked for (or the user's own) if its dashboard may be opened; else 403."""
-    authorities = authorities_visible_to(actor.user)
-    authority = (
-        authorities.filter(pk=chosen).first()
-        if chosen and chosen.isdigit()
-        else authorities.first()
-    )
-    if authority is None or not may_view_authority(actor.user, authority):
+    """The authority asked for, or the first the user may see. One outside the user's
+    organisations: 404; a user with no authority dashboard: 403."""
+    viewable = [a for a in authorities_visible_to(actor.user) if may_view_authority(actor.user, a)]
+    if chosen:
+        authority = next((a for a in viewable if str(a.pk) == chosen), None)
+        if authority is None:
+            record(
+                actor,
+                Action.ACCESS_REFUSED,
+                object_type="authority_insight",
+                object_id=chosen[:20],
+                summary="Authority dashboard outside the user's scope",
+            )
+            raise Http404("No authority found")
+        return authority
+    if not viewable:
         record(
             actor,
             Action.ACCESS_REFUSED,
@@ -651,4 +708,4 @@ def authority_for(actor: Actor, chosen: str | None) -> LocalAuthority:
             summary="Authority dashboard refused",
         )
         raise PermissionDenied
-    return authority
+    return viewable[0]

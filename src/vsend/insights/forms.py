@@ -21,7 +21,7 @@ class InsightFilterForm(forms.Form):
     sen_provision = forms.ChoiceField(
         label="SEN provision",
         required=False,
-        choices=[("", "SEN support and EHC plans"), ("K", "SEN support"), ("E", "EHC plan")],
+        choices=[("", "All children"), ("K", "SEN support"), ("E", "EHC plan")],
     )
     need = forms.ChoiceField(
         label="Primary need", required=False, choices=[("", "All"), *NeedType.choices]

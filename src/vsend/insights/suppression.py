@@ -32,25 +32,33 @@ def _small(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < THRESHOLD
 
 
-def suppress_cells(grid: Sequence[Sequence[object]], relations: Relations) -> list[list[object]]:
+def suppress_cells(
+    grid: Sequence[Sequence[object]], relations: Relations, force: set[Cell] | None = None
+) -> list[list[object]]:
+    """force: cells to hide whatever their value (they then count as hidden in every relation)."""
     grid = [list(r) for r in grid]
     hidden = [[_small(v) for v in r] for r in grid]
+    for i, j in force or ():
+        hidden[i][j] = True
     changed = True
     while changed:
         changed = False
-        for parts, (ti, tj) in relations.sums:
-            if hidden[ti][tj]:
-                continue  # no total on show: nothing to subtract from
-            counted = [(i, j) for i, j in parts if isinstance(grid[i][j], int)]
-            if sum(hidden[i][j] for i, j in counted) == 1:
-                candidates = [(grid[i][j], i, j) for i, j in counted if not hidden[i][j]]
-                if candidates:
-                    # Withhold the smallest other part: it gives away the least.
-                    _, i, j = min(candidates, key=lambda c: (c[0] == 0, c[0]))
-                    hidden[i][j] = True
-                else:
-                    hidden[ti][tj] = True  # a lone part equal to its total: hide both
-                changed = True
+        for parts, total in relations.sums:
+            # Parts and total are one set: if exactly one of them is hidden, the others give it
+            # away (a hidden total is the sum of visible parts), so hide one more.
+            cells = [c for c in [*parts, total] if isinstance(grid[c[0]][c[1]], int)]
+            if sum(hidden[i][j] for i, j in cells) != 1:
+                continue
+            visible_parts = [
+                (grid[i][j], i, j) for i, j in parts if (i, j) in cells and not hidden[i][j]
+            ]
+            if visible_parts:
+                # Withhold the smallest visible part: it gives away the least.
+                _, i, j = min(visible_parts, key=lambda c: (c[0] == 0, c[0]))
+                hidden[i][j] = True
+            else:
+                hidden[total[0]][total[1]] = True
+            changed = True
     out = [
         [(HIDDEN if _small(v) else WITHHELD) if hidden[i][j] else v for j, v in enumerate(r)]
         for i, r in enumerate(grid)
