@@ -4,6 +4,7 @@ from rest_framework import serializers
 from vsend.accounts.models import Membership, User
 from vsend.children.models import Child, Enrolment
 from vsend.children.selectors import current_enrolment
+from vsend.children.services import DETAIL_FIELDS
 
 
 class MembershipSerializer(serializers.ModelSerializer[Membership]):
@@ -53,21 +54,7 @@ class ChildSerializer(serializers.ModelSerializer[Child]):
 
     class Meta:
         model = Child
-        fields = [
-            "id",
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "date_of_birth",
-            "sex",
-            "upn",
-            "uln",
-            "sen_provision",
-            "primary_need",
-            "secondary_need",
-            "home_language",
-            "current_enrolment",
-        ]
+        fields = ["id", *DETAIL_FIELDS, "current_enrolment"]
 
     @extend_schema_field(EnrolmentSerializer(allow_null=True))
     def get_current_enrolment(self, child: Child) -> EnrolmentSerializer | None:

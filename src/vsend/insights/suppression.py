@@ -69,38 +69,6 @@ def suppress_cells(
     return out
 
 
-def table_relations(
-    rows: Sequence[Sequence[object]],
-    *,
-    row_total: int | None = None,
-    parts: Sequence[int] = (),
-    total_row: bool = False,
-    column_parts: Sequence[int] = (),
-    derived: Sequence[tuple[int, int]] = (),
-    extra: Sequence[tuple[Sequence[int], int]] = (),
-) -> Relations:
-    """Relations for a table shaped rows x columns.
-
-    row_total/parts: in every row, the columns `parts` add up to column `row_total`.
-    total_row/column_parts: the last row holds, for each column in column_parts, the total of
-    the rows above. derived: (percentage column, count column) in every row. extra: in every
-    row, further (parts, total) column relations.
-    """
-    rel = Relations()
-    n = len(rows)
-    for i in range(n):
-        if row_total is not None:
-            rel.sums.append(([(i, j) for j in parts], (i, row_total)))
-        for cols, total in extra:
-            rel.sums.append(([(i, j) for j in cols], (i, total)))
-        for pct, count in derived:
-            rel.derived.append(((i, pct), (i, count)))
-    if total_row and n > 1:
-        for j in column_parts:
-            rel.sums.append(([(i, j) for i in range(n - 1)], (n - 1, j)))
-    return rel
-
-
 def suppress(
     cells: list[list[object]], *, row_totals: bool, column_totals: bool = False
 ) -> list[list[object]]:
