@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 from vsend.children.models import Child, Enrolment
 from vsend.frameworks import registry
 from vsend.frameworks.loader import DOMAIN_KEYS
-from vsend.insights import dashboards
+from vsend.insights import dashboards, published
 from vsend.insights.exports import safe_cell
 from vsend.insights.queries import Filters
-from vsend.insights.suppression import HIDDEN, WITHHELD
+from vsend.insights.suppression import HIDDEN, NOTE
 from vsend.profiles.models import DomainRating, Profile, Status
 
 AS_AT = date(2026, 11, 22)
@@ -222,7 +222,7 @@ def test_la_officers_and_governors_see_suppressed_figures_without_names(data, as
         ("governor", reverse("insights:setting", kwargs={"pk": data.setting.pk})),
     ):
         page = as_user(persona).get(url).content.decode()
-        assert HIDDEN in page
+        assert "rounded to the nearest 5" in page
         for child in Child.objects.all():
             assert child.first_name not in page and child.last_name not in page
         assert "/children/" not in page
@@ -242,8 +242,8 @@ def test_suppression_holds_in_csv_excel_pdf_and_api(data, as_user):
         )
     )
     cells = [c for r in rows for c in r]
-    assert HIDDEN in cells
-    assert not any(c in ("1", "2", "3", "4") for r in rows[4:] for c in r[1:])
+    assert NOTE in cells
+    assert not any(c.isdigit() and 0 < int(c) < 10 for r in rows[4:] for c in r[1:])
     book = load_workbook(
         io.BytesIO(
             officer.get(reverse("insights:authority-export", kwargs={"fmt": "xlsx"})).content
@@ -258,8 +258,7 @@ def test_suppression_holds_in_csv_excel_pdf_and_api(data, as_user):
             if i and not str(name).startswith(("%", "Mean")) and "%" not in str(name)
         ]
         values += [row[i] for row in rows_[2:] for i in counts if i < len(row)]
-    assert HIDDEN in values
-    assert [v for v in values if isinstance(v, int) and 0 < v < 5] == []
+    assert [v for v in values if isinstance(v, int) and (0 < v < 10 or v % 5)] == []
     api = officer.get(reverse("api:authority-insight")).json()
     assert api["suppressed"] is True
     numbers = [
@@ -270,7 +269,8 @@ def test_suppression_holds_in_csv_excel_pdf_and_api(data, as_user):
         for v in r[1:]
         if isinstance(v, int)
     ]
-    assert not any(0 < v < 5 for v in numbers)
+    assert not any(0 < v < 10 or v % 5 for v in numbers)
+    assert api["disclosure"]["hidden_label"] == HIDDEN
     assert not re.search(
         r'"(first_name|last_name|upn|child)"',
         officer.get(reverse("api:authority-insight")).content.decode(),
@@ -280,33 +280,16 @@ def test_suppression_holds_in_csv_excel_pdf_and_api(data, as_user):
     from pypdf import PdfReader
 
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert HIDDEN in text and "Amelia" not in text
+    assert "rounded to the nearest 5" in text and "Amelia" not in text
 
 
-def test_small_counts_cannot_be_worked_out_from_totals(data):
+def test_anonymous_figures_are_as_at_a_term_end_whatever_date_is_asked(data, as_user):
     d = dashboards.authority_dashboard(data.users["la_officer"], data.authority, Filters(), AS_AT)
-
-    def hidden(v):
-        return v in (HIDDEN, WITHHELD)
-
-    children = dict(table(d, "children").rows)
-    if not hidden(children["With SEN"]):
-        assert hidden(children["SEN support"]) == hidden(children["EHC plan"])
-        assert hidden(children["With a current profile"]) == hidden(
-            children["With SEN but no profile"]
-        )
-    by_locality = table(d, "by_locality")
-    total = by_locality.rows[-1]
-    for col in range(1, 7):
-        parts = [row[col] for row in by_locality.rows[:-1]]
-        if not hidden(total[col]):
-            assert sum(hidden(v) for v in parts) != 1, by_locality.columns[col]
-    for row in by_locality.rows + table(d, "by_setting").rows:
-        if hidden(row[6]) or hidden(row[3]):
-            assert hidden(row[7])  # no percentage of a hidden count or denominator
-    for row in table(d, "need_levels").rows:
-        if not hidden(row[3]):
-            assert hidden(row[1]) == hidden(row[2])
+    assert d.as_at == published.as_at_term_end(AS_AT) and d.as_at.month in (3, 8, 12)
+    api = as_user("governor").get(
+        reverse("api:setting-insight", kwargs={"pk": data.setting.pk}), {"as_at": "2026-09-07"}
+    )
+    assert api.json()["as_at"] == "2026-08-31"
 
 
 def test_a_sendco_cannot_open_another_settings_dashboard(data, as_user):
@@ -409,21 +392,10 @@ def test_anonymous_viewers_get_no_narrowed_views(data, as_user):
     assert api["filters"] == {}
 
 
-def test_means_and_weighted_relations_are_hidden_with_their_counts(data):
+def test_anonymous_tables_carry_no_means(data):
     d = dashboards.setting_dashboard(data.users["governor"], data.setting, Filters(), AS_AT)
-
-    def hidden(v):
-        return v in (HIDDEN, WITHHELD)
-
-    need = table(d, "need_levels")
-    for row in need.rows:
-        if any(hidden(v) for v in row[1:4]):
-            assert hidden(row[4]) and hidden(row[5])
-    if any(hidden(row[2]) for row in need.rows):
-        complexity = table(d, "complexity").rows
-        assert all(hidden(row[1]) or row[1] == 0 for row in complexity[1:6])
-    profiled = dict(table(d, "children").rows)["With a current profile"]
-    assert all(hidden(row[3]) == hidden(profiled) for row in need.rows)
+    for t in d.tables:
+        assert not any("Mean" in c for c in t.columns), t.key
 
 
 def test_bad_dates_and_unknown_authorities_are_refused_cleanly(data, as_user):

@@ -1,55 +1,44 @@
-from vsend.insights.suppression import HIDDEN, WITHHELD, suppress
+"""The disclosure rule (ADR 9): one rule per count, percentages from published counts."""
+
+from vsend.insights import published
+from vsend.insights.queries import Block, CohortStats, DomainStats
+from vsend.insights.suppression import HIDDEN, HIDDEN_MAX, ROUNDING, count, pct
 
 
-def _unrecoverable(shown, row_totals=True, column_totals=False):
-    """No line with a visible total has exactly one hidden count."""
-
-    def hid(v):
-        return isinstance(v, str) and v in (HIDDEN, WITHHELD)
-
-    lines = []
-    if row_totals:
-        lines += [(r[:-1], r[-1]) for r in shown]
-    if column_totals:
-        lines += [([r[j] for r in shown[:-1]], shown[-1][j]) for j in range(len(shown[0]))]
-    return all(hid(total) or sum(hid(v) for v in line) != 1 for line, total in lines)
+def test_zero_is_shown_small_counts_share_one_label_and_the_rest_are_rounded():
+    assert count(0) == 0
+    assert {count(v) for v in range(1, HIDDEN_MAX + 1)} == {HIDDEN}
+    assert count(8) == 10 and count(12) == 10 and count(13) == 15 and count(47) == 45
+    assert all(count(v) % ROUNDING == 0 for v in range(HIDDEN_MAX + 1, 500))
+    assert all(abs(count(v) - v) <= ROUNDING // 2 for v in range(HIDDEN_MAX + 1, 500))
 
 
-def test_small_counts_are_hidden_and_cannot_be_worked_out_from_the_total():
-    shown = suppress([[10, 3, 20, 33], [12, 0, 9, 21]], row_totals=True)
-    assert shown[0][1] == HIDDEN
-    assert shown[0][0] == WITHHELD  # the smallest other count in the row
-    assert shown[0][2] == 20 and shown[0][3] == 33
-    assert shown[1] == [12, 0, 9, 21]  # nothing small: nothing hidden
-    assert _unrecoverable(shown)
+def test_percentages_come_from_published_counts_and_never_from_hidden_ones():
+    assert pct(count(12), count(38)) == round(100 * 10 / 40, 1)  # not 12/38
+    assert pct(HIDDEN, 40) is None and pct(10, HIDDEN) is None and pct(0, 0) is None
 
 
-def test_zero_is_shown_and_a_small_total_is_hidden():
-    shown = suppress([[0, 0, 4, 4]], row_totals=True)
-    assert shown[0][2] == HIDDEN and shown[0][3] == HIDDEN
-    assert shown[0][0] == 0
+def _block(profiled: int) -> Block:
+    b = Block(cohort=CohortStats(children=60, sen_support=20, ehc_plan=9, profiled=profiled))
+    b.domains = {"semh": DomainStats("semh", n=profiled, significant=3)}
+    b.complexity = [profiled - 3, 3, 0, 0, 0, 0]
+    return b
 
 
-def test_secondary_suppression_holds_across_rows_and_columns():
-    cells = [[20, 2, 30, 52], [15, 40, 9, 64], [35, 42, 39, 116]]
-    shown = suppress(cells, row_totals=True, column_totals=True)
-    assert shown[0][1] == HIDDEN
-    assert _unrecoverable(shown, row_totals=True, column_totals=True)
+def test_a_small_group_gets_its_counts_but_not_its_detail():
+    small = published.block_tables(_block(9), {"semh": "SEMH"} | _names())
+    assert [t.key for t in small] == ["children"]
+    assert published.summary_row("x", _block(9))[6:] == [None, None]
+    large = published.block_tables(_block(30), _names())
+    assert "need_levels" in [t.key for t in large]
 
 
-def test_labels_and_means_pass_through():
-    shown = suppress([["Autumn 2026", 3, 1.5]], row_totals=False)
-    assert shown == [["Autumn 2026", HIDDEN, 1.5]]
+def test_no_mean_reaches_an_anonymous_table():
+    for t in published.block_tables(_block(30), _names()):
+        assert not any("Mean" in c for c in t.columns)
 
 
-def test_a_hidden_total_cannot_be_rebuilt_from_its_visible_parts():
-    from vsend.insights.suppression import Relations, suppress_cells
+def _names():
+    from vsend.insights.dashboards import domain_names
 
-    # Settings 5 and 5 make a locality of 10; the authority is 13, so the other locality is 3.
-    grid = [[5], [5], [10], [3], [13]]
-    rel = Relations(sums=[([(0, 0), (1, 0)], (2, 0)), ([(2, 0), (3, 0)], (4, 0))])
-    shown = suppress_cells(grid, rel)
-    assert shown[3][0] == HIDDEN
-    hidden = [r[0] in (HIDDEN, WITHHELD) for r in shown]
-    # Neither relation is left with exactly one hidden member.
-    assert sum(hidden[i] for i in (0, 1, 2)) != 1 and sum(hidden[i] for i in (2, 3, 4)) != 1
+    return domain_names()

@@ -15,13 +15,17 @@ from rest_framework.response import Response
 from vsend.audit.models import Action, Channel
 from vsend.audit.services import actor_from_request, record
 from vsend.children.census import NeedType
-from vsend.insights import dashboards
+from vsend.insights import dashboards, suppression
 from vsend.insights.forms import InsightFilterForm
 from vsend.organisations.models import NATIONAL_CURRICULUM_YEARS, Setting
 
 PARAMETERS = [
     OpenApiParameter(
-        "as_at", OpenApiTypes.DATE, description="Figures as at this date (default today)"
+        "as_at",
+        OpenApiTypes.DATE,
+        description="Figures as at this date (default today). For viewers who may not see "
+        "children, the end of the term containing it (or of the term before, if it is not a "
+        "term end); cohort filters do not apply to them.",
     ),
     OpenApiParameter(
         "term", OpenApiTypes.STR, description="Or as at the end of a term, e.g. summer-2026"
@@ -49,6 +53,11 @@ class DashboardOut(serializers.Serializer[Any]):
     suppressed = serializers.BooleanField()
     filters = serializers.DictField()
     tables = TableOut(many=True)
+    disclosure = serializers.DictField(
+        allow_null=True,
+        help_text="For viewers who may not see children: how counts are rounded and hidden "
+        "(null when the figures are exact)",
+    )
 
 
 def _form(request: Request, **kwargs: Any) -> InsightFilterForm:
@@ -79,6 +88,7 @@ def _out(dashboard: dashboards.Dashboard, scope: str) -> dict[str, Any]:
         "suppressed": dashboard.suppressed,
         "filters": dashboard.filters.as_query(),
         "tables": [t.as_dict() for t in dashboard.tables],
+        "disclosure": suppression.api_note() if dashboard.suppressed else None,
     }
 
 
@@ -92,7 +102,8 @@ def setting_insight(request: Request, pk: int) -> Response:
     actor = actor_from_request(request, channel=Channel.API)
     setting = dashboards.setting_for(actor, pk)
     classes = list(setting.classes.all())
-    form = _form(request, classes=classes)
+    anonymous = not dashboards.setting_view(request.user, setting).identifiable
+    form = _form(request, classes=classes, anonymous=anonymous)
     dashboard = dashboards.setting_dashboard(
         request.user, setting, form.filters(), _as_at(request, form)
     )
@@ -121,7 +132,8 @@ def authority_insight(request: Request) -> Response:
     actor = actor_from_request(request, channel=Channel.API)
     authority = dashboards.authority_for(actor, request.query_params.get("authority"))
     settings_list = list(Setting.objects.filter(authority=authority))
-    form = _form(request, settings=settings_list)
+    anonymous = not dashboards.authority_identifiable(request.user, authority)
+    form = _form(request, settings=settings_list, anonymous=anonymous)
     benchmark = next((s for s in settings_list if s.pk == form.cleaned_data.get("setting")), None)
     dashboard = dashboards.authority_dashboard(
         request.user, authority, form.filters(), _as_at(request, form), benchmark

@@ -37,16 +37,6 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
-SUPPRESSION_THRESHOLD = 5
-
-
-def suppressed(count: int, hide: bool = True) -> str:
-    """Small counts an LA officer sees are shown as 'fewer than 5' (never 1 to 4)."""
-    if hide and 0 < count < SUPPRESSION_THRESHOLD:
-        return f"fewer than {SUPPRESSION_THRESHOLD}"
-    return str(count)
-
-
 def choice_items(
     field: Any, mark: str = "selected", hints: list[str] | None = None
 ) -> list[dict[str, Any]]:
@@ -103,5 +93,5 @@ def environment(**options: Any) -> Environment:
             "service_name": settings.VSEND_SERVICE_NAME,
         }
     )
-    env.filters.update({"date": format_date, "datetime": format_datetime, "suppressed": suppressed})
+    env.filters.update({"date": format_date, "datetime": format_datetime})
     return env

@@ -4,7 +4,7 @@ the text alternative; hidden (suppressed) counts are drawn as gaps and said in w
 from itertools import count
 from xml.sax.saxutils import escape
 
-from vsend.insights.suppression import HIDDEN, WITHHELD
+from vsend.insights.suppression import is_hidden
 
 # Light to dark blues, readable in greyscale as a ramp; the darkest levels also carry hatching.
 LEVEL_FILLS = ["#d2e2f1", "#9cc1e3", "#5694ca", "#1d70b8", "#003078"]
@@ -30,7 +30,7 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> str
 
 
 def _is_hidden(v: object) -> bool:
-    return v in (HIDDEN, WITHHELD)
+    return is_hidden(v)
 
 
 def stacked(table) -> str:  # noqa: ANN001 - a dashboards.Table

@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from weasyprint import HTML
 
+from vsend.insights import suppression
 from vsend.insights.charts import table_chart
 from vsend.insights.dashboards import Dashboard, Table
 
@@ -28,11 +29,7 @@ def _header(dashboard: Dashboard) -> list[list[Any]]:
         [dashboard.title],
         [f"As at {dashboard.as_at.isoformat()} ({dashboard.term.label})"],
         [f"Filters: {filters}"],
-        [
-            "Counts from 1 to 4 are shown as 'fewer than 5'"
-            if dashboard.suppressed
-            else "Not suppressed"
-        ],
+        [suppression.NOTE if dashboard.suppressed else "Exact figures (not for publication)"],
     ]
 
 

@@ -32,12 +32,24 @@ class InsightFilterForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, classes: Any = None, settings: Any = None, **kwargs: Any
+        self,
+        *args: Any,
+        classes: Any = None,
+        settings: Any = None,
+        anonymous: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         terms = [(t.slug, f"End of {t.label}") for t in reversed(recent_terms(today, 7)[:-1])]
-        self.fields["term"].choices = [("", "Today"), *terms]  # type: ignore[attr-defined]
+        # Figures for viewers who may not see children are published as at term ends only;
+        # with no term chosen they get the last one ended.
+        first = [("", f"End of last term ({terms[0][1][7:]})")] if anonymous else [("", "Today")]
+        self.fields["term"].choices = [*first, *terms]  # type: ignore[attr-defined]
+        if anonymous:  # whole setting or authority only: narrowed views could be compared
+            for name in ("year", "sen_provision", "need", "sex"):
+                del self.fields[name]
+            classes = None
         if classes is None:
             del self.fields["school_class"]
         else:
@@ -58,7 +70,7 @@ class InsightFilterForm(forms.Form):
             return Filters()
         c = self.cleaned_data
         return Filters(
-            year=c.get("year") or "",
+            year=c.get("year") or "",  # absent fields (anonymous viewers) read as no filter
             school_class=c.get("school_class"),
             sen_provision=c.get("sen_provision") or "",
             need=c.get("need") or "",

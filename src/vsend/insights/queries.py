@@ -311,8 +311,11 @@ def blocks_by_setting(
     return blocks
 
 
-def trend(scope: Scope, filters: Filters, dates: list[date]) -> list[dict[str, tuple[int, int]]]:
-    """For each date: per domain, (children profiled, total need), for mean need over terms.
+def trend(
+    scope: Scope, filters: Filters, dates: list[date]
+) -> list[dict[str, tuple[int, int, int]]]:
+    """For each date: per domain, (children profiled, total need, children at significant
+    need), for mean need (or, anonymously, the share at significant need) over terms.
 
     One query: the as-at selections for every date are stacked with UNION ALL.
     """
@@ -320,11 +323,12 @@ def trend(scope: Scope, filters: Filters, dates: list[date]) -> list[dict[str, t
     for i, d in enumerate(dates):
         frm, p = _from(_cohort_sql(scope, filters, d), [_profile_join("p", d), RATINGS])
         parts.append(
-            f"SELECT {i} AS t, r.domain AS domain, COUNT(*) AS n, SUM(r.need_level) AS total "
+            f"SELECT {i} AS t, r.domain AS domain, COUNT(*) AS n, SUM(r.need_level) AS total, "
+            f"{_case(f'r.need_level >= {SIGNIFICANT}')} AS sig "
             f"FROM {frm} AND r.need_level IS NOT NULL GROUP BY r.domain"
         )
         params += p
-    out: list[dict[str, tuple[int, int]]] = [{} for _ in dates]
-    for t, domain, n, total in _rows(" UNION ALL ".join(parts), params):
-        out[int(t)][domain] = (int(n), int(total or 0))
+    out: list[dict[str, tuple[int, int, int]]] = [{} for _ in dates]
+    for t, domain, n, total, sig in _rows(" UNION ALL ".join(parts), params):
+        out[int(t)][domain] = (int(n), int(total or 0), int(sig or 0))
     return out

@@ -1,82 +1,52 @@
-"""Small-number suppression for anything an LA officer or a governor sees.
+"""Disclosure control for everything shown to people who may not see the children behind it
+(LA officers, governors, and anyone downloading the governors' summary). See ADR 9.
 
-Primary: a count from 1 to 4 is shown as "fewer than 5" (0 is shown). Secondary: wherever
-counts on show add up to a total on show (a row and its total, a column and its total row, a
-pair of figures that together make another), a lone hidden count could be worked out by
-subtraction, so the next smallest count in that relation is withheld too; repeated until no
-relation with a visible total has exactly one hidden part. Percentages of a hidden count are
-hidden with it.
+One rule, applied to each count on its own, so that every page, file, API response and as-at
+term shows the same figure for the same count:
+- 0 is shown as 0;
+- 1 to HIDDEN_MAX is shown as one label, HIDDEN;
+- anything larger is rounded to the nearest ROUNDING.
+Percentages are worked out from the published counts, never from the true ones, and no mean
+is published, so nothing shown carries more than the rounded counts do. Rounding breaks the
+exact sums (support + plans = with SEN, settings add up to their locality) that let a hidden
+count be worked back; tests/test_disclosure_attack.py checks that it holds.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-
-THRESHOLD = 5
-HIDDEN = "fewer than 5"
-WITHHELD = "withheld"  # not small itself: hidden so that a small count cannot be worked out
-
-Cell = tuple[int, int]
-
-
-@dataclass
-class Relations:
-    """How the cells of one table add up."""
-
-    sums: list[tuple[list[Cell], Cell]] = field(default_factory=list)  # parts, total
-    derived: list[tuple[Cell, Cell]] = field(
-        default_factory=list
-    )  # (percentage, the count it shows)
+ROUNDING = 5
+HIDDEN_MAX = 7
+HIDDEN = f"1 to {HIDDEN_MAX}"
+NOTE = (
+    f"To protect children's privacy, counts from 1 to {HIDDEN_MAX} are shown as "
+    f"'{HIDDEN}', other counts are rounded to the nearest {ROUNDING}, and percentages are "
+    "worked out from the rounded counts. No child is named."
+)
 
 
-def _small(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < THRESHOLD
+def count(value: int) -> int | str:
+    if value <= 0:
+        return 0
+    if value <= HIDDEN_MAX:
+        return HIDDEN
+    return ROUNDING * ((value + ROUNDING // 2) // ROUNDING)
 
 
-def suppress_cells(
-    grid: Sequence[Sequence[object]], relations: Relations, force: set[Cell] | None = None
-) -> list[list[object]]:
-    """force: cells to hide whatever their value (they then count as hidden in every relation)."""
-    grid = [list(r) for r in grid]
-    hidden = [[_small(v) for v in r] for r in grid]
-    for i, j in force or ():
-        hidden[i][j] = True
-    changed = True
-    while changed:
-        changed = False
-        for parts, total in relations.sums:
-            # Parts and total are one set: if exactly one of them is hidden, the others give it
-            # away (a hidden total is the sum of visible parts), so hide one more.
-            cells = [c for c in [*parts, total] if isinstance(grid[c[0]][c[1]], int)]
-            if sum(hidden[i][j] for i, j in cells) != 1:
-                continue
-            visible_parts = [
-                (grid[i][j], i, j) for i, j in parts if (i, j) in cells and not hidden[i][j]
-            ]
-            if visible_parts:
-                # Withhold the smallest visible part: it gives away the least.
-                _, i, j = min(visible_parts, key=lambda c: (c[0] == 0, c[0]))
-                hidden[i][j] = True
-            else:
-                hidden[total[0]][total[1]] = True
-            changed = True
-    out = [
-        [(HIDDEN if _small(v) else WITHHELD) if hidden[i][j] else v for j, v in enumerate(r)]
-        for i, r in enumerate(grid)
-    ]
-    for (pi, pj), (ci, cj) in relations.derived:
-        if hidden[ci][cj] and out[pi][pj] is not None:
-            out[pi][pj] = WITHHELD
-    return out
+def pct(part: int | str, whole: int | str) -> float | str | None:
+    """A percentage of two published counts."""
+    if isinstance(part, str) or isinstance(whole, str) or not whole:
+        return None
+    return round(100 * part / whole, 1)
 
 
-def suppress(
-    cells: list[list[object]], *, row_totals: bool, column_totals: bool = False
-) -> list[list[object]]:
-    """The common case: the last column is each row's total, and/or the last row is the totals."""
-    rel = Relations()
-    n, width = len(cells), len(cells[0]) if cells else 0
-    if row_totals:
-        rel.sums += [([(i, j) for j in range(width - 1)], (i, width - 1)) for i in range(n)]
-    if column_totals and n > 1:
-        rel.sums += [([(i, j) for i in range(n - 1)], (n - 1, j)) for j in range(width)]
-    return suppress_cells(cells, rel)
+def is_hidden(value: object) -> bool:
+    return value == HIDDEN
+
+
+def api_note() -> dict[str, object]:
+    """What the API tells its callers about the figures, so they can read them correctly."""
+    return {
+        "rounding": ROUNDING,
+        "hidden_label": HIDDEN,
+        "hidden_max": HIDDEN_MAX,
+        "percentages_from_published": True,
+        "note": NOTE,
+    }

@@ -22,7 +22,8 @@ def _setting_dashboard(
     teacher = dashboards.teacher_classes(request.user, setting)
     if teacher is not None:
         classes = classes.filter(pk__in=teacher)
-    form = InsightFilterForm(request.GET or None, classes=list(classes))
+    anonymous = anonymous or not dashboards.setting_view(request.user, setting).identifiable
+    form = InsightFilterForm(request.GET or None, classes=list(classes), anonymous=anonymous)
     dashboard = dashboards.setting_dashboard(
         request.user, setting, form.filters(), form.as_at(), anonymous=anonymous
     )
@@ -58,7 +59,8 @@ def authority_page(request: HttpRequest) -> HttpResponse:
 def _authority_dashboard(request: HttpRequest) -> tuple[Any, Any, LocalAuthority]:
     authority = dashboards.authority_for(actor_from_request(request), request.GET.get("authority"))
     settings_list = list(Setting.objects.filter(authority=authority).order_by("name"))
-    form = InsightFilterForm(request.GET or None, settings=settings_list)
+    anonymous = not dashboards.authority_identifiable(request.user, authority)
+    form = InsightFilterForm(request.GET or None, settings=settings_list, anonymous=anonymous)
     chosen = form.cleaned_data.get("setting") if form.is_valid() else None
     benchmark = next((s for s in settings_list if s.pk == chosen), None)
     dashboard = dashboards.authority_dashboard(

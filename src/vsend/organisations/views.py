@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from vsend.accounts.roles import Perm, Role
 from vsend.children import selectors
+from vsend.insights import dashboards, suppression
 from vsend.organisations.models import LocalAuthority, Setting
 
 CHILDREN_SHOWN = 25
@@ -34,9 +35,26 @@ def home(request: HttpRequest) -> HttpResponse:
                 children_count=Count("children", distinct=True),
             )
             sections.append({"kind": "platform", "membership": m, "authorities": authorities})
-        elif m.role in (Role.LA_ADMIN, Role.LA_OFFICER):
+        elif m.role == Role.LA_ADMIN:
             settings_qs = _setting_figures(Setting.objects.filter(authority_id=m.authority_id))
-            sections.append({"kind": "authority", "membership": m, "settings": settings_qs})
+            rows = [(s, [s.children, s.sen_support, s.ehc_plans]) for s in settings_qs]
+            sections.append({"kind": "authority", "membership": m, "rows": rows, "as_at": None})
+        elif m.role == Role.LA_OFFICER:
+            # The same rounded figures, as at the same term end, as the dashboards publish.
+            as_at, counts = dashboards.published_setting_counts(m.authority)  # type: ignore[arg-type]
+            settings_qs = Setting.objects.filter(authority_id=m.authority_id).select_related(
+                "locality"
+            )
+            rows = [(s, counts.get(s.pk, [0, 0, 0])) for s in settings_qs]
+            sections.append(
+                {
+                    "kind": "authority",
+                    "membership": m,
+                    "rows": rows,
+                    "as_at": as_at,
+                    "note": suppression.NOTE,
+                }
+            )
         elif m.role == Role.CASEWORKER:
             children = selectors.with_current_enrolment(
                 selectors.children_visible_to(user).filter(selectors.membership_reach(m))
