@@ -148,3 +148,31 @@ def attack(user: User, authority: LocalAuthority, *, setting: Setting | None = N
     )
     viewer = "LA officer" if setting is None else "governor"
     return Result(viewer, requests, cells, hidden, tried, findings)
+
+
+def hidden_share(authority: LocalAuthority) -> tuple[int, int, int]:
+    """Across every term an LA officer may choose: the cells of the authority dashboard and of
+    every setting's dashboard (computed in-process, so it runs at any scale), how many are
+    hidden, and how many settings' detail tables are left out for too few children profiled."""
+    from vsend.insights import published
+    from vsend.insights.dashboards import _blocks, authority_dashboard
+    from vsend.insights.suppression import is_hidden
+
+    officer = User(email="bench@invalid")
+    officer._memberships_cache = []
+    cells = hidden = left_out = 0
+    names = domain_names()
+    for choice in as_at_choices():
+        term = parse_term(choice["term"]) if choice else None
+        as_at = published.as_at_term_end(term.ends if term else timezone.localdate())
+        tables = list(authority_dashboard(officer, authority, Filters(), as_at).tables)
+        for block in _blocks(Scope(authority.pk), Filters(), as_at).values():
+            tables += published.block_tables(block, names)
+            left_out += not published.detailed(block)
+        for table in tables:
+            for row in table.rows:
+                for value in row[1:]:
+                    if value is not None:
+                        cells += 1
+                        hidden += is_hidden(value)
+    return cells, hidden, left_out

@@ -27,7 +27,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("what", choices=["profile", "insight"])
+        parser.add_argument("what", choices=["profile", "insight", "disclosure"])
+        parser.add_argument(
+            "--authority",
+            default="",
+            help="disclosure: the authority's name (default: the demo's, else the benchmark's)",
+        )
         parser.add_argument(
             "--children",
             type=int,
@@ -52,6 +57,9 @@ class Command(BaseCommand):
             raise CommandError(
                 "The benchmark uses the demo authority and does not run in production."
             )
+        if options["what"] == "disclosure":
+            self._disclosure(options["authority"])
+            return
         if options["what"] == "insight":
             from vsend.insights.bench import run
 
@@ -107,4 +115,53 @@ class Command(BaseCommand):
                 f"p90 {statistics.quantiles(times, n=10)[-1]:7.1f} ms   "
                 f"min {min(times):7.1f} ms   {len(queries)} queries   {len(response.content):,} bytes   "
                 f"({runs} runs)"
+            )
+
+    def _disclosure(self, name: str) -> None:
+        """The share of hidden figures for an LA officer; on an authority of demo size, also the
+        differencing attack (every count from 1 to 4 tried against everything fetched)."""
+        import time
+
+        from vsend.accounts.models import User
+        from vsend.insights import attack_run
+        from vsend.organisations.models import LocalAuthority
+
+        qs = LocalAuthority.objects.order_by("pk")
+        authority = (qs.filter(name=name) if name else qs).first()
+        if authority is None:
+            raise CommandError("No authority found: run `vsend demo` or `vsend bench insight`.")
+        started = time.perf_counter()
+        cells, hidden, left_out = attack_run.hidden_share(authority)
+        self.stdout.write(
+            f"{authority.name}: {authority.settings.count()} settings, database {connection.vendor}\n"
+            f"LA officer, every term: {cells:,} figures, {hidden:,} hidden "
+            f"({hidden / max(cells, 1):.1%}); {left_out:,} setting-terms without detail tables "
+            f"(fewer than 10 profiled); {time.perf_counter() - started:.1f} s"
+        )
+        if authority.settings.count() > 50:
+            self.stdout.write("Attack skipped: it is sized for authorities of up to 50 settings.")
+            return
+        for user, setting in (
+            (
+                User.objects.filter(
+                    memberships__role=Role.LA_OFFICER, memberships__authority=authority
+                ).first(),
+                None,
+            ),
+            *[
+                (m.user, m.setting)
+                for m in Membership.objects.filter(
+                    role=Role.GOVERNOR, setting__authority=authority
+                ).select_related("user", "setting")[:1]
+            ],
+        ):
+            if user is None:
+                continue
+            started = time.perf_counter()
+            result = attack_run.attack(user, authority, setting=setting)
+            self.stdout.write(
+                f"Attack as {result.viewer} ({user.email}): {result.requests} requests, "
+                f"{result.cells:,} figures ({result.hidden_share:.1%} hidden), "
+                f"{result.tried} counts from 1 to 4 tried, {len(result.findings)} pinned; "
+                f"{time.perf_counter() - started:.1f} s"
             )
