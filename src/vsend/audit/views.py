@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
-from vsend.audit.selectors import authority_trail, family_actor_ids
+from vsend.audit.selectors import authority_trail, redactions
 from vsend.audit.services import actor_from_request, record
 from vsend.children.selectors import user_can
 
@@ -16,7 +16,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if not user_can(user, Perm.VIEW_AUDIT_LOG):
         record(actor_from_request(request), Action.ACCESS_REFUSED, summary="Audit trail refused")
         raise PermissionDenied
-    events = authority_trail(user)
+    events, authority_ids = authority_trail(user)
     action = request.GET.get("action", "")
     if action in Action.values:
         events = events.filter(action=action)
@@ -26,7 +26,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "audit/log.html",
         {
             "page": page,
-            "family_ids": family_actor_ids(page.object_list),
+            "hide": redactions(page.object_list, authority_ids),
             "actions": Action.choices,
             "action": action,
             "query": f"action={action}" if action in Action.values else "",

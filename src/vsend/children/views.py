@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
-from vsend.audit.selectors import child_history, family_actor_ids
+from vsend.audit.selectors import child_history, redactions
 from vsend.audit.services import actor_from_request, record, record_children_shown
 from vsend.children import selectors
 from vsend.children.forms import ChildDetailsForm, ChildFilterForm, NewChildForm
@@ -174,5 +174,9 @@ def child_access(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "children/access.html",
-        {"child": child, "page": page, "family_ids": family_actor_ids(page.object_list)},
+        {
+            "child": child,
+            "page": page,
+            "hide": redactions(page.object_list, [child.authority_id]),
+        },
     )
