@@ -61,6 +61,11 @@ class ChildPage(serializers.Serializer[object]):
     results = ChildSerializer(many=True)
 
 
+def page_number(paginator: PageNumberPagination) -> int:
+    page = getattr(paginator, "page", None)
+    return page.number if page is not None else 1
+
+
 @extend_schema(
     parameters=CHILD_FILTERS,
     responses=ChildPage,
@@ -93,7 +98,7 @@ def child_list(request: Request) -> Response:
         children,
         summary="Children listed",
         detail={
-            "page": paginator.page.number if page is not None else 1,
+            "page": page_number(paginator),
             "filters": filters.as_audit(),
         },
     )

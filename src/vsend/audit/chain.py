@@ -86,7 +86,7 @@ def _lock_head() -> Any:
         ChainHead.objects.get_or_create(
             pk=1,
             defaults={
-                "seq": last.seq if last else 0,
+                "seq": last.seq or 0 if last else 0,
                 "last_hash": last.hash if last else GENESIS,
             },
         )
@@ -140,7 +140,7 @@ def _rows(batch: int) -> Iterator[Any]:
         if not rows:
             return
         yield from rows
-        after = rows[-1].seq
+        after = rows[-1].seq or 0
 
 
 def verify(batch: int = 2000) -> Verdict:
