@@ -195,3 +195,15 @@ def test_each_aggregate_url_writes_one_row(name, fmt, world, as_user):
     views = [r for r in _new_rows(before, world.users[persona]) if r.action == Action.VIEW]
     assert len(views) == 1
     assert views[0].authority_id == world.authority.pk
+
+
+def test_the_locked_page_for_a_finalised_profile_is_audited(world, as_user):
+    from tests.profile_helpers import complete_profile
+
+    client = as_user("sendco")
+    pk = complete_profile(client, world.child)
+    before = _last_pk()
+    response = client.get(reverse("profiles:step", kwargs={"pk": pk, "step": "needs"}))
+    assert response.status_code == 409 and world.child.first_name in response.content.decode()
+    (row,) = _new_rows(before, world.users["sendco"])
+    assert (row.action, row.child_id) == (Action.VIEW, world.child.pk)

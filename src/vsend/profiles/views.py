@@ -36,6 +36,16 @@ STALE_MESSAGE = (
 
 
 def _locked(request: HttpRequest, profile: Profile) -> HttpResponse:
+    """The page that says a profile is finalised: it names the child, so it is audited."""
+    record(
+        actor_from_request(request),
+        Action.VIEW,
+        object_type="profile",
+        object_id=profile.pk,
+        child_id=profile.child_id,
+        authority_id=profile.child.authority_id,
+        summary="Finalised profile shown as locked",
+    )
     return render(request, "profiles/locked.html", {"profile": profile}, status=409)
 
 
