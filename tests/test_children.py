@@ -149,14 +149,17 @@ def _edit_data(child, **overrides):
     return data
 
 
-def test_editing_a_child_is_audited_with_the_fields_changed(world, as_user):
+def test_editing_a_child_is_audited_with_the_old_and_new_values(world, as_user):
     url = reverse("children:edit", kwargs={"pk": world.child.pk})
     response = as_user("sendco").post(url, _edit_data(world.child))
     assert response.status_code == 302
     world.child.refresh_from_db()
     assert world.child.preferred_name == "Millie" and world.child.version == 2
     event = AuditEvent.objects.get(action=Action.UPDATE, child_id=world.child.pk)
-    assert event.detail == {"fields": ["preferred_name"]}
+    assert event.detail == {
+        "fields": ["preferred_name"],
+        "changes": {"preferred_name": {"old": "", "new": "Millie"}},
+    }
 
 
 def test_a_stale_edit_is_refused_and_the_input_kept(world, as_user):

@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from vsend.accounts.roles import Role
+from vsend.audit.models import AuditEvent
 from vsend.children.models import Child
 from vsend.organisations.models import Setting
 from vsend.profiles.models import DomainRating, Profile, Status
@@ -28,6 +29,9 @@ def test_the_demo_builds_a_realistic_authority_and_is_idempotent(settings):
     assert (Child.objects.count(), Setting.objects.count()) == counts
     assert first == second
     assert first["password"] == "demo-password-for-tests"
+    loads = list(AuditEvent.objects.filter(object_type="demo").order_by("pk"))
+    assert len(loads) == 2 and loads[0].detail["batch"] != loads[1].detail["batch"]
+    assert loads[0].actor_label == f"System (batch {loads[0].detail['batch']})"
 
     assert Child.objects.count() >= 300
     assert Setting.objects.values("setting_type").distinct().count() >= 6

@@ -16,7 +16,7 @@ from vsend.accounts.models import User
 from vsend.accounts.roles import Perm
 from vsend.api.serializers import ChildDetailSerializer, ChildSerializer, MeSerializer
 from vsend.audit.models import Action, Channel
-from vsend.audit.services import Actor, actor_from_request, record
+from vsend.audit.services import Actor, actor_from_request, record, record_children_shown
 from vsend.children import selectors
 from vsend.children.census import NeedType, SENProvision
 from vsend.children.forms import ChildFilterForm
@@ -61,10 +61,15 @@ class ChildPage(serializers.Serializer[object]):
     results = ChildSerializer(many=True)
 
 
+def page_number(paginator: PageNumberPagination) -> int:
+    page = getattr(paginator, "page", None)
+    return page.number if page is not None else 1
+
+
 @extend_schema(
     parameters=CHILD_FILTERS,
     responses=ChildPage,
-    summary="Children the user may see",
+    summary="Children the user may see (each page is audited, naming the children in it)",
     operation_id="children_list",
 )
 @api_view(["GET"])
@@ -87,7 +92,16 @@ def child_list(request: Request) -> Response:
     paginator = PageNumberPagination()
     page = paginator.paginate_queryset(qs, request)
     ids = [c.pk for c in page or []]
-    children = selectors.with_current_enrolment(qs.filter(pk__in=ids))
+    children = list(selectors.with_current_enrolment(qs.filter(pk__in=ids)))
+    record_children_shown(
+        _actor(request),
+        children,
+        summary="Children listed",
+        detail={
+            "page": page_number(paginator),
+            "filters": filters.as_audit(),
+        },
+    )
     return paginator.get_paginated_response(ChildSerializer(children, many=True).data)
 
 

@@ -1,7 +1,9 @@
 """The audit trail: append-only for the application.
 
 Rows are written explicitly by services (never by signals on model saves). The ORM refuses
-updates and deletes, and database triggers refuse them too (see migration 0002).
+updates and deletes, and database triggers refuse them too (see migration 0002). Each row is
+chained to the one before by a hash (see chain.py), so a change made behind the application's
+back is found by `vsend audit_verify`.
 """
 
 from typing import Any, NoReturn
@@ -67,6 +69,10 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     path = models.CharField(max_length=300, blank=True)
+    # The hash chain (see chain.py): the row's place, its predecessor's hash and its own.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     objects = AuditQuerySet.as_manager()
 
@@ -85,3 +91,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditImmutable("Audit events cannot be deleted")
+
+
+class ChainHead(models.Model):
+    """The single row that says where the hash chain ends; locked while a row is appended."""
+
+    seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"audit chain at row {self.seq}"

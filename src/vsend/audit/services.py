@@ -1,11 +1,17 @@
 """Writing the audit trail. Every service that reads or changes child data calls record()."""
 
-from dataclasses import dataclass
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
 
+from vsend.audit import chain
 from vsend.audit.models import Action, AuditEvent, Channel
+
+# A list view names at most this many children in its row (a page is 50).
+MAX_CHILD_IDS = 200
 
 
 @dataclass(frozen=True)
@@ -17,12 +23,27 @@ class Actor:
     user_agent: str = ""
     path: str = ""
     channel: str = Channel.WEB
+    # For the system: the job or command, and the batch that ties its rows together.
+    job: str = ""
+    batch: str = field(default="")
 
     @property
     def label(self) -> str:
+        if self.channel == Channel.SYSTEM and self.user is None:
+            return f"System (batch {self.batch})" if self.batch else "System"
         return getattr(self.user, "email", "") or ""
 
 
+def new_batch() -> str:
+    return secrets.token_hex(6)
+
+
+def system_actor(job: str, batch: str | None = None) -> Actor:
+    """The system acting for a job, command or import: its rows share one batch id."""
+    return Actor(user=None, channel=Channel.SYSTEM, job=job, batch=batch or new_batch())
+
+
+# The system with no named job: each row it writes gets a batch id of its own.
 SYSTEM = Actor(user=None, channel=Channel.SYSTEM)
 
 
@@ -56,13 +77,17 @@ def record(
     detail: dict[str, Any] | None = None,
     label: str | None = None,
 ) -> AuditEvent:
+    if actor.channel == Channel.SYSTEM and actor.user is None:
+        if not actor.batch:
+            actor = system_actor(actor.job or "system")
+        detail = {"batch": actor.batch, "job": actor.job or "system", **(detail or {})}
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or obj.pk
         if obj._meta.model_name == "child":
             child_id = child_id or obj.pk
             authority_id = authority_id or obj.authority_id
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor.user,
         actor_label=label if label is not None else actor.label,
         action=action,
@@ -76,4 +101,32 @@ def record(
         ip_address=actor.ip_address,
         user_agent=actor.user_agent,
         path=actor.path,
+    )
+    return chain.append(event)
+
+
+def record_children_shown(
+    actor: Actor,
+    children: Iterable[Any],
+    *,
+    object_type: str = "child_list",
+    summary: str,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """One row for a page, list or export that shows several children: it names them all."""
+    shown = list(children)
+    ids = sorted({c.pk for c in shown})
+    authorities = sorted({c.authority_id for c in shown})
+    return record(
+        actor,
+        Action.VIEW,
+        object_type=object_type,
+        authority_id=authorities[0] if len(authorities) == 1 else None,
+        summary=summary,
+        detail={
+            "count": len(ids),
+            "child_ids": ids[:MAX_CHILD_IDS],
+            **({"authority_ids": authorities} if len(authorities) > 1 else {}),
+            **(detail or {}),
+        },
     )

@@ -1,15 +1,13 @@
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from vsend.accounts.models import Membership
-from vsend.accounts.roles import Perm, Role
-from vsend.audit.models import Action, AuditEvent
+from vsend.accounts.roles import Perm
+from vsend.audit.models import Action
+from vsend.audit.selectors import authority_trail, redactions
 from vsend.audit.services import actor_from_request, record
 from vsend.children.selectors import user_can
-from vsend.organisations.selectors import authorities_visible_to
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:
@@ -18,13 +16,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if not user_can(user, Perm.VIEW_AUDIT_LOG):
         record(actor_from_request(request), Action.ACCESS_REFUSED, summary="Audit trail refused")
         raise PermissionDenied
-    events = AuditEvent.objects.all()
-    if Role.PLATFORM_ADMIN not in user.roles:  # type: ignore[union-attr]
-        authority_ids = list(
-            authorities_visible_to(user, Perm.VIEW_AUDIT_LOG).values_list("pk", flat=True)
-        )
-        staff = Membership.objects.filter(authority_id__in=authority_ids).values("user_id")
-        events = events.filter(Q(authority_id__in=authority_ids) | Q(actor_id__in=staff))
+    events, authority_ids = authority_trail(user)
     action = request.GET.get("action", "")
     if action in Action.values:
         events = events.filter(action=action)
@@ -34,6 +26,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "audit/log.html",
         {
             "page": page,
+            "hide": redactions(page.object_list, authority_ids),
             "actions": Action.choices,
             "action": action,
             "query": f"action={action}" if action in Action.values else "",

@@ -79,15 +79,7 @@ def get_child_for(actor: Actor, pk: int, perm: str = Perm.VIEW_CHILD) -> Child:
     """One child, if the actor may act on them with perm; the refusal is audited."""
     child = children_in_scope(actor.user).filter(pk=pk).first()
     if child is None:
-        record(
-            actor,
-            Action.ACCESS_REFUSED,
-            object_type="child",
-            object_id=pk,
-            child_id=pk,
-            summary="Child not in the user's scope",
-            detail={"permission": perm},
-        )
+        refuse_outside_scope(actor, "child", pk, Child.objects.filter(pk=pk), perm)
         raise Http404("No child found")
     if not children_visible_to(actor.user, perm).filter(pk=pk).exists():
         record(
@@ -99,6 +91,26 @@ def get_child_for(actor: Actor, pk: int, perm: str = Perm.VIEW_CHILD) -> Child:
         )
         raise PermissionDenied
     return child
+
+
+def refuse_outside_scope(
+    actor: Actor, object_type: str, pk: int, found: QuerySet, perm: str, child_field: str = "pk"
+) -> None:
+    """Audit a refusal of an id outside the user's reach. If the record exists, the row names
+    its child and authority (so the owning authority sees the attempt); if not, neither."""
+    owner = found.values_list(
+        child_field, "authority_id" if child_field == "pk" else "child__authority_id"
+    ).first()
+    record(
+        actor,
+        Action.ACCESS_REFUSED,
+        object_type=object_type,
+        object_id=pk,
+        child_id=owner[0] if owner else None,
+        authority_id=owner[1] if owner else None,
+        summary=f"{object_type.capitalize()} not in the user's scope",
+        detail={"permission": perm, "reason": "outside_scope"},
+    )
 
 
 def with_current_enrolment(qs: QuerySet[Child]) -> QuerySet[Child]:
@@ -127,6 +139,10 @@ class ChildFilters:
     min_level: int | None = None
     gap: str = ""  # readiness or confidence
     profile: str = ""  # current, none or overdue
+
+    def as_audit(self) -> dict[str, str]:
+        """The filters in use, for the audit row (short, and only those set)."""
+        return {k: str(v)[:100] for k, v in self.__dict__.items() if v not in ("", None)}
 
 
 def filter_children(qs: QuerySet[Child], f: ChildFilters) -> QuerySet[Child]:

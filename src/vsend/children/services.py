@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from vsend.audit.changes import diff
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Child, Enrolment
@@ -68,7 +69,8 @@ def update_child(
 ) -> Child:
     """Change a child's details, refusing the save if someone else saved first."""
     new = _details(details)
-    changed = sorted(name for name, value in new.items() if getattr(child, name) != value)
+    changes = diff({name: getattr(child, name) for name in new}, new)
+    changed = sorted(changes)
     updated = Child.objects.filter(pk=child.pk, version=expected_version).update(
         **new, version=F("version") + 1, updated_at=timezone.now()
     )
@@ -81,6 +83,6 @@ def update_child(
         Action.UPDATE,
         obj=child,
         summary="Details changed" if changed else "Saved with no changes",
-        detail={"fields": changed},
+        detail={"fields": changed, "changes": changes},
     )
     return child

@@ -6,8 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from vsend.accounts.roles import Perm
-from vsend.audit.models import Action, AuditEvent
-from vsend.audit.services import actor_from_request, record
+from vsend.audit.models import Action
+from vsend.audit.selectors import child_history, redactions
+from vsend.audit.services import actor_from_request, record, record_children_shown
 from vsend.children import selectors
 from vsend.children.forms import ChildDetailsForm, ChildFilterForm, NewChildForm
 from vsend.children.services import Placement, StaleEdit, create_child, update_child
@@ -40,6 +41,12 @@ def child_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.filter_children(selectors.children_visible_to(request.user), filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     children = list(selectors.with_current_enrolment(page.object_list))  # type: ignore[arg-type]
+    record_children_shown(
+        actor_from_request(request),
+        children,
+        summary="Children listed",
+        detail={"page": page.number, "filters": filters.as_audit()},
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -143,6 +150,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
             child.refresh_from_db()
         else:
             return redirect("children:detail", pk=child.pk)
+    record(actor, Action.VIEW, obj=child, summary="Record opened for editing")
     return render(
         request,
         "children/form.html",
@@ -162,7 +170,13 @@ def child_access(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     child = selectors.get_child_for(actor, pk, Perm.VIEW_CHILD_ACCESS)
     record(actor, Action.VIEW, obj=child, summary="Access history viewed")
-    page = Paginator(AuditEvent.objects.filter(child_id=child.pk), 50).get_page(
-        request.GET.get("page")
+    page = Paginator(child_history(child), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "children/access.html",
+        {
+            "child": child,
+            "page": page,
+            "hide": redactions(page.object_list, [child.authority_id]),
+        },
     )
-    return render(request, "children/access.html", {"child": child, "page": page})

@@ -15,7 +15,7 @@ from faker import Faker
 from vsend.accounts.models import ApiToken, Membership, User, hash_token
 from vsend.accounts.roles import Role
 from vsend.audit.models import Action
-from vsend.audit.services import SYSTEM, record
+from vsend.audit.services import Actor, record, system_actor
 from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink, Relationship
 from vsend.demo import data
 from vsend.demo.profiles import build_profiles
@@ -344,7 +344,10 @@ class Builder:
 
 
 @transaction.atomic
-def load_demo(password: str, today: date | None = None) -> list[DemoAccount]:
+def load_demo(
+    password: str, today: date | None = None, actor: Actor | None = None
+) -> list[DemoAccount]:
+    actor = actor or system_actor("demo")
     builder = Builder(password, today or timezone.localdate())
     builder.organisations()
     builder.children()
@@ -352,7 +355,7 @@ def load_demo(password: str, today: date | None = None) -> list[DemoAccount]:
     builder.profiles()
     insight_cache.bump(builder.authority.pk)
     record(
-        SYSTEM,
+        actor,
         Action.CREATE,
         object_type="demo",
         authority_id=builder.authority.pk,

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from vsend.accounts.roles import Perm, Role
+from vsend.audit.services import actor_from_request, record_children_shown
 from vsend.children import selectors
 from vsend.insights import dashboards, suppression
 from vsend.organisations.models import LocalAuthority, Setting
@@ -14,6 +15,12 @@ CHILDREN_SHOWN = 25
 
 def _rows(children):
     return [(c, selectors.current_enrolment(c)) for c in children]
+
+
+def _section_rows(section: dict) -> list:
+    if section["kind"] == "classes":
+        return [row for _, rows in section["classes"] for row in rows]
+    return section.get("rows", [])
 
 
 def _setting_figures(settings_qs):
@@ -107,6 +114,14 @@ def home(request: HttpRequest) -> HttpResponse:
                 selectors.children_visible_to(user).filter(selectors.membership_reach(m))
             )
             sections.append({"kind": "family", "membership": m, "rows": _rows(children)})
+    shown = [c for section in sections for c, _ in _section_rows(section)]
+    if shown:
+        record_children_shown(
+            actor_from_request(request),
+            shown,
+            object_type="home",
+            summary="Home page listed children",
+        )
     return render(
         request,
         "home.html",

@@ -9,7 +9,11 @@ from django.http import Http404
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
-from vsend.children.selectors import children_in_scope, children_visible_to
+from vsend.children.selectors import (
+    children_in_scope,
+    children_visible_to,
+    refuse_outside_scope,
+)
 from vsend.frameworks.loader import Domain, Framework
 from vsend.profiles.models import DomainRating, Profile, Status
 from vsend.profiles.services import framework_of
@@ -27,13 +31,8 @@ def get_profile_for(actor: Actor, pk: int, perm: str = Perm.VIEW_PROFILE) -> Pro
         .first()
     )
     if profile is None:
-        record(
-            actor,
-            Action.ACCESS_REFUSED,
-            object_type="profile",
-            object_id=pk,
-            summary="Profile not in the user's scope",
-            detail={"permission": perm},
+        refuse_outside_scope(
+            actor, "profile", pk, Profile.objects.filter(pk=pk), perm, child_field="child_id"
         )
         raise Http404("No profile found")
     if not children_visible_to(actor.user, perm).filter(pk=profile.child_id).exists():
@@ -43,6 +42,7 @@ def get_profile_for(actor: Actor, pk: int, perm: str = Perm.VIEW_PROFILE) -> Pro
             object_type="profile",
             object_id=pk,
             child_id=profile.child_id,
+            authority_id=profile.child.authority_id,
             summary="The user's role does not allow this",
             detail={"permission": perm},
         )

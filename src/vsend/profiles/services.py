@@ -8,12 +8,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from vsend.audit.changes import diff
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Child
 from vsend.frameworks import registry
 from vsend.frameworks.loader import DOMAIN_KEYS, Framework
 from vsend.insights import cache as insight_cache
+from vsend.profiles.errors import (  # noqa: F401 (re-exported for views and the API)
+    DraftExists,
+    FrameworkUnavailable,
+    ProfileLocked,
+    ProfileNotReady,
+    StaleProfile,
+)
 from vsend.profiles.models import (
     STEP_NAMES,
     DomainRating,
@@ -23,36 +31,6 @@ from vsend.profiles.models import (
     SupportAction,
     SupportOutcome,
 )
-
-
-class ProfileLocked(Exception):
-    """The profile is finalised: it can be read and reviewed, never changed."""
-
-
-class StaleProfile(Exception):
-    """Someone else saved this draft after the editor loaded it."""
-
-
-class ProfileNotReady(Exception):
-    """Finalising needs every step completed."""
-
-
-class DraftExists(Exception):
-    def __init__(self, draft: Profile) -> None:
-        super().__init__("This child already has a draft profile")
-        self.draft = draft
-
-
-class FrameworkUnavailable(Exception):
-    """The framework a profile was made with is not loaded, or its file has changed since."""
-
-    def __init__(self, profile: Profile) -> None:
-        super().__init__(
-            f"Profile {profile.pk} was made with framework {profile.framework_id} "
-            f"{profile.framework_version} ({profile.age_band}), checksum {profile.framework_checksum[:12]}, "
-            "which this service does not have loaded unchanged"
-        )
-        self.profile = profile
 
 
 def framework_of(profile: Profile) -> Framework:
@@ -211,17 +189,24 @@ def start_profile(
 def save_about(*, actor: Actor, profile: Profile, expected: int, data: dict[str, Any]) -> None:
     _claim(profile, expected)
     fields = ["assessment_date", "strengths", "child_views", "aspirations", "family_views"]
+    changes = diff({f: getattr(profile, f) for f in fields}, {f: data[f] for f in fields})
     for field in fields:
         setattr(profile, field, data[field])
     Profile.objects.filter(pk=profile.pk).update(**{f: data[f] for f in fields})
     _complete(profile, "about")
-    _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['about']} saved")
+    _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['about']} saved", changes=changes)
 
 
-def _save_ratings(profile: Profile, values: dict[str, dict[str, Any]]) -> None:
+def _save_ratings(profile: Profile, values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Save ratings by domain; the changes, as "domain.field" old and new values."""
+    changes: dict[str, Any] = {}
     for rating in profile.ratings.all():
         if rating.domain in values:
-            DomainRating.objects.filter(pk=rating.pk).update(**values[rating.domain])
+            new = values[rating.domain]
+            DomainRating.objects.filter(pk=rating.pk).update(**new)
+            old = {f: getattr(rating, f) for f in new}
+            changes |= {f"{rating.domain}.{k}": v for k, v in diff(old, new).items()}
+    return changes
 
 
 @transaction.atomic
@@ -229,12 +214,12 @@ def save_needs(
     *, actor: Actor, profile: Profile, expected: int, ratings: dict[str, dict[str, Any]]
 ) -> None:
     _claim(profile, expected)
-    _save_ratings(
+    changes = _save_ratings(
         profile,
         {k: {"need_level": v["level"], "need_evidence": v["evidence"]} for k, v in ratings.items()},
     )
     _complete(profile, "needs")
-    _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['needs']} saved")
+    _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['needs']} saved", changes=changes)
 
 
 @transaction.atomic
@@ -242,7 +227,7 @@ def save_readiness(
     *, actor: Actor, profile: Profile, expected: int, ratings: dict[str, dict[str, Any]]
 ) -> None:
     _claim(profile, expected)
-    _save_ratings(
+    changes = _save_ratings(
         profile,
         {
             k: {
@@ -254,7 +239,7 @@ def save_readiness(
         },
     )
     _complete(profile, "readiness")
-    _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['readiness']} saved")
+    _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['readiness']} saved", changes=changes)
 
 
 @transaction.atomic
@@ -267,7 +252,7 @@ def save_home(
     by_family: bool,
 ) -> None:
     _claim(profile, expected)
-    _save_ratings(
+    changes = _save_ratings(
         profile,
         {
             k: {"confidence_level": v["level"], "confidence_note": v["note"]}
@@ -277,7 +262,7 @@ def save_home(
     _credit_home(profile, actor, by_family=by_family)
     _complete(profile, "home")
     who = "by the family" if by_family else "by staff on the family's behalf"
-    _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['home']} recorded {who}")
+    _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['home']} recorded {who}", changes=changes)
 
 
 @dataclass(frozen=True)
@@ -310,6 +295,7 @@ def save_plan(
     reviews: dict[int, tuple[str, str]],
 ) -> None:
     _claim(profile, expected)
+    before = _plan_text(profile.review_date, profile.outcomes.all(), profile.actions.all())
     profile.outcomes.all().delete()
     profile.actions.all().delete()
     SupportOutcome.objects.bulk_create(
@@ -335,7 +321,16 @@ def save_plan(
         f"{STEP_NAMES['plan']} saved",
         outcomes=len(outcomes),
         actions=len(actions),
+        changes=diff(before, _plan_text(review_date, outcomes, actions)),
     )
+
+
+def _plan_text(review_date: date | None, outcomes: Any, actions: Any) -> dict[str, Any]:
+    return {
+        "review_date": review_date,
+        "outcomes": [f"{o.domain}: {o.what}" for o in outcomes],
+        "actions": [f"{a.domain}: {a.what} ({a.who})" for a in actions],
+    }
 
 
 @transaction.atomic
@@ -358,7 +353,13 @@ def finalise(*, actor: Actor, profile: Profile, expected: int) -> None:
     if profile.previous_id:
         Profile.objects.filter(pk=profile.previous_id).update(superseded_on=profile.assessment_date)
     insight_cache.bump(profile.child.authority_id)
-    _audit(actor, profile, Action.UPDATE, f"Profile {profile.number} finalised")
+    _audit(
+        actor,
+        profile,
+        Action.UPDATE,
+        f"Profile {profile.number} finalised",
+        changes={"status": {"old": Status.DRAFT.value, "new": Status.FINALISED.value}},
+    )
 
 
 RATING_FIELDS = {
@@ -377,7 +378,7 @@ def update_ratings(
 ) -> None:
     """Change some ratings of a draft (the API's PATCH); the steps' completion is unchanged."""
     _claim(profile, expected)
-    _save_ratings(
+    changes = _save_ratings(
         profile,
         {
             k: {f: v for f, v in fields.items() if f in RATING_FIELDS}
@@ -393,4 +394,5 @@ def update_ratings(
         Action.UPDATE,
         "Ratings changed through the API",
         fields=sorted({f"{k}.{f}" for k, fields in ratings.items() for f in fields}),
+        changes=changes,
     )

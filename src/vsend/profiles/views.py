@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from vsend.accounts.roles import Perm
-from vsend.audit.services import actor_from_request
+from vsend.audit.models import Action
+from vsend.audit.services import actor_from_request, record
 from vsend.children import selectors as children
 from vsend.config.forms import error_list
 from vsend.frameworks.registry import AgeOutOfRange, age_band_for
@@ -35,6 +36,16 @@ STALE_MESSAGE = (
 
 
 def _locked(request: HttpRequest, profile: Profile) -> HttpResponse:
+    """The page that says a profile is finalised: it names the child, so it is audited."""
+    record(
+        actor_from_request(request),
+        Action.VIEW,
+        object_type="profile",
+        object_id=profile.pk,
+        child_id=profile.child_id,
+        authority_id=profile.child.authority_id,
+        summary="Finalised profile shown as locked",
+    )
     return render(request, "profiles/locked.html", {"profile": profile}, status=409)
 
 
@@ -68,6 +79,7 @@ def start(request: HttpRequest, child_pk: int) -> HttpResponse:
                 except services.DraftExists as exc:
                     profile = exc.draft
                 return redirect("profiles:step", pk=profile.pk, step="about")
+    record(actor, Action.VIEW, obj=child, summary="New profile page opened")
     try:
         recommended = recommended or age_band_for(child.date_of_birth, timezone.localdate())
     except AgeOutOfRange:
@@ -210,8 +222,7 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 if "save_and_exit" in request.POST or index == len(STEPS) - 1:
                     return redirect("profiles:summary", pk=profile.pk)
                 return redirect("profiles:step", pk=profile.pk, step=STEPS[index + 1])
-    else:
-        selectors.open_profile(actor, pk, f"{STEP_NAMES[step]} opened for editing")
+    selectors.open_profile(actor, pk, f"{STEP_NAMES[step]} opened for editing")
     return render(
         request,
         f"profiles/step_{step}.html",

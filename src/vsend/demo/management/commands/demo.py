@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from vsend.audit.services import system_actor
 from vsend.demo.loader import load_demo
 
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
                 "published password."
             )
         password = settings.VSEND_DEMO_PASSWORD
-        accounts = load_demo(password)
+        actor = system_actor("vsend demo")
+        accounts = load_demo(password, actor=actor)
         if options["json"]:
             self.stdout.write(
                 json.dumps(
@@ -29,7 +31,10 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(
-            self.style.SUCCESS("Demo authority ready. Every account's password: " + password)
+            self.style.SUCCESS(
+                f"Demo authority ready (audit batch {actor.batch}). "
+                "Every account's password: " + password
+            )
         )
         width = max(len(a.username) for a in accounts)
         for a in accounts:

@@ -1,0 +1,209 @@
+"""Every URL that returns child data writes one audit row per request naming the children shown.
+
+Each URL the resolver knows is classified here: a URL added without a classification fails
+test_every_url_is_classified. For a page that shows children by name, the children named in
+the row must be exactly the fixture's children whose names the response shows.
+"""
+
+import json
+from datetime import date
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from vsend.audit.models import Action, AuditEvent
+from vsend.audit.services import Actor
+
+# name: (persona, url key, what the row must name). "shown": exactly the children whose names
+# are in the response; "child": the fixture's child_a1 (responses with no readable names).
+CHILD_DATA = {
+    "home": ("sendco", None, "shown"),
+    "children:list": ("sendco", None, "shown"),
+    "children:detail": ("sendco", "child", "shown"),
+    "children:edit": ("sendco", "child", "shown"),
+    "children:access": ("sendco", "child", "shown"),
+    "profiles:start": ("sendco", "child_pk", "shown"),
+    "profiles:summary": ("sendco", "profile", "shown"),
+    "profiles:step": ("sendco", "profile_step", "shown"),
+    "profiles:chart": ("sendco", "profile", "child"),
+    "profiles:pdf": ("sendco", "profile", "child"),
+    "profiles:family-start": ("parent", "profile", "shown"),
+    "profiles:family-question": ("parent", "profile_domain", "child"),
+    "profiles:family-check": ("parent", "profile", "shown"),
+    "api:children": ("sendco", None, "shown"),
+    "api:child": ("sendco", "child", "shown"),
+    "api:child-profiles": ("sendco", "child", "child"),
+    "api:profile": ("sendco", "profile", "child"),
+    "api:profile-chart": ("sendco", "profile", "child"),
+    "api:profile-pdf": ("sendco", "profile", "child"),
+}
+# Aggregates: one row per request, naming the setting or authority (no child is shown by name;
+# figures that lead to children link to the child list, which is audited itself).
+AGGREGATES = {
+    "insights:setting": ("sendco", "setting"),
+    "insights:setting-export": ("sendco", "setting_csv"),
+    "insights:governors": ("sendco", "setting"),
+    "insights:authority": ("la_admin", None),
+    "insights:authority-export": ("la_admin", "csv"),
+    "api:setting-insight": ("sendco", "setting"),
+    "api:authority-insight": ("la_admin", None),
+}
+NO_CHILD_DATA = {
+    "healthz": "service status only",
+    "accounts:sign-in": "sign-in form",
+    "accounts:mfa-verify": "second-factor form",
+    "accounts:sign-out": "signs out",
+    "accounts:account": "the user's own account",
+    "accounts:mfa-setup": "the user's own second factor",
+    "accounts:token-create": "the user's own API tokens",
+    "accounts:token-revoke": "the user's own API tokens",
+    "children:create": "an empty form; the record it creates is audited as created",
+    "profiles:finalise": "a write, audited by the service",
+    "profiles:review": "a write (a new draft), audited by the service",
+    "audit-log": "the audit trail (ids and summaries, never a child's details)",
+    "api:me": "the user's own account",
+    "api:schema": "the API's description",
+}
+
+
+def _names(patterns, prefix=""):  # type: ignore[no-untyped-def]
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            yield from _names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern):
+            yield f"{prefix}{p.name}" if p.name else f"{prefix}<unnamed {p.pattern}>"
+
+
+def test_every_url_is_classified():
+    names = set(_names(get_resolver().url_patterns))
+    classified = set(CHILD_DATA) | set(AGGREGATES) | set(NO_CHILD_DATA)
+    assert not set(CHILD_DATA) & set(AGGREGATES) & set(NO_CHILD_DATA)
+    assert names - classified == set(), "say whether these URLs return child data"
+    assert classified - names == set(), "these URLs no longer exist"
+
+
+def _profile_pk(world) -> int:
+    from vsend.profiles.services import start_profile
+
+    return start_profile(
+        actor=Actor(user=world.users["sendco"]),
+        child=world.child,
+        assessment_date=date(2026, 11, 2),
+    ).pk
+
+
+def _url(name: str, key: str | None, world, fmt: str = "csv") -> str:
+    kwargs: dict[str, object] = {}
+    if key in ("child", "setting"):
+        kwargs = {"pk": world.child.pk if key == "child" else world.setting.pk}
+    elif key == "child_pk":
+        kwargs = {"child_pk": world.child.pk}
+    elif key == "setting_csv":
+        kwargs = {"pk": world.setting.pk, "fmt": fmt}
+    elif key == "csv":
+        kwargs = {"fmt": fmt}
+    elif key == "profile":
+        kwargs = {"pk": _profile_pk(world)}
+    elif key == "profile_step":
+        kwargs = {"pk": _profile_pk(world), "step": "needs"}
+    elif key == "profile_domain":
+        kwargs = {"pk": _profile_pk(world), "domain": "semh"}
+    return reverse(name, kwargs=kwargs)
+
+
+def _named(event: AuditEvent) -> set[int]:
+    ids = set(event.detail.get("child_ids", []))
+    return ids | ({event.child_id} if event.child_id else set())
+
+
+def _new_rows(before: int, actor) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(pk__gt=before, actor=actor).order_by("pk"))
+
+
+def _last_pk() -> int:
+    last = AuditEvent.objects.order_by("-pk").first()
+    return last.pk if last else 0
+
+
+def _world_children(world):
+    return [
+        world.child,
+        world.classmate,
+        world.other_setting_child,
+        world.young_person_child,
+        world.far_child,
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(CHILD_DATA))
+def test_each_url_returning_child_data_writes_one_row_naming_the_children(name, world, as_user):
+    persona, key, expect = CHILD_DATA[name]
+    url = _url(name, key, world)
+    before = _last_pk()
+    response = as_user(persona).get(url)
+    assert response.status_code == 200, (name, response.status_code)
+    rows = _new_rows(before, world.users[persona])
+    views = [r for r in rows if r.action == Action.VIEW]
+    assert len(views) == 1, (name, [(r.action, r.summary) for r in rows])
+    if expect == "child":
+        assert _named(views[0]) == {world.child.pk}, name
+        return
+    body = response.content.decode()
+    shown = {c.pk for c in _world_children(world) if c.first_name in body}
+    assert shown, f"{name}: the response shows no child of the fixture"
+    assert _named(views[0]) == shown, name
+
+
+def test_the_api_child_list_names_every_child_in_the_page(world, as_user):
+    before = _last_pk()
+    response = as_user("la_admin").get(reverse("api:children"))
+    results = json.loads(response.content)["results"]
+    (row,) = _new_rows(before, world.users["la_admin"])
+    assert row.channel == "api" and row.object_type == "child_list"
+    assert row.detail["child_ids"] == sorted(r["id"] for r in results)
+    assert row.detail["count"] == len(results) == 4
+    assert row.authority_id == world.authority.pk
+
+
+def test_a_filtered_child_list_records_its_filters(world, as_user):
+    before = _last_pk()
+    as_user("la_admin").get(reverse("children:list"), {"q": "Amelia"})
+    (row,) = _new_rows(before, world.users["la_admin"])
+    assert row.detail["child_ids"] == [world.child.pk]
+    assert row.detail["filters"] == {"q": "Amelia"}
+
+
+def test_a_child_list_row_stays_small(world, as_user):
+    from vsend.audit.services import MAX_CHILD_IDS, record_children_shown
+
+    many = [type(world.child)(pk=i, authority_id=world.authority.pk) for i in range(1, 500)]
+    row = record_children_shown(Actor(user=None), many, summary="Children listed")
+    assert row.detail["count"] == 499 and len(row.detail["child_ids"]) == MAX_CHILD_IDS
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [(n, None) for n in sorted(AGGREGATES)]
+    + [(n, "xlsx") for n in ("insights:setting-export", "insights:authority-export")],
+)
+def test_each_aggregate_url_writes_one_row(name, fmt, world, as_user):
+    persona, key = AGGREGATES[name]
+    before = _last_pk()
+    response = as_user(persona).get(_url(name, key, world, fmt or "csv"))
+    assert response.status_code == 200
+    views = [r for r in _new_rows(before, world.users[persona]) if r.action == Action.VIEW]
+    assert len(views) == 1
+    assert views[0].authority_id == world.authority.pk
+
+
+def test_the_locked_page_for_a_finalised_profile_is_audited(world, as_user):
+    from tests.profile_helpers import complete_profile
+
+    client = as_user("sendco")
+    pk = complete_profile(client, world.child)
+    before = _last_pk()
+    response = client.get(reverse("profiles:step", kwargs={"pk": pk, "step": "needs"}))
+    assert response.status_code == 409 and world.child.first_name in response.content.decode()
+    (row,) = _new_rows(before, world.users["sendco"])
+    assert (row.action, row.child_id) == (Action.VIEW, world.child.pk)
