@@ -16,7 +16,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vsend.accounts import sessions
+from vsend.accounts import sessions, throttle
 from vsend.accounts.forms import ApiTokenForm, CodeForm, SignInForm
 from vsend.accounts.middleware import has_mfa_device, mfa_required
 from vsend.accounts.models import ApiToken, User
@@ -45,6 +45,21 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST":
+        actor = actor_from_request(request)
+        if throttle.address_paused(request, actor.ip_address):
+            record(
+                actor,
+                Action.LOCKED_OUT,
+                object_type="user",
+                summary="Sign-in paused: failed sign-ins for many accounts from this address",
+                label=(request.POST.get("username") or "")[:254],
+            )
+            return render(
+                request,
+                "accounts/address_paused.html",
+                {"minutes": throttle.window_minutes()},
+                status=429,
+            )
         if form.is_valid():
             user = form.get_user()
             login(request, user)  # a new session id, so a planted one is useless

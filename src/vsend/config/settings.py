@@ -149,12 +149,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "vsend.accounts.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "vsend.accounts.views.locked_out"
 AXES_VERBOSE = False
-# Behind a reverse proxy, set VSEND_PROXY_COUNT to the number of proxies that append
-# X-Forwarded-For, so the client address (for lockout and the audit trail) is the real one.
-AXES_IPWARE_PROXY_COUNT = env_int("VSEND_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Behind reverse proxies, VSEND_PROXY_COUNT is how many append to X-Forwarded-For, so the client
+# address (for lockout and the audit trail) is the real one: see config/client_address.py.
+VSEND_PROXY_COUNT = env_int("VSEND_PROXY_COUNT", 0)
+if VSEND_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("VSEND_PROXY_COUNT must be 0 or more")
+AXES_CLIENT_IP_CALLABLE = "vsend.config.client_address.client_ip"
+# Password spraying: failed sign-ins for this many different email addresses from one address
+# within the lockout time pause sign-in from that address (0 turns this off).
+VSEND_ADDRESS_FAILED_USERNAMES = env_int("VSEND_ADDRESS_FAILED_USERNAMES", 20)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
