@@ -4,6 +4,7 @@ from typing import cast
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
@@ -19,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vsend.accounts import sessions, throttle
 from vsend.accounts.forms import ApiTokenForm, CodeForm, SignInForm
 from vsend.accounts.middleware import has_mfa_device, mfa_required
-from vsend.accounts.models import ApiToken, User
+from vsend.accounts.models import ApiToken, User, hash_token
 from vsend.accounts.services import create_api_token, revoke_api_token
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record
@@ -210,6 +211,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "tokens": ApiToken.objects.filter(user=user),
             "form": ApiTokenForm(),
             "has_mfa": has_mfa_device(user),
+            "token_days": settings.VSEND_API_TOKEN_DAYS,
         },
     )
 
@@ -222,8 +224,11 @@ def token_create(request: HttpRequest) -> HttpResponse:
             user=cast(User, request.user),
             name=form.cleaned_data["name"],
         )
+        token = ApiToken.objects.get(key_hash=hash_token(raw))
         return render(
-            request, "accounts/token_created.html", {"raw": raw, "name": form.cleaned_data["name"]}
+            request,
+            "accounts/token_created.html",
+            {"raw": raw, "name": token.name, "expires_at": token.expires_at},
         )
     return render(request, "accounts/token_new.html", {"form": form})
 

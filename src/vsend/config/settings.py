@@ -139,6 +139,10 @@ CSRF_COOKIE_NAME = "vsend_csrftoken"
 
 # Multi-factor sign-in for staff: always required in production.
 VSEND_REQUIRE_MFA = PRODUCTION or env_bool("VSEND_REQUIRE_MFA", False)
+# Personal API tokens expire this many days after they are made.
+VSEND_API_TOKEN_DAYS = env_int("VSEND_API_TOKEN_DAYS", 90)
+if VSEND_API_TOKEN_DAYS < 1:
+    raise ImproperlyConfigured("VSEND_API_TOKEN_DAYS must be 1 or more")
 OTP_TOTP_ISSUER = env_str("VSEND_SERVICE_NAME", "vsend")
 
 # Brute-force lockout keyed on username + IP, so nobody can lock a colleague out from elsewhere.
