@@ -62,7 +62,9 @@ def test_the_new_token_page_and_token_api_calls_are_not_stored(world, as_user):
 def test_sign_in_pages_are_not_stored_but_static_files_keep_their_caching(world):
     client = Client()
     _assert_no_store(client.get(reverse("accounts:sign-in")))
-    failed = client.post(reverse("accounts:sign-in"), {"username": "x@example.org", "password": "y"})
+    failed = client.post(
+        reverse("accounts:sign-in"), {"username": "x@example.org", "password": "y"}
+    )
     _assert_no_store(failed)
     static = client.get("/static/vsend/vsend.css")
     assert static.status_code == 200

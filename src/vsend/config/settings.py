@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "vsend.config",
     "vsend.audit",
     "vsend.organisations",
     "vsend.accounts",
@@ -109,6 +110,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The role that owns the tables, for `vsend migrate` only: the application's own role
+# (DATABASE_URL) then gets SELECT and INSERT alone on the audit trail (config/database_roles.py).
+DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
