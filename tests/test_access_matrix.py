@@ -44,7 +44,7 @@ def child_scoped(can: set[str], in_scope_without: set[str]) -> dict[str, int]:
 SEES_CHILD = {"platform_admin", "la_admin", "caseworker", "sendco", "teacher", "parent"}
 CHANGES_CHILD = {"platform_admin", "la_admin", "sendco"}
 SEES_ACCESS = {"platform_admin", "la_admin", "caseworker", "sendco"}
-REACHES_CHILD = SEES_CHILD | {"la_officer"}
+REACHES_CHILD = SEES_CHILD  # an LA officer sees figures, never records: 404, not 403
 CAN_ADD = {"platform_admin", "la_admin", "sendco", "other_setting", "other_authority"}
 SEES_PROFILE = SEES_CHILD
 EDITS_PROFILE = CHANGES_CHILD

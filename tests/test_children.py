@@ -105,8 +105,10 @@ def test_a_duplicate_upn_in_the_same_authority_is_refused(world, as_user):
     response = as_user("sendco").post(
         reverse("children:create"), valid_form(world, upn=world.child.upn)
     )
-    page = response.content.decode()
-    assert page.count("A child with this UPN is already recorded in this local authority") == 2
+    page = html.unescape(response.content.decode())
+    # The SENDCo can see that child, so is told whose UPN it is and given their record.
+    assert page.count("This UPN is already recorded for Amelia Test") == 2
+    assert reverse("children:detail", kwargs={"pk": world.child.pk}) in page
     assert Child.objects.filter(upn=world.child.upn).count() == 1
     assert f'value="{world.child.upn}"' in page
 

@@ -313,7 +313,7 @@ def test_a_teacher_reads_but_cannot_edit_and_an_la_officer_cannot_read(world, as
         teacher.get(reverse("profiles:step", kwargs={"pk": pk, "step": "needs"})).status_code == 403
     )
     assert (
-        as_user("la_officer").get(reverse("profiles:summary", kwargs={"pk": pk})).status_code == 403
+        as_user("la_officer").get(reverse("profiles:summary", kwargs={"pk": pk})).status_code == 404
     )
     assert Client().get(reverse("api:profile", kwargs={"pk": pk})).status_code == 401
 

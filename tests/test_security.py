@@ -210,10 +210,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in out.stderr
 
 
-def test_deploy_check_is_clean_under_production_settings():
+def test_deploy_check_is_clean_under_production_settings(tmp_path):
+    # On SQLite: on PostgreSQL the check also looks at the database role, which the suite's
+    # superuser fails (tests/test_database_roles.py runs it as the application's role).
+    env = {k: v for k, v in _production_env().items() if k != "DATABASE_URL"}
     out = subprocess.run(
         [sys.executable, "-m", "vsend.config.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env=_production_env(),
+        env=env | {"VSEND_DATA_DIR": str(tmp_path)},
         capture_output=True,
         text=True,
     )

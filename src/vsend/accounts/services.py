@@ -1,5 +1,8 @@
 """Writes about accounts: each one audited."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,8 +15,14 @@ from vsend.audit.services import Actor, record
 def create_api_token(*, actor: Actor, user: User, name: str, raw: str | None = None) -> str:
     """Create a token for the user and return it: the only time it can be read."""
     raw = raw or ApiToken.generate_key()
+    now = timezone.now()
     token = ApiToken.objects.create(
-        user=user, name=name, key_hash=hash_token(raw), key_hint=raw[: len(ApiToken.PREFIX) + 4]
+        user=user,
+        name=name,
+        key_hash=hash_token(raw),
+        key_hint=raw[: len(ApiToken.PREFIX) + 4],
+        created_at=now,
+        expires_at=now + timedelta(days=settings.VSEND_API_TOKEN_DAYS),
     )
     record(actor, Action.CREATE, obj=token, summary=f"API token '{name}' created")
     return raw

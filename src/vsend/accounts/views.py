@@ -4,6 +4,7 @@ from typing import cast
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
@@ -16,10 +17,10 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vsend.accounts import sessions
+from vsend.accounts import sessions, throttle
 from vsend.accounts.forms import ApiTokenForm, CodeForm, SignInForm
 from vsend.accounts.middleware import has_mfa_device, mfa_required
-from vsend.accounts.models import ApiToken, User
+from vsend.accounts.models import ApiToken, User, hash_token
 from vsend.accounts.services import create_api_token, revoke_api_token
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record
@@ -45,6 +46,21 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST":
+        actor = actor_from_request(request)
+        if throttle.address_paused(request, actor.ip_address):
+            record(
+                actor,
+                Action.LOCKED_OUT,
+                object_type="user",
+                summary="Sign-in paused: failed sign-ins for many accounts from this address",
+                label=(request.POST.get("username") or "")[:254],
+            )
+            return render(
+                request,
+                "accounts/address_paused.html",
+                {"minutes": throttle.window_minutes()},
+                status=429,
+            )
         if form.is_valid():
             user = form.get_user()
             login(request, user)  # a new session id, so a planted one is useless
@@ -195,6 +211,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "tokens": ApiToken.objects.filter(user=user),
             "form": ApiTokenForm(),
             "has_mfa": has_mfa_device(user),
+            "token_days": settings.VSEND_API_TOKEN_DAYS,
         },
     )
 
@@ -207,8 +224,11 @@ def token_create(request: HttpRequest) -> HttpResponse:
             user=cast(User, request.user),
             name=form.cleaned_data["name"],
         )
+        token = ApiToken.objects.get(key_hash=hash_token(raw))
         return render(
-            request, "accounts/token_created.html", {"raw": raw, "name": form.cleaned_data["name"]}
+            request,
+            "accounts/token_created.html",
+            {"raw": raw, "name": token.name, "expires_at": token.expires_at},
         )
     return render(request, "accounts/token_new.html", {"form": form})
 

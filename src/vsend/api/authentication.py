@@ -5,7 +5,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from vsend.accounts.middleware import mfa_satisfied
+from vsend.accounts.middleware import has_mfa_device, mfa_required, mfa_satisfied
 from vsend.accounts.models import ApiToken, User, hash_token
 
 
@@ -33,6 +33,15 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None:
             raise exceptions.AuthenticationFailed("The token is not valid, or has been revoked")
+        if token.is_expired:
+            raise exceptions.AuthenticationFailed(
+                "The token has expired: create a new one on Your account"
+            )
+        if mfa_required(token.user) and not has_mfa_device(token.user):
+            # A token made before a second factor was required works again once it is set up.
+            raise exceptions.AuthenticationFailed(
+                "Set up an authenticator app on Your account before using API tokens"
+            )
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -48,9 +48,9 @@ SYSTEM = Actor(user=None, channel=Channel.SYSTEM)
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    from axes.helpers import get_client_ip_address
+    from vsend.config.client_address import client_ip as address
 
-    return get_client_ip_address(request) or None
+    return address(request)
 
 
 def actor_from_request(request: HttpRequest, *, channel: str = Channel.WEB) -> Actor:

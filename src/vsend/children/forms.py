@@ -2,6 +2,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from vsend.children.census import NeedType, SENProvision, Sex
@@ -83,10 +84,19 @@ class ChildDetailsForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, authority_id: int | None, child: Child | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        authority_id: int | None,
+        visible_children: QuerySet[Child],
+        child: Child | None = None,
+        **kwargs: Any,
     ) -> None:
         self.authority_id = authority_id
         self.child = child
+        self.visible_children = visible_children
+        # Set by the UPN check: a child the user may see, or one they may not.
+        self.upn_holder: Child | None = None
+        self.upn_held_elsewhere: Child | None = None
         super().__init__(*args, **kwargs)
 
     def clean_date_of_birth(self) -> date:
@@ -113,18 +123,32 @@ class ChildDetailsForm(forms.Form):
         return self.authority_id
 
     def _check_duplicate_upn(self, data: dict[str, Any]) -> None:
+        """A UPN names one child in an authority. Only a child the user may see is named back
+        to them; otherwise the message is the same whoever holds the UPN, and the view has the
+        authority told (self.upn_held_elsewhere), so the form is no way to learn who is known."""
         upn, authority_id = data.get("upn"), self.authority_for(data)
         if not upn or not authority_id:
             return
         duplicates = Child.objects.filter(authority_id=authority_id, upn=upn)
         if self.child is not None:
             duplicates = duplicates.exclude(pk=self.child.pk)
-        if duplicates.exists():
+        holder = duplicates.first()
+        if holder is None:
+            return
+        if self.visible_children.filter(pk=holder.pk).exists():
+            self.upn_holder = holder
             self.add_error(
                 "upn",
-                "A child with this UPN is already recorded in this local "
-                "authority. Check the UPN, or find the existing record",
+                f"This UPN is already recorded for {holder.full_name}: check the UPN, "
+                "or open their record instead",
             )
+            return
+        self.upn_held_elsewhere = holder
+        self.add_error(
+            "upn",
+            "This UPN cannot be saved. Check it has been copied correctly. If it is right, "
+            f"contact {holder.authority}: they can check it and help",
+        )
 
     def clean_uln(self) -> str:
         uln = self.cleaned_data["uln"].replace(" ", "")

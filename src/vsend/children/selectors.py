@@ -1,8 +1,8 @@
 """Scoped reads of children's data. Pages and the API read children only through here.
 
-A membership *reaches* children (its scope); its role *grants* permissions. Outside every
-membership's reach a child does not exist for the user (404); within reach but without a
-membership that grants the permission, access is refused (403). Both are audited.
+A membership *reaches* children (its scope); its role *grants* permissions. A child the user
+may not see does not exist for them (404), whatever their roles; a child they may see but not
+act on in the way asked is refused (403). Both are audited.
 """
 
 from dataclasses import dataclass
@@ -59,8 +59,10 @@ def _reach(user: object, perm: str | None) -> Q:
 
 
 def children_in_scope(user: object) -> QuerySet[Child]:
-    """Every child any of the user's memberships reaches, whatever it may do with them."""
-    return Child.objects.filter(_reach(user, None))
+    """The children whose records the user may see at all: any other id is a 404, whatever
+    their roles. (An LA officer's membership reaches the authority's children for figures,
+    never for records, so their ids are as unknown to the officer as another authority's.)"""
+    return Child.objects.filter(_reach(user, Perm.VIEW_CHILD))
 
 
 def children_visible_to(user: object, perm: str = Perm.VIEW_CHILD) -> QuerySet[Child]:

@@ -86,3 +86,18 @@ def update_child(
         detail={"fields": changed, "changes": changes},
     )
     return child
+
+
+def report_upn_held_elsewhere(*, actor: Actor, holder: Child) -> None:
+    """A user tried to save a UPN already recorded for a child they may not see. They are told
+    only to contact the authority; the authority sees this in its audit trail and follows up
+    (the same child may now be at the user's setting)."""
+    record(
+        actor,
+        Action.ACCESS_REFUSED,
+        object_type="child",
+        object_id=holder.pk,
+        authority_id=holder.authority_id,
+        summary="UPN already recorded for a child the user may not see: authority to follow up",
+        detail={"reason": "upn_in_use"},
+    )

@@ -11,7 +11,13 @@ from vsend.audit.selectors import child_history, redactions
 from vsend.audit.services import actor_from_request, record, record_children_shown
 from vsend.children import selectors
 from vsend.children.forms import ChildDetailsForm, ChildFilterForm, NewChildForm
-from vsend.children.services import Placement, StaleEdit, create_child, update_child
+from vsend.children.services import (
+    Placement,
+    StaleEdit,
+    create_child,
+    report_upn_held_elsewhere,
+    update_child,
+)
 from vsend.config.forms import error_list
 from vsend.organisations.selectors import classes_visible_to, settings_visible_to
 from vsend.profiles.chart import profile_chart
@@ -104,7 +110,12 @@ def _latest_profile(child_pk: int, allowed: bool) -> dict[str, object]:
 def child_create(request: HttpRequest) -> HttpResponse:
     _require(request, Perm.CHANGE_CHILD)
     settings_qs = settings_visible_to(request.user, Perm.CHANGE_CHILD)
-    form = NewChildForm(request.POST or None, authority_id=None, settings_qs=settings_qs)
+    form = NewChildForm(
+        request.POST or None,
+        authority_id=None,
+        settings_qs=settings_qs,
+        visible_children=selectors.children_visible_to(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         child = create_child(
@@ -115,11 +126,22 @@ def child_create(request: HttpRequest) -> HttpResponse:
             ),
         )
         return redirect("children:detail", pk=child.pk)
+    _report_upn_held_elsewhere(request, form)
     return render(
         request,
         "children/form.html",
-        {"form": form, "errors": error_list(form) if form.is_bound else [], "child": None},
+        {
+            "form": form,
+            "errors": error_list(form) if form.is_bound else [],
+            "child": None,
+            "upn_holder": form.upn_holder,
+        },
     )
+
+
+def _report_upn_held_elsewhere(request: HttpRequest, form: ChildDetailsForm) -> None:
+    if form.upn_held_elsewhere is not None:
+        report_upn_held_elsewhere(actor=actor_from_request(request), holder=form.upn_held_elsewhere)
 
 
 def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -127,7 +149,11 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     child = selectors.get_child_for(actor, pk, Perm.CHANGE_CHILD)
     initial = {name: getattr(child, name) for name in ChildDetailsForm.base_fields}
     form = ChildDetailsForm(
-        request.POST or None, initial=initial, authority_id=child.authority_id, child=child
+        request.POST or None,
+        initial=initial,
+        authority_id=child.authority_id,
+        child=child,
+        visible_children=selectors.children_visible_to(request.user),
     )
     stale = False
     if request.method == "POST" and form.is_valid():
@@ -151,6 +177,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("children:detail", pk=child.pk)
     record(actor, Action.VIEW, obj=child, summary="Record opened for editing")
+    _report_upn_held_elsewhere(request, form)
     return render(
         request,
         "children/form.html",
@@ -159,6 +186,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": error_list(form) if form.is_bound else [],
             "child": child,
             "stale": stale,
+            "upn_holder": form.upn_holder,
             "version": child.version
             if stale or not form.is_bound
             else request.POST.get("version", child.version),

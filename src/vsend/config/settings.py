@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "vsend.config",
     "vsend.audit",
     "vsend.organisations",
     "vsend.accounts",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vsend.config.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -108,6 +110,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The role that owns the tables, for `vsend migrate` only: the application's own role
+# (DATABASE_URL) then gets SELECT and INSERT alone on the audit trail (config/database_roles.py).
+DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -138,6 +143,10 @@ CSRF_COOKIE_NAME = "vsend_csrftoken"
 
 # Multi-factor sign-in for staff: always required in production.
 VSEND_REQUIRE_MFA = PRODUCTION or env_bool("VSEND_REQUIRE_MFA", False)
+# Personal API tokens expire this many days after they are made.
+VSEND_API_TOKEN_DAYS = env_int("VSEND_API_TOKEN_DAYS", 90)
+if VSEND_API_TOKEN_DAYS < 1:
+    raise ImproperlyConfigured("VSEND_API_TOKEN_DAYS must be 1 or more")
 OTP_TOTP_ISSUER = env_str("VSEND_SERVICE_NAME", "vsend")
 
 # Brute-force lockout keyed on username + IP, so nobody can lock a colleague out from elsewhere.
@@ -148,12 +157,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "vsend.accounts.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "vsend.accounts.views.locked_out"
 AXES_VERBOSE = False
-# Behind a reverse proxy, set VSEND_PROXY_COUNT to the number of proxies that append
-# X-Forwarded-For, so the client address (for lockout and the audit trail) is the real one.
-AXES_IPWARE_PROXY_COUNT = env_int("VSEND_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Behind reverse proxies, VSEND_PROXY_COUNT is how many append to X-Forwarded-For, so the client
+# address (for lockout and the audit trail) is the real one: see config/client_address.py.
+VSEND_PROXY_COUNT = env_int("VSEND_PROXY_COUNT", 0)
+if VSEND_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("VSEND_PROXY_COUNT must be 0 or more")
+AXES_CLIENT_IP_CALLABLE = "vsend.config.client_address.client_ip"
+# Password spraying: failed sign-ins for this many different email addresses from one address
+# within the lockout time pause sign-in from that address (0 turns this off).
+VSEND_ADDRESS_FAILED_USERNAMES = env_int("VSEND_ADDRESS_FAILED_USERNAMES", 20)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -240,13 +241,18 @@ class Builder:
         user.save(update_fields=["password"])
         m, _ = Membership.objects.get_or_create(user=user, role=role, **membership)  # type: ignore[arg-type]
         raw = demo_token(self.password, email)
-        if not ApiToken.objects.filter(key_hash=hash_token(raw)).exists():
-            ApiToken.objects.create(
-                user=user,
-                name="Demo token",
-                key_hash=hash_token(raw),
-                key_hint=raw[: len(ApiToken.PREFIX) + 4],
-            )
+        # Loading the demo again renews its tokens, so each one printed works.
+        expires = timezone.now() + timedelta(days=settings.VSEND_API_TOKEN_DAYS)
+        ApiToken.objects.update_or_create(
+            key_hash=hash_token(raw),
+            defaults={"expires_at": expires},
+            create_defaults={
+                "user": user,
+                "name": "Demo token",
+                "key_hint": raw[: len(ApiToken.PREFIX) + 4],
+                "expires_at": expires,
+            },
+        )
         org = m.setting or m.authority
         self.accounts.append(
             DemoAccount(email, role, str(org or "All authorities"), getattr(org, "pk", None), raw)
