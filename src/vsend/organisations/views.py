@@ -1,9 +1,12 @@
 """The home page: what each role starts from."""
 
+from typing import Any
+
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vsend.accounts.policy import AccessPolicy, Disclosure
 from vsend.accounts.roles import Perm, Role
 from vsend.children import selectors
 from vsend.organisations.models import LocalAuthority, Setting
@@ -25,9 +28,9 @@ def _setting_figures(settings_qs):
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    sections = []
-    for m in user.active_memberships():  # type: ignore[union-attr]
+    policy = AccessPolicy.for_request(request)
+    sections: list[dict[str, Any]] = []
+    for m in policy.memberships:
         if m.role == Role.PLATFORM_ADMIN:
             authorities = LocalAuthority.objects.annotate(
                 settings_count=Count("settings", distinct=True),
@@ -36,11 +39,12 @@ def home(request: HttpRequest) -> HttpResponse:
             sections.append({"kind": "platform", "membership": m, "authorities": authorities})
         elif m.role in (Role.LA_ADMIN, Role.LA_OFFICER):
             settings_qs = _setting_figures(Setting.objects.filter(authority_id=m.authority_id))
-            sections.append({"kind": "authority", "membership": m, "settings": settings_qs})
-        elif m.role == Role.CASEWORKER:
-            children = selectors.with_current_enrolment(
-                selectors.children_visible_to(user).filter(selectors.membership_reach(m))
+            anonymous = policy.authority_disclosure(m.authority) is Disclosure.ANONYMOUS
+            sections.append(
+                {"kind": "authority", "membership": m, "settings": settings_qs, "hide": anonymous}
             )
+        elif m.role == Role.CASEWORKER:
+            children = selectors.with_current_enrolment(policy.children_reached_by(m))
             sections.append(
                 {
                     "kind": "children",
@@ -51,9 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 }
             )
         elif m.role == Role.SENDCO:
-            qs = selectors.with_current_enrolment(
-                selectors.children_visible_to(user).filter(selectors.membership_reach(m))
-            )
+            qs = selectors.with_current_enrolment(policy.children_reached_by(m))
             totals = qs.aggregate(
                 all=Count("pk"),
                 k=Count("pk", filter=Q(sen_provision="K")),
@@ -76,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
             for school_class in m.classes.all():
                 children = selectors.with_current_enrolment(
                     selectors.filter_children(
-                        selectors.children_visible_to(user),
+                        policy.children(Perm.VIEW_CHILD),
                         selectors.ChildFilters(school_class=school_class.pk),
                     )
                 )
@@ -85,15 +87,13 @@ def home(request: HttpRequest) -> HttpResponse:
         elif m.role == Role.GOVERNOR:
             sections.append({"kind": "governor", "membership": m})
         elif m.role in (Role.PARENT, Role.YOUNG_PERSON):
-            children = selectors.with_current_enrolment(
-                selectors.children_visible_to(user).filter(selectors.membership_reach(m))
-            )
+            children = selectors.with_current_enrolment(policy.children_reached_by(m))
             sections.append({"kind": "family", "membership": m, "rows": _rows(children)})
     return render(
         request,
         "home.html",
         {
             "sections": sections,
-            "can_view_children": selectors.user_can(user, Perm.VIEW_CHILD),
+            "can_view_children": policy.can_anywhere(Perm.VIEW_CHILD),
         },
     )
