@@ -138,6 +138,7 @@ def history(child_id: int) -> list[Profile]:
 def latest_finalised(child_id: int) -> Profile | None:
     return (
         Profile.objects.filter(child_id=child_id, status=Status.FINALISED)
+        .select_related("child")
         .order_by("-number")
         .first()
     )
