@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from vsend.children.census import NeedType, SENProvision, Sex
 from vsend.children.models import Child, age_in_years
+from vsend.children.selectors import upn_in_use
 from vsend.children.validators import normalise_upn, validate_uln, validate_upn
 from vsend.config.forms import GovukDateField
 from vsend.config.jinja2 import format_date
@@ -116,10 +117,7 @@ class ChildDetailsForm(forms.Form):
         upn, authority_id = data.get("upn"), self.authority_for(data)
         if not upn or not authority_id:
             return
-        duplicates = Child.objects.filter(authority_id=authority_id, upn=upn)
-        if self.child is not None:
-            duplicates = duplicates.exclude(pk=self.child.pk)
-        if duplicates.exists():
+        if upn_in_use(authority_id, upn, excluding=self.child):
             self.add_error(
                 "upn",
                 "A child with this UPN is already recorded in this local "

@@ -208,5 +208,13 @@ def open_child_record(actor: Actor, pk: int) -> Child:
     return child
 
 
+def upn_in_use(authority_id: int, upn: str, *, excluding: Child | None = None) -> bool:
+    """Is this UPN already recorded for another child in the authority (for validation)?"""
+    others = Child.objects.filter(authority_id=authority_id, upn=upn)
+    if excluding is not None:
+        others = others.exclude(pk=excluding.pk)
+    return others.exists()
+
+
 def enrolment_history(child: Child) -> QuerySet[Enrolment]:
     return child.enrolments.select_related("setting", "year_group", "school_class")
