@@ -39,7 +39,7 @@ def test_another_settings_sendco_gets_404_and_the_attempt_is_audited(world, as_u
 
 
 def test_it_audits_refusal_within_scope(world, as_user):
-    response = as_user("la_officer").get(reverse("children:detail", kwargs={"pk": world.child.pk}))
+    response = as_user("teacher").get(reverse("children:edit", kwargs={"pk": world.child.pk}))
     assert response.status_code == 403
     assert AuditEvent.objects.filter(action=Action.ACCESS_REFUSED, child_id=world.child.pk).exists()
 

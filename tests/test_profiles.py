@@ -305,7 +305,7 @@ def test_using_the_other_version_needs_a_reason(world, as_user):
     assert Profile.objects.get().age_band == "under_5"
 
 
-def test_a_teacher_reads_but_cannot_edit_and_an_la_officer_cannot_read(world, as_user):
+def test_a_teacher_reads_but_cannot_edit_and_an_la_officer_finds_nothing(world, as_user):
     pk = complete_profile(as_user("sendco"), world.child, finalise=False)
     teacher = as_user("teacher")
     assert teacher.get(reverse("profiles:summary", kwargs={"pk": pk})).status_code == 200

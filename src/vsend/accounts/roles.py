@@ -57,6 +57,24 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     R.GOVERNOR: frozenset({P.VIEW_SETTING_INSIGHT}),
 }
 
+# What a membership may do with an individual child. A membership that grants none of these
+# reaches no child: for its holder every child id is "not found", never "not allowed".
+CHILD_PERMISSIONS = frozenset(
+    {
+        P.VIEW_CHILD,
+        P.CHANGE_CHILD,
+        P.VIEW_CHILD_ACCESS,
+        P.VIEW_PROFILE,
+        P.EDIT_PROFILE,
+        P.RECORD_HOME_CONFIDENCE,
+    }
+)
+# Figures are identifiable (small counts shown, links to the children behind them) only for a
+# membership that opens the dashboard and may also see the children across it.
+IDENTIFYING_PERMISSION = P.VIEW_CHILD
+# Roles whose reach within their setting is their own classes.
+CLASS_ROLES = frozenset({R.TEACHER})
+
 # Roles that must use multi-factor sign-in when it is required (everyone but families).
 STAFF_ROLES = frozenset(set(Role) - {R.PARENT, R.YOUNG_PERSON})
 # Roles held at an authority (no setting) and roles held at a setting.

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vsend.accounts.models import User
+from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
 from vsend.api.serializers import ChildDetailSerializer, ChildSerializer, MeSerializer
 from vsend.audit.models import Action, Channel
@@ -74,7 +75,8 @@ def page_number(paginator: PageNumberPagination) -> int:
 )
 @api_view(["GET"])
 def child_list(request: Request) -> Response:
-    if not selectors.user_can(request.user, Perm.VIEW_CHILD):
+    policy = AccessPolicy.for_request(request)
+    if not policy.can_anywhere(Perm.VIEW_CHILD):
         record(
             _actor(request),
             Action.ACCESS_REFUSED,
@@ -88,7 +90,7 @@ def child_list(request: Request) -> Response:
     filters = selectors.ChildFilters(
         **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     )
-    qs = selectors.filter_children(selectors.children_visible_to(request.user), filters)
+    qs = selectors.filter_children(policy.children(Perm.VIEW_CHILD), filters)
     paginator = PageNumberPagination()
     page = paginator.paginate_queryset(qs, request)
     ids = [c.pk for c in page or []]
@@ -109,7 +111,4 @@ def child_list(request: Request) -> Response:
 @api_view(["GET"])
 def child_detail(request: Request, pk: int) -> Response:
     child = selectors.open_child_record(_actor(request), pk)
-    child = selectors.with_current_enrolment(selectors.children_visible_to(request.user)).get(
-        pk=child.pk
-    )
     return Response(ChildDetailSerializer(child).data)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from vsend.children.census import NeedType, SENProvision, Sex
 from vsend.children.models import Child, age_in_years
+from vsend.children.selectors import upn_holder
 from vsend.children.validators import normalise_upn, validate_uln, validate_upn
 from vsend.config.forms import GovukDateField
 from vsend.config.jinja2 import format_date
@@ -129,10 +130,7 @@ class ChildDetailsForm(forms.Form):
         upn, authority_id = data.get("upn"), self.authority_for(data)
         if not upn or not authority_id:
             return
-        duplicates = Child.objects.filter(authority_id=authority_id, upn=upn)
-        if self.child is not None:
-            duplicates = duplicates.exclude(pk=self.child.pk)
-        holder = duplicates.first()
+        holder = upn_holder(authority_id, upn, excluding=self.child)
         if holder is None:
             return
         if self.visible_children.filter(pk=holder.pk).exists():

@@ -1,12 +1,14 @@
 """Scoped reads of children's data. Pages and the API read children only through here.
 
-A membership *reaches* children (its scope); its role *grants* permissions. A child the user
-may not see does not exist for them (404), whatever their roles; a child they may see but not
-act on in the way asked is refused (403). Both are audited.
+A membership *reaches* children (its scope, below); its role *grants* permissions. The user's
+access policy (vsend.accounts.policy) combines the two once per request: outside every reach a
+child does not exist for the user (404); within reach but without a membership that grants the
+permission, access is refused (403). Both are audited.
 """
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -14,10 +16,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from vsend.accounts.models import Membership
-from vsend.accounts.roles import Perm, Role, role_grants
+from vsend.accounts.roles import Perm, Role
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink
+
+if TYPE_CHECKING:
+    from vsend.accounts.policy import AccessPolicy
 
 NOTHING = Q(pk__in=[])
 # Not Q(): Django drops an empty Q from an OR, which would turn "everything" into "nothing".
@@ -48,42 +53,39 @@ def membership_reach(m: Membership, on: date | None = None) -> Q:
     return NOTHING
 
 
-def _reach(user: object, perm: str | None) -> Q:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return NOTHING
-    q = NOTHING
-    for m in user.active_memberships():  # type: ignore[attr-defined]
-        if perm is None or role_grants(m.role, perm):
-            q |= membership_reach(m)
-    return q
+def _policy(user: object) -> "AccessPolicy":
+    from vsend.accounts.policy import AccessPolicy
+
+    return AccessPolicy.for_user(user)
 
 
 def children_in_scope(user: object) -> QuerySet[Child]:
-    """The children whose records the user may see at all: any other id is a 404, whatever
-    their roles. (An LA officer's membership reaches the authority's children for figures,
-    never for records, so their ids are as unknown to the officer as another authority's.)"""
-    return Child.objects.filter(_reach(user, Perm.VIEW_CHILD))
+    """Every child the user may act on in any way (outside it, a child id is not found)."""
+    return _policy(user).children(None)
 
 
 def children_visible_to(user: object, perm: str = Perm.VIEW_CHILD) -> QuerySet[Child]:
     """Children the user may act on with this permission."""
-    return Child.objects.filter(_reach(user, perm))
+    return _policy(user).children(perm)
 
 
 def user_can(user: object, perm: str) -> bool:
     """Does any membership grant this permission (whatever its reach)?"""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    return any(role_grants(m.role, perm) for m in user.active_memberships())  # type: ignore[attr-defined]
+    return _policy(user).can_anywhere(perm)
 
 
 def get_child_for(actor: Actor, pk: int, perm: str = Perm.VIEW_CHILD) -> Child:
-    """One child, if the actor may act on them with perm; the refusal is audited."""
-    child = children_in_scope(actor.user).filter(pk=pk).first()
+    """One child, if the actor may act on them with perm; the refusal is audited.
+
+    One query decides both whether the child is within reach and what the actor may do to them;
+    the page's later questions (may they edit? see the access history?) are answered from it.
+    """
+    policy = _policy(actor.user)
+    child = policy.find_child(pk)
     if child is None:
         refuse_outside_scope(actor, "child", pk, Child.objects.filter(pk=pk), perm)
         raise Http404("No child found")
-    if not children_visible_to(actor.user, perm).filter(pk=pk).exists():
+    if not policy.can(perm, child):
         record(
             actor,
             Action.ACCESS_REFUSED,
@@ -220,6 +222,15 @@ def open_child_record(actor: Actor, pk: int) -> Child:
     child = get_child_for(actor, pk, Perm.VIEW_CHILD)
     record(actor, Action.VIEW, obj=child, summary="Record viewed")
     return child
+
+
+def upn_holder(authority_id: int, upn: str, *, excluding: Child | None = None) -> Child | None:
+    """The other child in the authority this UPN is recorded for, if any (for validation: the
+    form names them only to a user who may see them)."""
+    others = Child.objects.filter(authority_id=authority_id, upn=upn).select_related("authority")
+    if excluding is not None:
+        others = others.exclude(pk=excluding.pk)
+    return others.first()
 
 
 def enrolment_history(child: Child) -> QuerySet[Enrolment]:

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
 from vsend.audit.selectors import child_history, redactions
@@ -25,8 +26,9 @@ from vsend.profiles.selectors import history as profile_history
 from vsend.profiles.selectors import latest_finalised, profile_view
 
 
-def _require(request: HttpRequest, perm: str) -> None:
-    if not selectors.user_can(request.user, perm):
+def _require(request: HttpRequest, perm: str) -> AccessPolicy:
+    policy = AccessPolicy.for_request(request)
+    if not policy.can_anywhere(perm):
         record(
             actor_from_request(request),
             Action.ACCESS_REFUSED,
@@ -34,17 +36,18 @@ def _require(request: HttpRequest, perm: str) -> None:
             detail={"permission": perm},
         )
         raise PermissionDenied
+    return policy
 
 
 def child_list(request: HttpRequest) -> HttpResponse:
-    _require(request, Perm.VIEW_CHILD)
+    policy = _require(request, Perm.VIEW_CHILD)
     form = ChildFilterForm(request.GET or None, classes=classes_visible_to(request.user))
     filters = selectors.ChildFilters()
     if form.is_valid():
         filters = selectors.ChildFilters(
             **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         )
-    qs = selectors.filter_children(selectors.children_visible_to(request.user), filters)
+    qs = selectors.filter_children(policy.children(Perm.VIEW_CHILD), filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     children = list(selectors.with_current_enrolment(page.object_list))  # type: ignore[arg-type]
     record_children_shown(
@@ -63,18 +66,18 @@ def child_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(c, selectors.current_enrolment(c)) for c in children],
             "query": query.urlencode(),
-            "can_add": selectors.user_can(request.user, Perm.CHANGE_CHILD),
+            "can_add": policy.can_anywhere(Perm.CHANGE_CHILD),
             "filtered": any(v for v in filters.__dict__.values()),
         },
     )
 
 
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = AccessPolicy.for_request(request)
     child = selectors.open_child_record(actor_from_request(request), pk)
-    user = request.user
 
     def may(perm: str) -> bool:
-        return selectors.children_visible_to(user, perm).filter(pk=pk).exists()
+        return policy.can(perm, child)  # answered by the check that opened the record
 
     can_view_profiles = may(Perm.VIEW_PROFILE)
     return render(

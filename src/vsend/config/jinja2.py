@@ -66,9 +66,9 @@ def csp_nonce(request: HttpRequest) -> dict[str, str]:
 @pass_context
 def can_nav(context: Context, perm: str) -> bool:
     """Whether the signed-in user holds a permission anywhere (for showing navigation)."""
-    from vsend.children.selectors import user_can
+    from vsend.accounts.policy import AccessPolicy
 
-    return user_can(context["request"].user, perm)
+    return AccessPolicy.for_request(context["request"]).can_anywhere(perm)
 
 
 def environment(**options: Any) -> Environment:

@@ -6,8 +6,8 @@ from django.shortcuts import render
 
 @login_not_required
 def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    with connection.cursor() as cursor:  # scope-lint: allow the health check reads no table
+        cursor.execute("SELECT 1")  # scope-lint: allow the health check reads no table
     return JsonResponse({"status": "ok"})
 
 

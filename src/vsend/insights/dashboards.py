@@ -14,7 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from vsend.accounts.roles import Perm, Role, role_grants
+from vsend.accounts import policy
+from vsend.accounts.roles import Role
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.frameworks import registry
@@ -297,27 +298,8 @@ class SettingView:
 
 
 def setting_view(user: Any, setting: Setting) -> SettingView:
-    memberships = user.active_memberships()
-    for m in memberships:
-        if (
-            m.role == Role.PLATFORM_ADMIN
-            or (
-                m.role == Role.LA_ADMIN
-                and m.authority_id == setting.authority_id
-                and m.setting_id is None
-            )
-            or (m.role == Role.SENDCO and m.setting_id == setting.pk)
-        ):
-            return SettingView(None, True)
-    classes = tuple(
-        c.pk
-        for m in memberships
-        if m.role == Role.TEACHER and m.setting_id == setting.pk
-        for c in m.classes.all()
-    )
-    if any(m.role == Role.TEACHER and m.setting_id == setting.pk for m in memberships):
-        return SettingView(classes, True)
-    return SettingView(None, False)
+    disclosure = policy.disclosure_for_setting(user, setting)
+    return SettingView(disclosure.class_ids, disclosure.identifiable)
 
 
 def teacher_classes(user: Any, setting: Setting) -> tuple[int, ...] | None:
@@ -469,23 +451,11 @@ def _benchmark(
 
 def may_view_setting(user: Any, setting: Setting) -> bool:
     """A membership that grants the setting dashboard and covers this setting."""
-    return any(
-        role_grants(m.role, Perm.VIEW_SETTING_INSIGHT)
-        and (
-            m.role == Role.PLATFORM_ADMIN
-            or m.setting_id == setting.pk
-            or (m.setting_id is None and m.authority_id == setting.authority_id)
-        )
-        for m in user.active_memberships()
-    )
+    return policy.may_view_setting(user, setting)
 
 
 def may_view_authority(user: Any, authority: LocalAuthority) -> bool:
-    return any(
-        role_grants(m.role, Perm.VIEW_AUTHORITY)
-        and (m.role == Role.PLATFORM_ADMIN or m.authority_id == authority.pk)
-        for m in user.active_memberships()
-    )
+    return policy.may_view_authority(user, authority)
 
 
 def setting_for(actor: Actor, pk: int) -> Setting:

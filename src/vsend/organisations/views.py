@@ -1,9 +1,12 @@
 """The home page: what each role starts from."""
 
+from typing import Any
+
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vsend.accounts.policy import AccessPolicy, Disclosure
 from vsend.accounts.roles import Perm, Role
 from vsend.audit.services import actor_from_request, record_children_shown
 from vsend.children import selectors
@@ -33,39 +36,33 @@ def _setting_figures(settings_qs):
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    sections = []
-    for m in user.active_memberships():  # type: ignore[union-attr]
+    policy = AccessPolicy.for_request(request)
+    sections: list[dict[str, Any]] = []
+    for m in policy.memberships:
         if m.role == Role.PLATFORM_ADMIN:
             authorities = LocalAuthority.objects.annotate(
                 settings_count=Count("settings", distinct=True),
                 children_count=Count("children", distinct=True),
             )
             sections.append({"kind": "platform", "membership": m, "authorities": authorities})
-        elif m.role == Role.LA_ADMIN:
-            settings_qs = _setting_figures(Setting.objects.filter(authority_id=m.authority_id))
-            rows = [(s, [s.children, s.sen_support, s.ehc_plans]) for s in settings_qs]
-            sections.append({"kind": "authority", "membership": m, "rows": rows, "as_at": None})
-        elif m.role == Role.LA_OFFICER:
-            # The same rounded figures, as at the same term end, as the dashboards publish.
-            as_at, counts = dashboards.published_setting_counts(m.authority)  # type: ignore[arg-type]
-            settings_qs = Setting.objects.filter(authority_id=m.authority_id).select_related(
-                "locality"
-            )
-            rows = [(s, counts.get(s.pk, [0, 0, 0])) for s in settings_qs]
+        elif m.role in (Role.LA_ADMIN, Role.LA_OFFICER) and m.authority is not None:
+            if policy.authority_disclosure(m.authority) is Disclosure.ANONYMOUS:
+                # The same rounded figures, as at the same term end, as the dashboards publish.
+                as_at, counts = dashboards.published_setting_counts(m.authority)
+                settings_qs = Setting.objects.filter(authority_id=m.authority_id).select_related(
+                    "locality"
+                )
+                rows = [(s, counts.get(s.pk, [0, 0, 0])) for s in settings_qs]
+                note = suppression.NOTE
+            else:
+                settings_qs = _setting_figures(Setting.objects.filter(authority_id=m.authority_id))
+                rows = [(s, [s.children, s.sen_support, s.ehc_plans]) for s in settings_qs]
+                as_at, note = None, ""
             sections.append(
-                {
-                    "kind": "authority",
-                    "membership": m,
-                    "rows": rows,
-                    "as_at": as_at,
-                    "note": suppression.NOTE,
-                }
+                {"kind": "authority", "membership": m, "rows": rows, "as_at": as_at, "note": note}
             )
         elif m.role == Role.CASEWORKER:
-            children = selectors.with_current_enrolment(
-                selectors.children_visible_to(user).filter(selectors.membership_reach(m))
-            )
+            children = selectors.with_current_enrolment(policy.children_reached_by(m))
             sections.append(
                 {
                     "kind": "children",
@@ -76,9 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 }
             )
         elif m.role == Role.SENDCO:
-            qs = selectors.with_current_enrolment(
-                selectors.children_visible_to(user).filter(selectors.membership_reach(m))
-            )
+            qs = selectors.with_current_enrolment(policy.children_reached_by(m))
             totals = qs.aggregate(
                 all=Count("pk"),
                 k=Count("pk", filter=Q(sen_provision="K")),
@@ -101,7 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
             for school_class in m.classes.all():
                 children = selectors.with_current_enrolment(
                     selectors.filter_children(
-                        selectors.children_visible_to(user),
+                        policy.children(Perm.VIEW_CHILD),
                         selectors.ChildFilters(school_class=school_class.pk),
                     )
                 )
@@ -110,9 +105,7 @@ def home(request: HttpRequest) -> HttpResponse:
         elif m.role == Role.GOVERNOR:
             sections.append({"kind": "governor", "membership": m})
         elif m.role in (Role.PARENT, Role.YOUNG_PERSON):
-            children = selectors.with_current_enrolment(
-                selectors.children_visible_to(user).filter(selectors.membership_reach(m))
-            )
+            children = selectors.with_current_enrolment(policy.children_reached_by(m))
             sections.append({"kind": "family", "membership": m, "rows": _rows(children)})
     shown = [c for section in sections for c, _ in _section_rows(section)]
     if shown:
@@ -127,6 +120,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {
             "sections": sections,
-            "can_view_children": selectors.user_can(user, Perm.VIEW_CHILD),
+            "can_view_children": policy.can_anywhere(Perm.VIEW_CHILD),
         },
     )

@@ -6,14 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
-from vsend.children.selectors import (
-    children_in_scope,
-    children_visible_to,
-    refuse_outside_scope,
-)
+from vsend.children.selectors import children_visible_to, refuse_outside_scope
 from vsend.frameworks.loader import Domain, Framework
 from vsend.profiles.models import DomainRating, Profile, Status
 from vsend.profiles.services import framework_of
@@ -24,18 +21,16 @@ def profiles_visible_to(user: object, perm: str = Perm.VIEW_PROFILE) -> QuerySet
 
 
 def get_profile_for(actor: Actor, pk: int, perm: str = Perm.VIEW_PROFILE) -> Profile:
-    """One profile, if the actor may act on it with perm; refusals are audited."""
-    profile = (
-        Profile.objects.select_related("child")
-        .filter(pk=pk, child__in=children_in_scope(actor.user))
-        .first()
-    )
+    """One profile, if the actor may act on it with perm; refusals are audited. One query
+    decides reach and permissions, as for a child."""
+    policy = AccessPolicy.for_user(actor.user)
+    profile = policy.find_profile(pk)
     if profile is None:
         refuse_outside_scope(
             actor, "profile", pk, Profile.objects.filter(pk=pk), perm, child_field="child_id"
         )
         raise Http404("No profile found")
-    if not children_visible_to(actor.user, perm).filter(pk=profile.child_id).exists():
+    if not policy.can(perm, profile.child_id):
         record(
             actor,
             Action.ACCESS_REFUSED,
@@ -139,6 +134,7 @@ def history(child_id: int) -> list[Profile]:
 def latest_finalised(child_id: int) -> Profile | None:
     return (
         Profile.objects.filter(child_id=child_id, status=Status.FINALISED)
+        .select_related("child")
         .order_by("-number")
         .first()
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record
@@ -247,15 +248,9 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     profile = selectors.open_profile(actor, pk)
     view = selectors.profile_view(profile)
-    user = request.user
-    can_edit = (
-        children.children_visible_to(user, Perm.EDIT_PROFILE).filter(pk=profile.child_id).exists()
-    )
-    can_family = (
-        children.children_visible_to(user, Perm.RECORD_HOME_CONFIDENCE)
-        .filter(pk=profile.child_id)
-        .exists()
-    )
+    policy = AccessPolicy.for_request(request)  # already asked about this child: no query
+    can_edit = policy.can(Perm.EDIT_PROFILE, profile.child_id)
+    can_family = policy.can(Perm.RECORD_HOME_CONFIDENCE, profile.child_id)
     is_latest = selectors.is_latest(profile)
     return render(
         request,

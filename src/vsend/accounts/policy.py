@@ -1,0 +1,295 @@
+"""One access policy per request: what the user may do, which children they reach, and how much
+of a setting's or authority's figures they may see.
+
+Built once from the user's memberships, the role declarations (vsend.accounts.roles) and each
+membership's reach (vsend.children.selectors.membership_reach), and cached for the request, so a
+page asks the database about one child's permissions once however many questions it has.
+
+- Reach: a membership reaches children only if its role grants some permission on a child; a
+  child outside every such membership's reach does not exist for the user (404).
+- can(perm, child): one membership both reaches the child and grants the permission.
+- Disclosure: figures about a setting or an authority are IDENTIFIABLE (small counts shown, links
+  to the children behind them) only through a membership that opens the dashboard and may also
+  see the children across it; for everyone else who may open it they are ANONYMOUS.
+"""
+
+from copy import copy
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+
+from vsend.accounts.roles import (
+    CHILD_PERMISSIONS,
+    CLASS_ROLES,
+    IDENTIFYING_PERMISSION,
+    ROLE_PERMISSIONS,
+    Perm,
+    Role,
+)
+from vsend.children.models import Child
+from vsend.children.selectors import NOTHING, membership_reach
+
+if TYPE_CHECKING:
+    from vsend.accounts.models import Membership
+    from vsend.organisations.models import LocalAuthority, Setting
+    from vsend.profiles.models import Profile
+
+CACHE_ATTR = "_vsend_access_policy"
+
+
+class Disclosure(StrEnum):
+    IDENTIFIABLE = "identifiable"  # may see the children: small counts, names, links
+    ANONYMOUS = "anonymous"  # figures only, through disclosure control
+
+
+@dataclass(frozen=True)
+class SettingDisclosure:
+    """What one user sees of a setting: which children, and whether they may be identified.
+
+    Decided by the single most open membership, never by mixing roles: a teacher who is also a
+    governor sees their classes identifiably, or the whole setting anonymously, not both.
+    """
+
+    level: Disclosure
+    class_ids: tuple[int, ...] | None = None  # None: the whole setting
+
+    @property
+    def identifiable(self) -> bool:
+        return self.level is Disclosure.IDENTIFIABLE
+
+
+ANONYMOUS_SETTING = SettingDisclosure(Disclosure.ANONYMOUS)
+
+
+def _grants(m: "Membership", perm: str) -> bool:
+    return perm in ROLE_PERMISSIONS.get(m.role, frozenset())
+
+
+def _covers_setting(m: "Membership", setting: "Setting") -> bool:
+    return (
+        m.role == Role.PLATFORM_ADMIN
+        or m.setting_id == setting.pk
+        or (m.setting_id is None and m.authority_id == setting.authority_id)
+    )
+
+
+def _covers_authority(m: "Membership", authority: "LocalAuthority") -> bool:
+    return m.role == Role.PLATFORM_ADMIN or (
+        m.setting_id is None and m.authority_id == authority.pk
+    )
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """The same filter, applied through a relation (e.g. "child__" from a profile)."""
+    if not prefix:
+        return q
+    out = copy(q)
+    out.children = [
+        _prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1])  # type: ignore[index]
+        for c in q.children
+    ]
+    return out
+
+
+class AccessPolicy:
+    """Everything one user may do and see, decided here and nowhere else."""
+
+    def __init__(self, user: Any) -> None:
+        signed_in = user is not None and getattr(user, "is_authenticated", False)
+        self.user = user if signed_in else None
+        self.memberships: list[Membership] = user.active_memberships() if signed_in else []
+        # Memberships that reach children, with their reach; those reaching nothing are left out.
+        self._reaches: list[tuple[Membership, Q]] = []
+        for m in self.memberships:
+            if ROLE_PERMISSIONS.get(m.role, frozenset()) & CHILD_PERMISSIONS:
+                q = membership_reach(m)
+                if q is not NOTHING:
+                    self._reaches.append((m, q))
+        self._reach_by_perm: dict[str | None, Q] = {}
+        self._child_perms: dict[int, frozenset[str]] = {}
+
+    # Building and caching
+
+    @classmethod
+    def for_user(cls, user: Any) -> "AccessPolicy":
+        """The user's policy, built once (and again only if their memberships are reloaded)."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return cls(None)
+        cached = getattr(user, CACHE_ATTR, None)
+        if cached is None or cached.memberships is not user.active_memberships():
+            cached = cls(user)
+            setattr(user, CACHE_ATTR, cached)
+        return cached
+
+    @classmethod
+    def for_request(cls, request: Any) -> "AccessPolicy":
+        """The policy of the request's user (for the API, the token's user), once per request."""
+        holder = getattr(request, "_request", request)  # the HttpRequest inside an API request
+        user = getattr(request, "user", None)
+        policy = cls.for_user(user)
+        if getattr(holder, CACHE_ATTR, None) is not policy:
+            setattr(holder, CACHE_ATTR, policy)
+        return policy
+
+    # Permissions held anywhere (navigation, lists, forms)
+
+    def can_anywhere(self, perm: str) -> bool:
+        """Does any membership grant this permission (whatever it reaches)?"""
+        return any(_grants(m, perm) for m in self.memberships)
+
+    # Children
+
+    def reach(self, perm: str | None = Perm.VIEW_CHILD) -> Q:
+        """The children the user may act on with perm (None: with any permission), as a filter."""
+        if perm not in self._reach_by_perm:
+            q = NOTHING
+            for m, reach in self._reaches:
+                if perm is None or _grants(m, perm):
+                    q = reach if q is NOTHING else q | reach
+            self._reach_by_perm[perm] = q
+        return self._reach_by_perm[perm]
+
+    def children(self, perm: str | None = Perm.VIEW_CHILD) -> QuerySet[Child]:
+        return Child.objects.filter(self.reach(perm))
+
+    def children_reached_by(self, m: "Membership", perm: str = Perm.VIEW_CHILD) -> QuerySet[Child]:
+        """The children one of the user's memberships lets them act on (a home page section)."""
+        reach = next((q for own, q in self._reaches if own.pk == m.pk), NOTHING)
+        return Child.objects.filter(reach if _grants(m, perm) else NOTHING)
+
+    def _flags(self, prefix: str = "") -> dict[str, ExpressionWrapper]:
+        return {
+            f"reach_{i}": ExpressionWrapper(_prefixed(q, prefix), output_field=BooleanField())
+            for i, (_, q) in enumerate(self._reaches)
+        }
+
+    def _remember(self, child_id: int, flags: dict[str, Any]) -> frozenset[str]:
+        """Record what the user may do to a child, from which memberships reach them."""
+        perms: set[str] = set()
+        for i, (m, _) in enumerate(self._reaches):
+            if flags[f"reach_{i}"]:
+                perms |= ROLE_PERMISSIONS.get(m.role, frozenset()) & CHILD_PERMISSIONS
+        self._child_perms[child_id] = frozenset(perms)
+        return self._child_perms[child_id]
+
+    def _flag_values(self, obj: Any) -> dict[str, Any]:
+        return {f"reach_{i}": getattr(obj, f"reach_{i}") for i in range(len(self._reaches))}
+
+    def find_child(self, pk: int) -> Child | None:
+        """The child, if within the user's reach, with what the user may do to them: one query."""
+        if not self._reaches:
+            return None
+        child = Child.objects.filter(pk=pk).annotate(**self._flags()).first()
+        if child is None or not self._remember(child.pk, self._flag_values(child)):
+            return None
+        return child
+
+    def find_profile(self, pk: int) -> "Profile | None":
+        """A profile, if its child is within the user's reach: one query, as for a child."""
+        from vsend.profiles.models import Profile
+
+        if not self._reaches:
+            return None
+        profile = (
+            Profile.objects.select_related("child")
+            .filter(pk=pk)
+            .annotate(**self._flags("child__"))
+            .first()
+        )
+        if profile is None or not self._remember(profile.child_id, self._flag_values(profile)):
+            return None
+        return profile
+
+    def permissions_on(self, child: Child | int) -> frozenset[str]:
+        child_id = child if isinstance(child, int) else child.pk
+        if child_id not in self._child_perms:
+            row = None
+            if self._reaches:
+                flags = self._flags()
+                row = Child.objects.filter(pk=child_id).annotate(**flags).values(*flags).first()
+            if row is None:
+                self._child_perms[child_id] = frozenset()
+            else:
+                self._remember(child_id, row)
+        return self._child_perms[child_id]
+
+    def can(self, perm: str, child: Child | int) -> bool:
+        """May the user act on this child with perm? Asked of the database once per child."""
+        return perm in self.permissions_on(child)
+
+    # Settings and authorities: who may open which dashboard, and how much it shows
+
+    def may_view_setting(self, setting: "Setting") -> bool:
+        """A membership that grants the setting dashboard and covers this setting."""
+        return any(
+            _grants(m, Perm.VIEW_SETTING_INSIGHT) and _covers_setting(m, setting)
+            for m in self.memberships
+        )
+
+    def may_view_authority(self, authority: "LocalAuthority") -> bool:
+        return any(
+            _grants(m, Perm.VIEW_AUTHORITY) and _covers_authority(m, authority)
+            for m in self.memberships
+        )
+
+    def setting_disclosure(self, setting: "Setting") -> SettingDisclosure:
+        identifying = [
+            m
+            for m in self.memberships
+            if _grants(m, Perm.VIEW_SETTING_INSIGHT)
+            and _grants(m, IDENTIFYING_PERMISSION)
+            and _covers_setting(m, setting)
+        ]
+        if any(m.role not in CLASS_ROLES for m in identifying):
+            return SettingDisclosure(Disclosure.IDENTIFIABLE)
+        if identifying:
+            classes = tuple(c.pk for m in identifying for c in m.classes.all())
+            return SettingDisclosure(Disclosure.IDENTIFIABLE, classes)
+        return ANONYMOUS_SETTING
+
+    def authority_disclosure(self, authority: "LocalAuthority") -> Disclosure:
+        if any(
+            _grants(m, Perm.VIEW_AUTHORITY)
+            and _grants(m, IDENTIFYING_PERMISSION)
+            and _covers_authority(m, authority)
+            for m in self.memberships
+        ):
+            return Disclosure.IDENTIFIABLE
+        return Disclosure.ANONYMOUS
+
+
+# The same decisions as functions of a user, for callers that hold a user rather than a request.
+
+
+def access_policy(user: Any) -> AccessPolicy:
+    return AccessPolicy.for_user(user)
+
+
+def disclosure_for_setting(user: Any, setting: "Setting") -> SettingDisclosure:
+    return AccessPolicy.for_user(user).setting_disclosure(setting)
+
+
+def disclosure_for_authority(user: Any, authority: "LocalAuthority") -> Disclosure:
+    return AccessPolicy.for_user(user).authority_disclosure(authority)
+
+
+def may_view_setting(user: Any, setting: "Setting") -> bool:
+    return AccessPolicy.for_user(user).may_view_setting(setting)
+
+
+def may_view_authority(user: Any, authority: "LocalAuthority") -> bool:
+    return AccessPolicy.for_user(user).may_view_authority(authority)
+
+
+__all__ = [
+    "AccessPolicy",
+    "Disclosure",
+    "SettingDisclosure",
+    "access_policy",
+    "disclosure_for_authority",
+    "disclosure_for_setting",
+    "may_view_authority",
+    "may_view_setting",
+]
