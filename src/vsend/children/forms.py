@@ -8,6 +8,7 @@ from vsend.children.census import NeedType, SENProvision, Sex
 from vsend.children.models import Child, age_in_years
 from vsend.children.validators import normalise_upn, validate_uln, validate_upn
 from vsend.config.forms import GovukDateField
+from vsend.config.ids import IdField
 from vsend.config.jinja2 import format_date
 from vsend.frameworks.loader import DOMAIN_KEYS
 from vsend.organisations.models import NATIONAL_CURRICULUM_YEARS, SchoolClass, Setting
@@ -265,7 +266,7 @@ class ChildFilterForm(forms.Form):
     )
 
     # Set by links from a dashboard figure; kept as hidden fields.
-    setting = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    setting = IdField(required=False, widget=forms.HiddenInput)
     domain = forms.ChoiceField(
         required=False, widget=forms.HiddenInput, choices=[("", "")] + [(k, k) for k in DOMAIN_KEYS]
     )
