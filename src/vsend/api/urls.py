@@ -22,9 +22,7 @@ urlpatterns = [
         login_not_required(profiles.profile_chart_svg),
         name="profile-chart",
     ),
-    path(
-        "profiles/<id:pk>/pdf", login_not_required(profiles.profile_pdf_file), name="profile-pdf"
-    ),
+    path("profiles/<id:pk>/pdf", login_not_required(profiles.profile_pdf_file), name="profile-pdf"),
     path(
         "insight/settings/<id:pk>/",
         login_not_required(insights.setting_insight),

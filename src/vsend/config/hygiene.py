@@ -23,6 +23,7 @@ from vsend.config.text import clean_text, has_control
 
 Handler = Callable[[HttpRequest], HttpResponse]
 FORM_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_TYPE = "multipart/form-data"
 # Each value of an oversized form is cut to this many bytes (still far over any field's limit).
 OVERSIZED_VALUE_BYTES = 64 * 1024
 
@@ -105,7 +106,29 @@ def _decodes(encoded: bytes) -> bool:
     return True
 
 
+def _clean_multipart(request: HttpRequest) -> None:
+    """Multipart forms (file uploads) are parsed by Django; their values get the same rule."""
+    try:
+        post = request.POST
+    except RequestDataTooBig:
+        raise BadInput(
+            "What you entered is too long to save. Go back, shorten the longest answers "
+            "and save again",
+            status=413,
+        ) from None
+    pairs = [(k, v) for k, values in post.lists() for v in values]
+    if any("\ufffd" in k or "\ufffd" in v for k, v in pairs):
+        raise BadInput(
+            "The form could not be read because it is not in UTF-8 text. "
+            "Type it again rather than pasting it"
+        )
+    request._post = _query_dict(pairs)  # type: ignore[attr-defined]
+
+
 def _clean_form(request: HttpRequest) -> None:
+    if request.method == "POST" and request.content_type == MULTIPART_TYPE:
+        _clean_multipart(request)
+        return
     if request.content_type != FORM_TYPE:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:

@@ -9,6 +9,7 @@ as a whole is bounded by DATA_UPLOAD_MAX_MEMORY_SIZE.
 
 import re
 import unicodedata
+from xml.sax.saxutils import escape as _escape
 
 # Allowed: \t \n \r. Everything else below U+0020, DEL..U+009F, and U+FFFE/U+FFFF goes.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -31,3 +32,8 @@ def clean_text(value: str) -> str:
 def xml_safe(value: str) -> str:
     """Text that may be written into XML (an SVG or the PDF's HTML) whatever is stored."""
     return CONTROL.sub("", value)
+
+
+def xml_escape(value: str) -> str:
+    """Escaped for XML text or attributes, any control character dropped first."""
+    return _escape(xml_safe(value), {'"': "&quot;"})
