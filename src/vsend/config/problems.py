@@ -91,3 +91,33 @@ class CleanJSONParser(JSONParser):
                 f"JSON nested more than {MAX_JSON_DEPTH} levels deep"
             ) from None
         return _checked(data)
+
+
+class ProblemResponsesMiddleware:
+    """Every API error leaves as a problem document, whichever layer made it (a view's own
+    409, a middleware's 503, a Django error page): the shape is decided here once."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not is_api(request)
+            or response.get("Content-Type", "").startswith(PROBLEM_TYPE)
+        ):
+            return response
+        detail = ""
+        if response.get("Content-Type", "").startswith("application/json"):
+            try:
+                data = json.loads(response.content)
+            except ValueError:
+                data = None
+            if isinstance(data, Mapping) and isinstance(data.get("detail"), str):
+                detail = data["detail"]
+        replacement = problem(response.status_code, detail)
+        for header in ("WWW-Authenticate", "Retry-After", "Allow"):
+            if header in response:
+                replacement[header] = response[header]
+        return replacement
