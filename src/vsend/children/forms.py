@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from vsend.children.census import NeedType, SENProvision, Sex
 from vsend.children.models import Child, age_in_years
+from vsend.children.services import UPN_TAKEN
 from vsend.children.validators import normalise_upn, validate_uln, validate_upn
 from vsend.config.forms import GovukDateField, years_before
 from vsend.config.ids import IdField
@@ -121,11 +122,7 @@ class ChildDetailsForm(forms.Form):
         if self.child is not None:
             duplicates = duplicates.exclude(pk=self.child.pk)
         if duplicates.exists():
-            self.add_error(
-                "upn",
-                "A child with this UPN is already recorded in this local "
-                "authority. Check the UPN, or find the existing record",
-            )
+            self.add_error("upn", UPN_TAKEN)
 
     def clean_uln(self) -> str:
         uln = self.cleaned_data["uln"].replace(" ", "")

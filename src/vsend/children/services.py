@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -29,6 +29,23 @@ DETAIL_FIELDS = (
 )
 
 
+UPN_TAKEN = (
+    "A child with this UPN is already recorded in this local authority. Check the UPN, "
+    "or find the existing record"
+)
+
+
+class DuplicateUPN(Exception):
+    """Another record in the authority has this UPN (two saves racing, say)."""
+
+
+def _upn_taken(authority_id: int, upn: str, exclude_pk: int | None = None) -> bool:
+    others = Child.objects.filter(authority_id=authority_id, upn=upn)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return bool(upn) and others.exists()
+
+
 class StaleEdit(Exception):
     """The record changed since the editor loaded it; their save was refused."""
 
@@ -49,7 +66,15 @@ class Placement:
 
 @transaction.atomic
 def create_child(*, actor: Actor, details: dict[str, Any], placement: Placement) -> Child:
-    child = Child.objects.create(authority_id=placement.setting.authority_id, **_details(details))
+    fields = _details(details)
+    authority_id = placement.setting.authority_id
+    try:
+        with transaction.atomic():
+            child = Child.objects.create(authority_id=authority_id, **fields)
+    except IntegrityError:
+        if _upn_taken(authority_id, fields["upn"]):
+            raise DuplicateUPN from None
+        raise
     Enrolment.objects.create(
         child=child,
         setting=placement.setting,
@@ -69,9 +94,15 @@ def update_child(
     """Change a child's details, refusing the save if someone else saved first."""
     new = _details(details)
     changed = sorted(name for name, value in new.items() if getattr(child, name) != value)
-    updated = Child.objects.filter(pk=child.pk, version=expected_version).update(
-        **new, version=F("version") + 1, updated_at=timezone.now()
-    )
+    try:
+        with transaction.atomic():
+            updated = Child.objects.filter(pk=child.pk, version=expected_version).update(
+                **new, version=F("version") + 1, updated_at=timezone.now()
+            )
+    except IntegrityError:
+        if _upn_taken(child.authority_id, new["upn"], exclude_pk=child.pk):
+            raise DuplicateUPN from None
+        raise
     if not updated:
         raise StaleEdit
     child.refresh_from_db()

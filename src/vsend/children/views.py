@@ -4,18 +4,27 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action, AuditEvent
 from vsend.audit.services import actor_from_request, record
 from vsend.children import selectors
 from vsend.children.forms import ChildDetailsForm, ChildFilterForm, NewChildForm
-from vsend.children.services import Placement, StaleEdit, create_child, update_child
+from vsend.children.services import (
+    UPN_TAKEN,
+    DuplicateUPN,
+    Placement,
+    StaleEdit,
+    create_child,
+    update_child,
+)
 from vsend.config.forms import error_list
 from vsend.organisations.selectors import classes_visible_to, settings_visible_to
 from vsend.profiles.chart import profile_chart
 from vsend.profiles.selectors import history as profile_history
 from vsend.profiles.selectors import latest_finalised, profile_view
+from vsend.submissions.services import AlreadySubmitted, submit_once
 
 
 def _require(request: HttpRequest, perm: str) -> None:
@@ -100,14 +109,23 @@ def child_create(request: HttpRequest) -> HttpResponse:
     form = NewChildForm(request.POST or None, authority_id=None, settings_qs=settings_qs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        child = create_child(
-            actor=actor_from_request(request),
-            details=data,
-            placement=Placement(
-                data["setting"], data["year"], data["school_class"], data["started_on"]
-            ),
-        )
-        return redirect("children:detail", pk=child.pk)
+
+        def add() -> str:
+            child = create_child(
+                actor=actor_from_request(request),
+                details=data,
+                placement=Placement(
+                    data["setting"], data["year"], data["school_class"], data["started_on"]
+                ),
+            )
+            return reverse("children:detail", kwargs={"pk": child.pk})
+
+        try:
+            return redirect(submit_once(request, add))
+        except AlreadySubmitted as done:
+            return redirect(done.url)
+        except DuplicateUPN:
+            form.add_error("upn", UPN_TAKEN)
     return render(
         request,
         "children/form.html",
@@ -132,6 +150,8 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
             update_child(
                 actor=actor, child=child, details=form.cleaned_data, expected_version=expected
             )
+        except DuplicateUPN:
+            form.add_error("upn", UPN_TAKEN)
         except StaleEdit:
             stale = True
             form.add_error(

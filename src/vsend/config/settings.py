@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "vsend.profiles",
     "vsend.insights",
     "vsend.api",
+    "vsend.submissions",
     "vsend.demo",
 ]
 

@@ -26,6 +26,7 @@ from vsend.profiles.forms import (
 )
 from vsend.profiles.models import STEP_NAMES, STEPS, Profile
 from vsend.profiles.pdf import profile_pdf
+from vsend.submissions.services import AlreadySubmitted, earlier_result, submit_once
 
 STALE_MESSAGE = (
     "Someone else saved this profile while you were working on it, so your changes have not "
@@ -267,10 +268,21 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     profile = selectors.get_profile_for(actor, pk, Perm.EDIT_PROFILE)
+    earlier = earlier_result(request)
+    if earlier:
+        return redirect(earlier)  # a second click: the first finalised it
     if not profile.is_draft:
         return _locked(request, profile)
-    try:
+    summary_url = reverse("profiles:summary", kwargs={"pk": profile.pk})
+
+    def finish() -> str:
         services.finalise(actor=actor, profile=profile, expected=_expected(request))
+        return summary_url
+
+    try:
+        submit_once(request, finish)
+    except AlreadySubmitted as done:
+        return redirect(done.url)
     except services.ProfileNotReady:
         return render(
             request,
