@@ -153,7 +153,7 @@ class InputHygieneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             _check_query(request)
-            request.GET = _query_dict(
+            request.GET = _query_dict(  # type: ignore[assignment]
                 _strict_pairs(request.META.get("QUERY_STRING", ""), "web address")
             )
             _clean_form(request)

@@ -43,6 +43,24 @@ class DraftExists(Exception):
         self.draft = draft
 
 
+class OutOfOrder(Exception):
+    """A review must be dated after the profile it replaces, so that on any date a child has
+    at most one current profile."""
+
+    def __init__(self, previous: Profile) -> None:
+        super().__init__(
+            f"The assessment date must be after {previous.assessment_date.day} "
+            f"{previous.assessment_date:%B %Y}, the date of profile {previous.number}, "
+            "which this review replaces"
+        )
+        self.previous = previous
+
+
+def check_in_order(previous: Profile | None, assessment_date: date) -> None:
+    if previous is not None and assessment_date <= previous.assessment_date:
+        raise OutOfOrder(previous)
+
+
 class FrameworkUnavailable(Exception):
     """The framework a profile was made with is not loaded, or its file has changed since."""
 
@@ -136,6 +154,7 @@ def start_profile(
     framework = registry.current(chosen)
     top = framework.max_level
     previous = child.profiles.filter(status=Status.FINALISED).order_by("-number").first()
+    check_in_order(previous, assessment_date)
     number = (child.profiles.aggregate(n=Max("number"))["n"] or 0) + 1
     try:
         with transaction.atomic():
@@ -209,6 +228,7 @@ def start_profile(
 
 @transaction.atomic
 def save_about(*, actor: Actor, profile: Profile, expected: int, data: dict[str, Any]) -> None:
+    check_in_order(profile.previous, data["assessment_date"])
     _claim(profile, expected)
     fields = ["assessment_date", "strengths", "child_views", "aspirations", "family_views"]
     for field in fields:
@@ -350,13 +370,17 @@ def finalise(*, actor: Actor, profile: Profile, expected: int) -> None:
     ):
         raise ProfileNotReady
     _claim(profile, expected)
+    profile.refresh_from_db(fields=["assessment_date"])
+    check_in_order(profile.previous, profile.assessment_date)
     now = timezone.now()
+    # The version replaced ends first, so the two never overlap (a database constraint on
+    # PostgreSQL: see migration 0004).
+    if profile.previous_id:
+        Profile.objects.filter(pk=profile.previous_id).update(superseded_on=profile.assessment_date)
     Profile.objects.filter(pk=profile.pk).update(
         status=Status.FINALISED, finalised_at=now, finalised_by=actor.user
     )
     profile.status, profile.finalised_at, profile.finalised_by = Status.FINALISED, now, actor.user
-    if profile.previous_id:
-        Profile.objects.filter(pk=profile.previous_id).update(superseded_on=profile.assessment_date)
     insight_cache.bump(profile.child.authority_id)
     _audit(actor, profile, Action.UPDATE, f"Profile {profile.number} finalised")
 

@@ -47,6 +47,7 @@ def start(request: HttpRequest, child_pk: int) -> HttpResponse:
         return redirect("profiles:summary", pk=existing.pk)
     form = StartProfileForm(request.POST or None, initial={"assessment_date": timezone.localdate()})
     recommended = None
+    profile: Profile | None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -68,7 +69,11 @@ def start(request: HttpRequest, child_pk: int) -> HttpResponse:
                     )
                 except services.DraftExists as exc:
                     profile = exc.draft
-                return redirect("profiles:step", pk=profile.pk, step="about")
+                except services.OutOfOrder as exc:
+                    form.add_error("assessment_date", str(exc))
+                    profile = None
+                if profile is not None:
+                    return redirect("profiles:step", pk=profile.pk, step="about")
     try:
         recommended = recommended or age_band_for(child.date_of_birth, timezone.localdate())
     except AgeOutOfRange:
@@ -138,7 +143,13 @@ def _step_form(step: str, profile: Profile, view: selectors.ProfileView, data: A
 
 
 def _check_assessment_date(form: Any, profile: Profile) -> None:
-    """A changed assessment date must still fit the child's age and the version in use."""
+    """A changed assessment date must still fit the child's age and the version in use, and
+    come after the profile it replaces."""
+    try:
+        services.check_in_order(profile.previous, form.cleaned_data["assessment_date"])
+    except services.OutOfOrder as exc:
+        form.add_error("assessment_date", str(exc))
+        return
     try:
         band = age_band_for(profile.child.date_of_birth, form.cleaned_data["assessment_date"])
     except AgeOutOfRange as exc:
@@ -294,6 +305,13 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
         return _locked(request, profile)
     except services.StaleProfile:
         return render(request, "profiles/stale.html", {"profile": profile}, status=409)
+    except services.OutOfOrder as exc:
+        return render(
+            request,
+            "profiles/cannot_review.html",
+            {"profile": profile, "reason": str(exc), "heading": "The profile cannot be finalised"},
+            status=409,
+        )
     return redirect("profiles:summary", pk=profile.pk)
 
 
@@ -309,7 +327,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.DraftExists as exc:
         new = exc.draft
-    except AgeOutOfRange as exc:
+    except (AgeOutOfRange, services.OutOfOrder) as exc:
         return render(
             request,
             "profiles/cannot_review.html",

@@ -43,10 +43,10 @@ class AlreadySubmitted(Exception):
 
 def earlier_result(request: HttpRequest) -> str | None:
     """Where this form's first post led, if it was posted before."""
-    token = posted_token(request)
-    if token is None:
+    token, user_id = posted_token(request), request.user.pk
+    if token is None or user_id is None:
         return None
-    first = Submission.objects.filter(token=token, user=request.user).first()
+    first = Submission.objects.filter(token=token, user_id=user_id).first()
     return first.result_url if first is not None and first.result_url else None
 
 
@@ -57,15 +57,15 @@ def submit_once(request: HttpRequest, work: Callable[[], str]) -> str:
     A post without a token (a page from before tokens, a script) is not protected; the
     record's own constraints still apply.
     """
-    token = posted_token(request)
-    if token is None:
+    token, user_id = posted_token(request), request.user.pk
+    if token is None or user_id is None:
         return work()
     with transaction.atomic():
         try:
             with transaction.atomic():
-                claim = Submission.objects.create(token=token, user=request.user)
+                claim = Submission.objects.create(token=token, user_id=user_id)
         except IntegrityError:
-            first = Submission.objects.filter(token=token, user=request.user).first()
+            first = Submission.objects.filter(token=token, user_id=user_id).first()
             if first is not None and first.result_url:
                 raise AlreadySubmitted(first.result_url) from None
             return work()  # another user's token: never theirs to follow
