@@ -66,6 +66,7 @@ PROFILE_FAMILY = child_scoped(FAMILY, REACHES_CHILD - FAMILY)
 MATRIX = {
     "home": ("get", None, ALL_OK, False),
     "healthz": ("get", None, ALL_OK | {"anonymous": 200}, False),
+    "readyz": ("get", None, ALL_OK | {"anonymous": 200}, False),
     "accounts:sign-in": ("get", None, only(set(), others=302) | {"anonymous": 200}, False),
     "accounts:mfa-verify": ("get", None, ALL_OK, False),
     "accounts:sign-out": ("post", None, ALL_OK, False),
@@ -196,7 +197,7 @@ def test_access(name, persona, world, as_user):
     client = Client() if persona == "anonymous" else as_user(persona)
     response = getattr(client, method)(url)
     if persona == "anonymous":
-        if name in ("healthz", "accounts:sign-in"):
+        if name in ("healthz", "readyz", "accounts:sign-in"):
             assert response.status_code == 200
         elif is_api:
             assert response.status_code == 401

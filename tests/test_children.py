@@ -204,7 +204,7 @@ def test_children_list_filters(world, as_user):
 def test_bad_filters_are_a_400_on_the_api(world, as_user):
     response = as_user("sendco").get(reverse("api:children"), {"sen_provision": "Z"})
     assert response.status_code == 400
-    assert "sen_provision" in response.json()
+    assert "sen_provision" in response.json()["errors"]
 
 
 def test_a_teacher_sees_only_their_classes(world, as_user):

@@ -1,6 +1,7 @@
 import html
 import io
 import re
+from datetime import date
 
 from django.test import Client
 from django.urls import reverse
@@ -11,6 +12,7 @@ from tests.profile_helpers import (
     NEEDS,
     READINESS,
     complete_profile,
+    day,
     lock,
     start_profile,
     step_data,
@@ -18,6 +20,9 @@ from tests.profile_helpers import (
 from vsend.audit.models import Action, AuditEvent
 from vsend.frameworks.loader import DOMAIN_KEYS
 from vsend.profiles.models import Profile, Status
+
+# A review is dated after the profile it replaces (assessed 2 November 2026).
+REVIEW_DATE = day("assessment_date", date(2026, 11, 20))
 
 
 def test_a_sendco_completes_and_finalises_a_profile(world, as_user):
@@ -91,7 +96,7 @@ def test_a_review_links_to_the_previous_version_and_shows_the_change(world, as_u
     # The review lowers communication by 2 and raises SEMH by 1, and reviews the last outcome.
     outcome = Profile.objects.get(pk=first).outcomes.get()
     for step in ("about", "needs", "readiness", "home", "plan"):
-        extra = {}
+        extra = REVIEW_DATE if step == "about" else {}
         if step == "needs":
             extra = {"need__communication_interaction": "1", "need__semh": "2"}
         if step == "plan":
@@ -325,6 +330,8 @@ def test_the_child_record_shows_the_history_and_the_change(world, as_user):
     second = Profile.objects.get(child=world.child, number=2)
     for step in ("about", "needs", "readiness", "home", "plan"):
         extra = {"need__semh": "3"} if step == "needs" else {}
+        if step == "about":
+            extra = REVIEW_DATE
         if step == "plan":
             outcome = Profile.objects.get(pk=first).outcomes.get()
             extra = {f"review__{outcome.pk}": "achieved"}
@@ -405,11 +412,11 @@ def test_staff_changing_home_confidence_through_the_api_no_longer_credit_the_fam
 def test_odd_dates_are_form_errors_not_crashes(world, as_user):
     client = as_user("sendco")
     url = reverse("profiles:start", kwargs={"child_pk": world.child.pk})
-    for day, year in (("²", "2026"), ("1", "9" * 5000), ("001", "2026")):
+    for typed_day, year in (("²", "2026"), ("1", "9" * 5000), ("001", "2026")):
         response = client.post(
             url,
             {
-                "assessment_date-day": day,
+                "assessment_date-day": typed_day,
                 "assessment_date-month": "11",
                 "assessment_date-year": year,
             },

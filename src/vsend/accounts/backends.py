@@ -22,4 +22,4 @@ class EmailBackend(ModelBackend):
 def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
     """The username axes counts failures against: the email typed, normalised."""
     raw = (credentials or {}).get("username") or request.POST.get("username") or ""
-    return raw.strip().lower() or None
+    return raw.strip().lower()[:254] or None

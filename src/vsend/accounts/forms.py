@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 
 class SignInForm(AuthenticationForm):
@@ -13,6 +14,14 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].label = "Email address"
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
+        # AuthenticationForm sets max_length after the field is made, so nothing checked it:
+        # an over-long address went on to the lockout table (255 characters) and failed there.
+        self.fields["username"].validators.append(
+            MaxLengthValidator(254, "Email address must be 254 characters or fewer")
+        )
+        self.fields["password"].validators.append(
+            MaxLengthValidator(4096, "Password must be 4,096 characters or fewer")
+        )
 
 
 class CodeForm(forms.Form):

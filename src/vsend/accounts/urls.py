@@ -11,5 +11,5 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/security/", views.mfa_setup, name="mfa-setup"),
     path("account/tokens/new/", views.token_create, name="token-create"),
-    path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("account/tokens/<id:pk>/revoke/", views.token_revoke, name="token-revoke"),
 ]

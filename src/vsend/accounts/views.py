@@ -24,6 +24,7 @@ from vsend.accounts.models import ApiToken, User, hash_token
 from vsend.accounts.services import create_api_token, revoke_api_token
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record
+from vsend.submissions.services import AlreadySubmitted, submit_once
 
 EXPIRED_MESSAGES = {
     "idle": "You were signed out because you had not done anything for 30 minutes.",
@@ -219,16 +220,37 @@ def account(request: HttpRequest) -> HttpResponse:
 def token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        raw = create_api_token(
-            actor=actor_from_request(request),
-            user=cast(User, request.user),
-            name=form.cleaned_data["name"],
-        )
-        token = ApiToken.objects.get(key_hash=hash_token(raw))
+        made: list[str] = []
+
+        def create() -> str:
+            made.append(
+                create_api_token(
+                    actor=actor_from_request(request),
+                    user=cast(User, request.user),
+                    name=form.cleaned_data["name"],
+                )
+            )
+            return reverse("accounts:account")
+
+        try:
+            submit_once(request, create)
+        except AlreadySubmitted as done:
+            # A second click: the token was made by the first and shown only to it.
+            messages.success(
+                request,
+                f"The token '{form.cleaned_data['name']}' was created by your first click and "
+                "is listed below. Its value is shown only once: if you did not copy it, "
+                "revoke it and create another.",
+            )
+            return redirect(done.url)
         return render(
             request,
             "accounts/token_created.html",
-            {"raw": raw, "name": token.name, "expires_at": token.expires_at},
+            {
+                "raw": made[0],
+                "name": form.cleaned_data["name"],
+                "expires_at": ApiToken.objects.get(key_hash=hash_token(made[0])).expires_at,
+            },
         )
     return render(request, "accounts/token_new.html", {"form": form})
 

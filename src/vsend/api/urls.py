@@ -10,23 +10,21 @@ app_name = "api"
 urlpatterns = [
     path("me/", login_not_required(views.me), name="me"),
     path("children/", login_not_required(views.child_list), name="children"),
-    path("children/<int:pk>/", login_not_required(views.child_detail), name="child"),
+    path("children/<id:pk>/", login_not_required(views.child_detail), name="child"),
     path(
-        "children/<int:pk>/profiles/",
+        "children/<id:pk>/profiles/",
         login_not_required(profiles.child_profiles),
         name="child-profiles",
     ),
-    path("profiles/<int:pk>/", login_not_required(profiles.profile_detail), name="profile"),
+    path("profiles/<id:pk>/", login_not_required(profiles.profile_detail), name="profile"),
     path(
-        "profiles/<int:pk>/chart.svg",
+        "profiles/<id:pk>/chart.svg",
         login_not_required(profiles.profile_chart_svg),
         name="profile-chart",
     ),
+    path("profiles/<id:pk>/pdf", login_not_required(profiles.profile_pdf_file), name="profile-pdf"),
     path(
-        "profiles/<int:pk>/pdf", login_not_required(profiles.profile_pdf_file), name="profile-pdf"
-    ),
-    path(
-        "insight/settings/<int:pk>/",
+        "insight/settings/<id:pk>/",
         login_not_required(insights.setting_insight),
         name="setting-insight",
     ),

@@ -9,7 +9,8 @@ from vsend.children.census import NeedType, SENProvision, Sex
 from vsend.children.models import Child, age_in_years
 from vsend.children.selectors import upn_holder
 from vsend.children.validators import normalise_upn, validate_uln, validate_upn
-from vsend.config.forms import GovukDateField
+from vsend.config.forms import GovukDateField, years_before
+from vsend.config.ids import IdField
 from vsend.config.jinja2 import format_date
 from vsend.frameworks.loader import DOMAIN_KEYS
 from vsend.organisations.models import NATIONAL_CURRICULUM_YEARS, SchoolClass, Setting
@@ -106,7 +107,7 @@ class ChildDetailsForm(forms.Form):
         if born > today:
             raise forms.ValidationError("Date of birth must be in the past")
         if age_in_years(born, today) > MAX_AGE:
-            earliest = date(today.year - MAX_AGE - 1, today.month, today.day)
+            earliest = years_before(today, MAX_AGE + 1)
             raise forms.ValidationError(
                 f"Date of birth must be after {format_date(earliest)}: vsend is for children "
                 "and young people aged 0 to 25"
@@ -287,7 +288,7 @@ class ChildFilterForm(forms.Form):
     )
 
     # Set by links from a dashboard figure; kept as hidden fields.
-    setting = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    setting = IdField(required=False, widget=forms.HiddenInput)
     domain = forms.ChoiceField(
         required=False, widget=forms.HiddenInput, choices=[("", "")] + [(k, k) for k in DOMAIN_KEYS]
     )

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -30,6 +30,24 @@ DETAIL_FIELDS = (
 )
 
 
+# The same words whoever holds the UPN: a save that loses a race learns nothing more.
+UPN_TAKEN = (
+    "This UPN cannot be saved. Check it has been copied correctly. If it is right, contact "
+    "the local authority: they can check it and help"
+)
+
+
+class DuplicateUPN(Exception):
+    """Another record in the authority has this UPN (two saves racing, say)."""
+
+
+def _upn_taken(authority_id: int, upn: str, exclude_pk: int | None = None) -> bool:
+    others = Child.objects.filter(authority_id=authority_id, upn=upn)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return bool(upn) and others.exists()
+
+
 class StaleEdit(Exception):
     """The record changed since the editor loaded it; their save was refused."""
 
@@ -50,7 +68,15 @@ class Placement:
 
 @transaction.atomic
 def create_child(*, actor: Actor, details: dict[str, Any], placement: Placement) -> Child:
-    child = Child.objects.create(authority_id=placement.setting.authority_id, **_details(details))
+    fields = _details(details)
+    authority_id = placement.setting.authority_id
+    try:
+        with transaction.atomic():
+            child = Child.objects.create(authority_id=authority_id, **fields)
+    except IntegrityError:
+        if _upn_taken(authority_id, fields["upn"]):
+            raise DuplicateUPN from None
+        raise
     Enrolment.objects.create(
         child=child,
         setting=placement.setting,
@@ -71,9 +97,15 @@ def update_child(
     new = _details(details)
     changes = diff({name: getattr(child, name) for name in new}, new)
     changed = sorted(changes)
-    updated = Child.objects.filter(pk=child.pk, version=expected_version).update(
-        **new, version=F("version") + 1, updated_at=timezone.now()
-    )
+    try:
+        with transaction.atomic():
+            updated = Child.objects.filter(pk=child.pk, version=expected_version).update(
+                **new, version=F("version") + 1, updated_at=timezone.now()
+            )
+    except IntegrityError:
+        if _upn_taken(child.authority_id, new["upn"], exclude_pk=child.pk):
+            raise DuplicateUPN from None
+        raise
     if not updated:
         raise StaleEdit
     child.refresh_from_db()

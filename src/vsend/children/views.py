@@ -13,6 +13,8 @@ from vsend.audit.services import actor_from_request, record, record_children_sho
 from vsend.children import selectors
 from vsend.children.forms import ChildDetailsForm, ChildFilterForm, NewChildForm
 from vsend.children.services import (
+    UPN_TAKEN,
+    DuplicateUPN,
     Placement,
     StaleEdit,
     create_child,
@@ -121,15 +123,12 @@ def child_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        child = create_child(
-            actor=actor_from_request(request),
-            details=data,
-            placement=Placement(
-                data["setting"], data["year"], data["school_class"], data["started_on"]
-            ),
-        )
-        return redirect("children:detail", pk=child.pk)
-    _report_upn_held_elsewhere(request, form)
+    (UPN_TAKEN,)
+    (DuplicateUPN,)
+    (Placement,)
+    (StaleEdit,)
+    (create_child,)
+    (report_upn_held_elsewhere,)
     return render(
         request,
         "children/form.html",
@@ -168,6 +167,8 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
             update_child(
                 actor=actor, child=child, details=form.cleaned_data, expected_version=expected
             )
+        except DuplicateUPN:
+            form.add_error("upn", UPN_TAKEN)
         except StaleEdit:
             stale = True
             form.add_error(

@@ -4,6 +4,30 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
+
+# Every date typed is within a window; plan and review dates within a narrower one, so a date
+# like 31 December 9999 (never overdue) or 1 January 0001 cannot be saved.
+EARLIEST_DATE = date(1900, 1, 1)
+EARLIEST_PLAN_DATE = date(2000, 1, 1)
+PLAN_YEARS_AHEAD = 5
+ANY_YEARS_AHEAD = 10
+
+
+def years_before(day: date, years: int) -> date:
+    """The same day `years` earlier; 29 February becomes 28 February in other years."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def years_after(day: date, years: int) -> date:
+    return years_before(day, -years)
+
+
+def value_text(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 class DateInputWidget(forms.Widget):
@@ -27,8 +51,16 @@ class GovukDateField(forms.Field):
 
     widget = DateInputWidget
 
-    def __init__(self, *, past_only: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        past_only: bool = False,
+        earliest: date = EARLIEST_DATE,
+        years_ahead: int = ANY_YEARS_AHEAD,
+        **kwargs: Any,
+    ) -> None:
         self.past_only = past_only
+        self.earliest, self.years_ahead = earliest, years_ahead
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> date | None:
@@ -53,6 +85,11 @@ class GovukDateField(forms.Field):
             value = date(year, month, day)
         except ValueError:
             raise forms.ValidationError(f"{label} must be a real date") from None
+        if value < self.earliest:
+            raise forms.ValidationError(f"{label} must be on or after {value_text(self.earliest)}")
+        latest = years_after(timezone.localdate(), self.years_ahead)
+        if value > latest:
+            raise forms.ValidationError(f"{label} must be on or before {value_text(latest)}")
         return value
 
     def validate(self, value: Any) -> None:

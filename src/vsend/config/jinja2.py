@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, pass_
 from jinja2.runtime import Context
 
 from vsend.config.forms import date_parts, error_list
+from vsend.submissions.services import once_input
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -91,6 +92,7 @@ def environment(**options: Any) -> Environment:
             "choice_items": choice_items,
             "can_nav": can_nav,
             "service_name": settings.VSEND_SERVICE_NAME,
+            "once_input": once_input,
         }
     )
     env.filters.update({"date": format_date, "datetime": format_datetime})

@@ -51,12 +51,15 @@ INSTALLED_APPS = [
     "vsend.profiles",
     "vsend.insights",
     "vsend.api",
+    "vsend.submissions",
     "vsend.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vsend.config.problems.ProblemResponsesMiddleware",
+    "vsend.config.hygiene.InputHygieneMiddleware",
     "vsend.config.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -196,7 +199,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["vsend.config.problems.CleanJSONParser"],
+    "EXCEPTION_HANDLER": "vsend.config.problems.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -272,4 +276,9 @@ CACHES = {
 VSEND_FRAMEWORK_FILES = env_list("VSEND_FRAMEWORK_FILES", [])
 VSEND_FRAMEWORK_ID = env_str("VSEND_FRAMEWORK_ID", "vsend-open")
 VSEND_DEMO_PASSWORD = env_str("VSEND_DEMO_PASSWORD", "valuing-send-demo")
+# Request bodies: forms up to DATA_UPLOAD_MAX_MEMORY_SIZE are read as usual; a form over it is
+# read up to the hard limit with each value cut short, so the page can say which answer is too
+# long and keep the text (see config/hygiene.py). API bodies over the limit are refused (413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("VSEND_UPLOAD_LIMIT_BYTES", 2_621_440)
+VSEND_FORM_HARD_LIMIT = env_int("VSEND_FORM_HARD_LIMIT_BYTES", 20_000_000)
 CSRF_FAILURE_VIEW = "vsend.config.views.csrf_failure"

@@ -1,8 +1,12 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from vsend.audit.views import audit_log
 from vsend.config import views
+from vsend.config.ids import IdConverter
 from vsend.organisations.views import home
+
+# Before the apps' patterns are read: every id in an address is `<id:...>` (see config/ids.py).
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", home, name="home"),
@@ -13,6 +17,7 @@ urlpatterns = [
     path("audit/", audit_log, name="audit-log"),
     path("api/v1/", include("vsend.api.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]
 
 handler400 = views.bad_request

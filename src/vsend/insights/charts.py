@@ -2,8 +2,8 @@
 the text alternative; hidden (suppressed) counts are drawn as gaps and said in words."""
 
 from itertools import count
-from xml.sax.saxutils import escape
 
+from vsend.config.text import xml_escape as escape
 from vsend.insights.suppression import is_hidden
 
 # Light to dark blues, readable in greyscale as a ramp; the darkest levels also carry hatching.

@@ -5,9 +5,9 @@ from vsend.insights import views
 app_name = "insights"
 
 urlpatterns = [
-    path("settings/<int:pk>/", views.setting_page, name="setting"),
-    path("settings/<int:pk>/export.<str:fmt>", views.setting_export, name="setting-export"),
-    path("settings/<int:pk>/governors.pdf", views.governors_summary, name="governors"),
+    path("settings/<id:pk>/", views.setting_page, name="setting"),
+    path("settings/<id:pk>/export.<str:fmt>", views.setting_export, name="setting-export"),
+    path("settings/<id:pk>/governors.pdf", views.governors_summary, name="governors"),
     path("authority/", views.authority_page, name="authority"),
     path("authority/export.<str:fmt>", views.authority_export, name="authority-export"),
 ]

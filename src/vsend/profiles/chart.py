@@ -7,7 +7,8 @@ and in greyscale print. The page around it carries the same numbers as a table.
 
 import math
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+
+from vsend.config.text import xml_escape as escape
 
 WIDTH, HEIGHT = 640, 560
 CX, CY, RADIUS = 320, 250, 170

@@ -31,3 +31,16 @@ class FrameworkUnavailable(Exception):
             "which this service does not have loaded unchanged"
         )
         self.profile = profile
+
+
+class OutOfOrder(Exception):
+    """A review must be dated after the profile it replaces, so that on any date a child has
+    at most one current profile."""
+
+    def __init__(self, previous: Any) -> None:
+        super().__init__(
+            f"The assessment date must be after {previous.assessment_date.day} "
+            f"{previous.assessment_date:%B %Y}, the date of profile {previous.number}, "
+            "which this review replaces"
+        )
+        self.previous = previous

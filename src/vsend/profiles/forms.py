@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from vsend.config.forms import GovukDateField
+from vsend.config.forms import EARLIEST_PLAN_DATE, PLAN_YEARS_AHEAD, GovukDateField
 from vsend.frameworks.loader import Framework
 from vsend.profiles.models import OutcomeReview, SupportOutcome
 from vsend.profiles.services import ActionPlan, OutcomePlan
@@ -29,8 +29,13 @@ def _text(label: str, required: bool = False, **kw: Any) -> forms.CharField:
     )
 
 
+def _plan_date(**kw: Any) -> GovukDateField:
+    """Assessment, review and plan dates: from 2000 to a few years ahead."""
+    return GovukDateField(earliest=EARLIEST_PLAN_DATE, years_ahead=PLAN_YEARS_AHEAD, **kw)
+
+
 class StartProfileForm(forms.Form):
-    assessment_date = GovukDateField(label="Assessment date", help_text="For example, 12 11 2026")
+    assessment_date = _plan_date(label="Assessment date", help_text="For example, 12 11 2026")
     age_band = forms.ChoiceField(
         label="Which version of the framework?",
         widget=forms.RadioSelect,
@@ -47,7 +52,7 @@ class StartProfileForm(forms.Form):
 
 
 class AboutForm(forms.Form):
-    assessment_date = GovukDateField(label="Assessment date")
+    assessment_date = _plan_date(label="Assessment date")
     strengths = _text(
         "Strengths: what is going well, what they are good at",
         help_text="In the words of the people who know them best",
@@ -182,7 +187,7 @@ class PlanForm(DomainForm):
                 },
             )
             self.fields[f"reviewnote__{o.pk}"] = _text("What happened")
-        self.fields["review_date"] = GovukDateField(
+        self.fields["review_date"] = _plan_date(
             label="Review date", help_text="Usually 6 to 8 weeks away, or next term"
         )
 
@@ -190,7 +195,7 @@ class PlanForm(DomainForm):
         k = d.key
         self.fields[f"what__{k}"] = _text("What will be different?")
         self.fields[f"know__{k}"] = _text("How will we know?")
-        self.fields[f"when__{k}"] = GovukDateField(label="By when?", required=False)
+        self.fields[f"when__{k}"] = _plan_date(label="By when?", required=False)
         for n in range(ACTION_ROWS):
             self.fields[f"a{n}what__{k}"] = forms.CharField(
                 label="What will be done", required=False, max_length=500
@@ -201,10 +206,8 @@ class PlanForm(DomainForm):
             self.fields[f"a{n}often__{k}"] = forms.CharField(
                 label="How often", required=False, max_length=200
             )
-            self.fields[f"a{n}from__{k}"] = GovukDateField(label="From", required=False)
-            self.fields[f"a{n}until__{k}"] = GovukDateField(
-                label="Until (optional)", required=False
-            )
+            self.fields[f"a{n}from__{k}"] = _plan_date(label="From", required=False)
+            self.fields[f"a{n}until__{k}"] = _plan_date(label="Until (optional)", required=False)
 
     def clean(self) -> dict[str, Any]:
         c = super().clean() or {}

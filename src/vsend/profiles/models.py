@@ -77,6 +77,13 @@ class Profile(models.Model):
             models.UniqueConstraint(
                 fields=["child"], condition=Q(status="draft"), name="one_draft_profile_per_child"
             ),
+            # A version ends after it starts. On PostgreSQL an exclusion constraint also keeps
+            # each child's finalised versions from overlapping (migration 0004).
+            models.CheckConstraint(
+                condition=Q(superseded_on__isnull=True)
+                | Q(superseded_on__gt=models.F("assessment_date")),
+                name="profile_superseded_after_assessed",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "review_date"]),

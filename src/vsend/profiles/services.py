@@ -18,6 +18,7 @@ from vsend.insights import cache as insight_cache
 from vsend.profiles.errors import (  # noqa: F401 (re-exported for views and the API)
     DraftExists,
     FrameworkUnavailable,
+    OutOfOrder,
     ProfileLocked,
     ProfileNotReady,
     StaleProfile,
@@ -31,6 +32,11 @@ from vsend.profiles.models import (
     SupportAction,
     SupportOutcome,
 )
+
+
+def check_in_order(previous: Profile | None, assessment_date: date) -> None:
+    if previous is not None and assessment_date <= previous.assessment_date:
+        raise OutOfOrder(previous)
 
 
 def framework_of(profile: Profile) -> Framework:
@@ -114,6 +120,7 @@ def start_profile(
     framework = registry.current(chosen)
     top = framework.max_level
     previous = child.profiles.filter(status=Status.FINALISED).order_by("-number").first()
+    check_in_order(previous, assessment_date)
     number = (child.profiles.aggregate(n=Max("number"))["n"] or 0) + 1
     try:
         with transaction.atomic():
@@ -187,6 +194,7 @@ def start_profile(
 
 @transaction.atomic
 def save_about(*, actor: Actor, profile: Profile, expected: int, data: dict[str, Any]) -> None:
+    check_in_order(profile.previous, data["assessment_date"])
     _claim(profile, expected)
     fields = ["assessment_date", "strengths", "child_views", "aspirations", "family_views"]
     changes = diff({f: getattr(profile, f) for f in fields}, {f: data[f] for f in fields})
@@ -345,13 +353,17 @@ def finalise(*, actor: Actor, profile: Profile, expected: int) -> None:
     ):
         raise ProfileNotReady
     _claim(profile, expected)
+    profile.refresh_from_db(fields=["assessment_date"])
+    check_in_order(profile.previous, profile.assessment_date)
     now = timezone.now()
+    # The version replaced ends first, so the two never overlap (a database constraint on
+    # PostgreSQL: see migration 0004).
+    if profile.previous_id:
+        Profile.objects.filter(pk=profile.previous_id).update(superseded_on=profile.assessment_date)
     Profile.objects.filter(pk=profile.pk).update(
         status=Status.FINALISED, finalised_at=now, finalised_by=actor.user
     )
     profile.status, profile.finalised_at, profile.finalised_by = Status.FINALISED, now, actor.user
-    if profile.previous_id:
-        Profile.objects.filter(pk=profile.previous_id).update(superseded_on=profile.assessment_date)
     insight_cache.bump(profile.child.authority_id)
     _audit(
         actor,

@@ -28,6 +28,7 @@ from vsend.profiles.forms import (
 )
 from vsend.profiles.models import STEP_NAMES, STEPS, Profile
 from vsend.profiles.pdf import profile_pdf
+from vsend.submissions.services import AlreadySubmitted, earlier_result, submit_once
 
 STALE_MESSAGE = (
     "Someone else saved this profile while you were working on it, so your changes have not "
@@ -58,6 +59,7 @@ def start(request: HttpRequest, child_pk: int) -> HttpResponse:
         return redirect("profiles:summary", pk=existing.pk)
     form = StartProfileForm(request.POST or None, initial={"assessment_date": timezone.localdate()})
     recommended = None
+    profile: Profile | None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -79,7 +81,11 @@ def start(request: HttpRequest, child_pk: int) -> HttpResponse:
                     )
                 except services.DraftExists as exc:
                     profile = exc.draft
-                return redirect("profiles:step", pk=profile.pk, step="about")
+                except services.OutOfOrder as exc:
+                    form.add_error("assessment_date", str(exc))
+                    profile = None
+                if profile is not None:
+                    return redirect("profiles:step", pk=profile.pk, step="about")
     record(actor, Action.VIEW, obj=child, summary="New profile page opened")
     try:
         recommended = recommended or age_band_for(child.date_of_birth, timezone.localdate())
@@ -150,7 +156,13 @@ def _step_form(step: str, profile: Profile, view: selectors.ProfileView, data: A
 
 
 def _check_assessment_date(form: Any, profile: Profile) -> None:
-    """A changed assessment date must still fit the child's age and the version in use."""
+    """A changed assessment date must still fit the child's age and the version in use, and
+    come after the profile it replaces."""
+    try:
+        services.check_in_order(profile.previous, form.cleaned_data["assessment_date"])
+    except services.OutOfOrder as exc:
+        form.add_error("assessment_date", str(exc))
+        return
     try:
         band = age_band_for(profile.child.date_of_birth, form.cleaned_data["assessment_date"])
     except AgeOutOfRange as exc:
@@ -273,10 +285,21 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     profile = selectors.get_profile_for(actor, pk, Perm.EDIT_PROFILE)
+    earlier = earlier_result(request)
+    if earlier:
+        return redirect(earlier)  # a second click: the first finalised it
     if not profile.is_draft:
         return _locked(request, profile)
-    try:
+    summary_url = reverse("profiles:summary", kwargs={"pk": profile.pk})
+
+    def finish() -> str:
         services.finalise(actor=actor, profile=profile, expected=_expected(request))
+        return summary_url
+
+    try:
+        submit_once(request, finish)
+    except AlreadySubmitted as done:
+        return redirect(done.url)
     except services.ProfileNotReady:
         return render(
             request,
@@ -288,6 +311,13 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
         return _locked(request, profile)
     except services.StaleProfile:
         return render(request, "profiles/stale.html", {"profile": profile}, status=409)
+    except services.OutOfOrder as exc:
+        return render(
+            request,
+            "profiles/cannot_review.html",
+            {"profile": profile, "reason": str(exc), "heading": "The profile cannot be finalised"},
+            status=409,
+        )
     return redirect("profiles:summary", pk=profile.pk)
 
 
@@ -303,7 +333,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.DraftExists as exc:
         new = exc.draft
-    except AgeOutOfRange as exc:
+    except (AgeOutOfRange, services.OutOfOrder) as exc:
         return render(
             request,
             "profiles/cannot_review.html",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SubmissionsConfig(AppConfig):
+    name = "vsend.submissions"
+    verbose_name = "One-time form tokens"
