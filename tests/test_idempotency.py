@@ -118,7 +118,7 @@ def test_a_upn_taken_by_a_racing_save_is_a_form_error_not_a_500(world, as_user, 
         reverse("children:create"), _new_child(world, upn=world.child.upn)
     )
     assert response.status_code == 200
-    assert "already recorded in this local authority" in response.content.decode()
+    assert "This UPN cannot be saved" in response.content.decode()
     edit = as_user("sendco").post(
         reverse("children:edit", args=[world.classmate.pk]),
         {
@@ -127,7 +127,7 @@ def test_a_upn_taken_by_a_racing_save_is_a_form_error_not_a_500(world, as_user, 
         },
     )
     assert edit.status_code == 200
-    assert "already recorded in this local authority" in edit.content.decode()
+    assert "This UPN cannot be saved" in edit.content.decode()
 
 
 def test_the_service_maps_a_duplicate_upn(world):
@@ -173,7 +173,7 @@ def _race(world, posts: list[dict[str, str]]) -> list[int]:
             client.force_login(world.users["sendco"])
             barrier.wait()
             response = client.post(reverse("children:create"), data)
-            told = b"already recorded in this local authority" in response.content
+            told = b"This UPN cannot be saved" in response.content
             statuses.append(response.status_code if response.status_code != 200 or told else -1)
         finally:
             connection.close()

@@ -123,12 +123,24 @@ def child_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-    (UPN_TAKEN,)
-    (DuplicateUPN,)
-    (Placement,)
-    (StaleEdit,)
-    (create_child,)
-    (report_upn_held_elsewhere,)
+
+        def add() -> str:
+            child = create_child(
+                actor=actor_from_request(request),
+                details=data,
+                placement=Placement(
+                    data["setting"], data["year"], data["school_class"], data["started_on"]
+                ),
+            )
+            return reverse("children:detail", kwargs={"pk": child.pk})
+
+        try:
+            return redirect(submit_once(request, add))
+        except AlreadySubmitted as done:
+            return redirect(done.url)
+        except DuplicateUPN:
+            form.add_error("upn", UPN_TAKEN)
+    _report_upn_held_elsewhere(request, form)
     return render(
         request,
         "children/form.html",
