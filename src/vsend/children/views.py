@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
@@ -26,6 +27,7 @@ from vsend.organisations.selectors import classes_visible_to, settings_visible_t
 from vsend.profiles.chart import profile_chart
 from vsend.profiles.selectors import history as profile_history
 from vsend.profiles.selectors import latest_finalised, profile_view
+from vsend.submissions.services import AlreadySubmitted, submit_once
 
 
 def _require(request: HttpRequest, perm: str) -> AccessPolicy:
