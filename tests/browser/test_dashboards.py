@@ -23,7 +23,7 @@ def test_a_sendco_reads_the_setting_dashboard(page, data):  # noqa: F811
 def test_an_la_officer_reads_the_authority_dashboard_without_names(page, data):  # noqa: F811
     sign_in(page, "la.officer@example.org", "/insight/authority/")
     text = page.inner_text("main")
-    assert "fewer than 5" in text and "Amelia" not in text
+    assert "rounded to the nearest 5" in text and "Amelia" not in text
     assert page.locator("main a[href^='/children/']").count() == 0
     assert_accessible(page, "d03-authority-dashboard")
     page.select_option("#id_setting", str(data.setting.pk))
