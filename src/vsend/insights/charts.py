@@ -113,14 +113,16 @@ def bars(table, col: int = 1) -> str:  # noqa: ANN001
     return _svg(label_w + bar_w + 60, row_h * len(rows) + 16, table.title, desc, body)
 
 
-def lines(table) -> str:  # noqa: ANN001
+def lines(table, top: float = 4, ticks: int = 4) -> str:  # noqa: ANN001
+    """Mean need (0 to 4) by term, or, with top=100, a percentage by term."""
     left, width, height, top_pad = 50, 560, 220, 20
     terms = [row[0] for row in table.rows]
     series = table.columns[2:]
     step = width / max(len(terms) - 1, 1)
     body = []
-    for level in range(5):
-        y = top_pad + height - height * level / 4
+    for tick in range(ticks + 1):
+        level = round(top * tick / ticks)
+        y = top_pad + height - height * tick / ticks
         body.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + width}" y2="{y:.1f}" stroke="#b1b4b6"/>'
         )
@@ -135,7 +137,7 @@ def lines(table) -> str:  # noqa: ANN001
     for s, name in enumerate(series):
         colour, dash = LINE_STYLES[s % len(LINE_STYLES)]
         pts = [
-            (left + i * step, top_pad + height - height * row[2 + s] / 4)
+            (left + i * step, top_pad + height - height * row[2 + s] / top)
             for i, row in enumerate(table.rows)
             if isinstance(row[2 + s], int | float)
         ]
@@ -167,5 +169,6 @@ def table_chart(table) -> str:  # noqa: ANN001
         "bars": bars,
         "bars_column_2": lambda t: bars(t, 2),
         "lines": lines,
+        "lines_percent": lambda t: lines(t, 100, 4),
     }
     return charts.get(table.chart, lambda t: "")(table)

@@ -44,7 +44,7 @@ class InsightFilterForm(forms.Form):
         terms = [(t.slug, f"End of {t.label}") for t in reversed(recent_terms(today, 7)[:-1])]
         # Figures for viewers who may not see children are published as at term ends only;
         # with no term chosen they get the last one ended.
-        first = [("", f"End of last term ({terms[0][1][7:]})")] if anonymous else [("", "Today")]
+        first = [("", terms[0][1])] if anonymous else [("", "Today")]
         self.fields["term"].choices = [*first, *terms]  # type: ignore[attr-defined]
         if anonymous:  # whole setting or authority only: narrowed views could be compared
             for name in ("year", "sen_provision", "need", "sex"):

@@ -149,7 +149,7 @@ def trend_table(
         ["Term", "Children profiled", *[names[k] for k in DOMAIN_KEYS]],
         rows,
         "Each term as at its last day.",
-        chart="lines",
+        chart="lines_percent",
     )
 
 
