@@ -51,10 +51,11 @@ def normalise_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _ip(value: str | None) -> str | None:
+    """The address as bytes in hex: the same whichever way the database or Python spells it."""
     if not value:
         return None
     try:
-        return str(ipaddress.ip_address(value))
+        return ipaddress.ip_address(value).packed.hex()
     except ValueError:
         return str(value)
 
