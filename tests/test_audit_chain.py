@@ -1,6 +1,10 @@
 """The hash chain over audit rows, and `vsend audit_verify`."""
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -151,6 +155,21 @@ def test_rows_appended_at_once_from_many_connections_do_not_fork_the_chain():
     assert verdict.ok and verdict.checked == 80
 
 
+@pytest.mark.skipif(PG, reason="runs on its own SQLite file; the PostgreSQL case is above")
+def test_processes_appending_to_one_sqlite_file_do_not_fork_the_chain(tmp_path):
+    script = Path(__file__).parent / "scripts" / "chain_processes.py"
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "vsend.config.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'chain.sqlite3'}",
+        "VSEND_DATA_DIR": str(tmp_path),
+    }
+    done = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("True 100")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_chains_the_rows_written_before_it():
     from django.db.migrations.executor import MigrationExecutor
@@ -181,3 +200,10 @@ def test_the_migration_chains_the_rows_written_before_it():
         cursor.execute("UPDATE audit_auditevent SET summary = 'x'")
     record(Actor(user=None), Action.VIEW, summary="After the migration")
     assert verify().checked == 4
+
+
+def test_an_address_hashes_the_same_however_it_is_written(db):
+    row = record(Actor(user=None, ip_address="::ffff:192.0.2.1"), Action.VIEW, summary="mapped")
+    stored = AuditEvent.objects.get(pk=row.pk)
+    assert row_hash(stored) == row.hash
+    assert verify().ok

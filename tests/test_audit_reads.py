@@ -50,10 +50,11 @@ AGGREGATES = {
 }
 NO_CHILD_DATA = {
     "healthz": "service status only",
+    "readyz": "service readiness only",
     "accounts:sign-in": "sign-in form",
     "accounts:mfa-verify": "second-factor form",
     "accounts:sign-out": "signs out",
-    "accounts:account": "the user's own account",
+    "accounts:account": "the user's own account (a young person sees only their own name)",
     "accounts:mfa-setup": "the user's own second factor",
     "accounts:token-create": "the user's own API tokens",
     "accounts:token-revoke": "the user's own API tokens",
