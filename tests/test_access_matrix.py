@@ -68,9 +68,7 @@ SEES_CHILD = {
     "other_authority",
 }
 CHANGES_CHILD = {"platform_admin", "la_admin", "sendco", "other_setting", "other_authority"}
-SEES_ACCESS = {"platform_admin", "la_admin", "caseworker", "sendco", "other_setting"} | {
-    "other_authority"
-}
+SEES_ACCESS = CHANGES_CHILD | {"caseworker"}
 SEES_PROFILE = SEES_CHILD
 EDITS_PROFILE = CHANGES_CHILD
 FAMILY = {"parent"}
