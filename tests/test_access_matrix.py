@@ -1,11 +1,17 @@
-"""Every URL, pages and API, for every persona.
+"""Every URL, pages and API, for every persona and every HTTP method.
 
-anonymous -> the sign-in page (pages) or 401 (API); outside the user's scope -> 404;
-inside it without the permission -> 403. A URL added without a row here fails
-test_every_url_is_in_the_matrix.
+anonymous -> the sign-in page (pages) or 401 (API); a child outside the user's reach -> 404,
+whatever their role; within reach without the permission -> 403; a method the URL does not
+accept -> 405. A URL added without a row here fails test_every_url_is_in_the_matrix.
+
+Each URL about a child is tried with a child each persona reaches and with others they do not
+(a teacher's other class, another family, another setting, another authority).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -13,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vsend.accounts.models import ApiToken
 from vsend.accounts.services import create_api_token
-from vsend.audit.services import SYSTEM
+from vsend.audit.services import SYSTEM, Actor
 
 PERSONAS = [
     "anonymous",
@@ -25,119 +31,191 @@ PERSONAS = [
     "teacher",
     "parent",
     "young_person",
+    "governor",
     "other_setting",
     "other_authority",
 ]
 SIGNED_IN = PERSONAS[1:]
-ALL_OK = {p: 200 for p in SIGNED_IN}
+METHODS = ("get", "post", "put", "patch", "delete")
+
+# The children in conftest's world, by attribute: child (setting A1, class 3X, the parent's,
+# the caseworker's), classmate (A1, class 3Y), young_person_child (A1, no class),
+# other_setting_child (A2), far_child (authority B).
+CHILDREN = ["child", "classmate", "young_person_child", "other_setting_child", "far_child"]
+AUTHORITY_A = {"child", "classmate", "young_person_child", "other_setting_child"}
+REACH: dict[str, set[str]] = {
+    "platform_admin": set(CHILDREN),
+    "la_admin": AUTHORITY_A,
+    "la_officer": set(),  # aggregates only: no child exists for them
+    "caseworker": {"child"},
+    "sendco": {"child", "classmate", "young_person_child"},
+    "teacher": {"child"},
+    "parent": {"child"},
+    "young_person": {"young_person_child"},
+    "governor": set(),
+    "other_setting": {"other_setting_child"},
+    "other_authority": {"far_child"},
+}
+SEES_CHILD = {
+    "platform_admin",
+    "la_admin",
+    "caseworker",
+    "sendco",
+    "teacher",
+    "parent",
+    "young_person",
+    "other_setting",
+    "other_authority",
+}
+CHANGES_CHILD = {"platform_admin", "la_admin", "sendco", "other_setting", "other_authority"}
+SEES_ACCESS = CHANGES_CHILD | {"caseworker"}
+SEES_PROFILE = SEES_CHILD
+EDITS_PROFILE = CHANGES_CHILD
+FAMILY = {"parent"}
+
+
+@dataclass(frozen=True)
+class AboutChild:
+    """Statuses for a URL about one child: holders of the permission get ok for a child they
+    reach, others in reach 403, and everyone else 404."""
+
+    holders: set[str]
+    ok: int = 200
+
+    def expect(self, persona: str, child: str = "child") -> int:
+        if child not in REACH[persona]:
+            return 404
+        return self.ok if persona in self.holders else 403
+
+
+Expected = dict[str, int] | AboutChild
 
 
 def only(ok: set[str], *, others: int, ok_status: int = 200) -> dict[str, int]:
     return {p: ok_status if p in ok else others for p in SIGNED_IN}
 
 
-def child_scoped(can: set[str], in_scope_without: set[str]) -> dict[str, int]:
-    """A URL about child_a1: allowed, refused (403) within scope, else 404."""
-    return {p: 200 if p in can else 403 if p in in_scope_without else 404 for p in SIGNED_IN}
+def everyone(status: int) -> dict[str, int]:
+    return {p: status for p in SIGNED_IN}
 
 
-SEES_CHILD = {"platform_admin", "la_admin", "caseworker", "sendco", "teacher", "parent"}
-CHANGES_CHILD = {"platform_admin", "la_admin", "sendco"}
-SEES_ACCESS = {"platform_admin", "la_admin", "caseworker", "sendco"}
-REACHES_CHILD = SEES_CHILD  # an LA officer sees figures, never records: 404, not 403
-CAN_ADD = {"platform_admin", "la_admin", "sendco", "other_setting", "other_authority"}
-SEES_PROFILE = SEES_CHILD
-EDITS_PROFILE = CHANGES_CHILD
-FAMILY = {"parent"}
-SETTING_INSIGHT = {
-    p: 200
-    if p in {"platform_admin", "la_admin", "la_officer", "sendco", "teacher", "governor"}
-    else 404
-    for p in SIGNED_IN
-}
+ALL_OK = everyone(200)
+SETTING_INSIGHT = only(
+    {"platform_admin", "la_admin", "la_officer", "sendco", "teacher", "governor"}, others=404
+)
 AUTHORITY_INSIGHT = only(
     {"platform_admin", "la_admin", "la_officer", "other_authority"}, others=403
 )
-PROFILE_VIEW = child_scoped(SEES_PROFILE, REACHES_CHILD - SEES_PROFILE)
-PROFILE_EDIT = child_scoped(EDITS_PROFILE, REACHES_CHILD - EDITS_PROFILE)
-PROFILE_FAMILY = child_scoped(FAMILY, REACHES_CHILD - FAMILY)
+CHILD_LIST = only(set(SIGNED_IN) - {"la_officer", "governor"}, others=403)
+CAN_ADD = only(CHANGES_CHILD, others=403)
 
-# name: (method, kwargs-key, expected status per persona, is_api)
-MATRIX = {
-    "home": ("get", None, ALL_OK, False),
-    "healthz": ("get", None, ALL_OK | {"anonymous": 200}, False),
-    "readyz": ("get", None, ALL_OK | {"anonymous": 200}, False),
-    "accounts:sign-in": ("get", None, only(set(), others=302) | {"anonymous": 200}, False),
-    "accounts:mfa-verify": ("get", None, ALL_OK, False),
-    "accounts:sign-out": ("post", None, ALL_OK, False),
-    "accounts:account": ("get", None, ALL_OK, False),
-    "accounts:mfa-setup": ("get", None, ALL_OK, False),
-    "accounts:token-create": ("get", None, ALL_OK, False),
-    "accounts:token-revoke": ("post", "token", only({"sendco"}, others=404, ok_status=302), False),
-    "children:list": ("get", None, only(set(SIGNED_IN) - {"la_officer"}, others=403), False),
-    "children:create": ("get", None, only(CAN_ADD, others=403), False),
-    "children:detail": (
-        "get",
-        "child",
-        child_scoped(SEES_CHILD, REACHES_CHILD - SEES_CHILD),
-        False,
-    ),
-    "children:edit": (
-        "get",
-        "child",
-        child_scoped(CHANGES_CHILD, REACHES_CHILD - CHANGES_CHILD),
-        False,
-    ),
-    "children:access": (
-        "get",
-        "child",
-        child_scoped(SEES_ACCESS, REACHES_CHILD - SEES_ACCESS),
-        False,
-    ),
-    "profiles:start": ("get", "child_pk", PROFILE_EDIT, False),
-    "profiles:summary": ("get", "profile", PROFILE_VIEW, False),
-    "profiles:chart": ("get", "profile", PROFILE_VIEW, False),
-    "profiles:pdf": ("get", "profile", PROFILE_VIEW, False),
-    "profiles:step": ("get", "profile_step", PROFILE_EDIT, False),
-    # The draft is incomplete, so finalising is refused (409) for those allowed to try.
-    "profiles:finalise": (
-        "post",
-        "profile",
-        {p: 409 if v == 200 else v for p, v in PROFILE_EDIT.items()},
-        False,
-    ),
-    # Reviewing a draft just returns to its summary.
-    "profiles:review": (
-        "post",
-        "profile",
-        {p: 302 if v == 200 else v for p, v in PROFILE_EDIT.items()},
-        False,
-    ),
-    "profiles:family-start": ("get", "profile", PROFILE_FAMILY, False),
-    "profiles:family-question": ("get", "profile_domain", PROFILE_FAMILY, False),
-    "profiles:family-check": ("get", "profile", PROFILE_FAMILY, False),
-    "api:child-profiles": ("get", "child", PROFILE_VIEW, True),
-    "api:profile": ("get", "profile", PROFILE_VIEW, True),
-    "api:profile-chart": ("get", "profile", PROFILE_VIEW, True),
-    "api:profile-pdf": ("get", "profile", PROFILE_VIEW, True),
-    "insights:setting": ("get", "setting", SETTING_INSIGHT, False),
-    "insights:setting-export": ("get", "setting_csv", SETTING_INSIGHT, False),
-    "insights:governors": ("get", "setting", SETTING_INSIGHT, False),
-    "insights:authority": ("get", None, AUTHORITY_INSIGHT, False),
-    "insights:authority-export": ("get", "csv", AUTHORITY_INSIGHT, False),
-    "api:setting-insight": ("get", "setting", SETTING_INSIGHT, True),
-    "api:authority-insight": ("get", None, AUTHORITY_INSIGHT, True),
-    "audit-log": (
-        "get",
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    key: str | None  # what the URL is about (see _url)
+    methods: dict[str, Expected]  # the methods the URL accepts; any other gets 405
+    api: bool = False
+    public: dict[str, int] = field(default_factory=dict)  # anonymous, for public URLs
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}[{self.key}]" if self.key and ":" in self.key else self.name
+
+
+ROWS = [
+    Row("home", None, {"get": ALL_OK}),
+    Row("healthz", None, {"get": ALL_OK}, public={"get": 200}),
+    Row("readyz", None, {"get": ALL_OK}, public={"get": 200}),
+    # Signed-in users are sent home; an empty form is shown again with its errors.
+    Row(
+        "accounts:sign-in",
         None,
-        only({"platform_admin", "la_admin", "other_authority"}, others=403),
-        False,
+        {"get": everyone(302), "post": everyone(302)},
+        public={"get": 200, "post": 200},
     ),
-    "api:me": ("get", None, ALL_OK, True),
-    "api:schema": ("get", None, ALL_OK, True),
-    "api:children": ("get", None, only(set(SIGNED_IN) - {"la_officer"}, others=403), True),
-    "api:child": ("get", "child", child_scoped(SEES_CHILD, REACHES_CHILD - SEES_CHILD), True),
-}
+    Row("accounts:mfa-verify", None, {"get": ALL_OK, "post": ALL_OK}),
+    Row("accounts:sign-out", None, {"post": ALL_OK}),
+    Row("accounts:account", None, {"get": ALL_OK}),
+    Row("accounts:mfa-setup", None, {"get": ALL_OK, "post": ALL_OK}),
+    Row("accounts:token-create", None, {"get": ALL_OK, "post": ALL_OK}),
+    Row("accounts:token-revoke", "token", {"post": only({"sendco"}, others=404, ok_status=302)}),
+    Row("children:list", None, {"get": CHILD_LIST}),
+    # An empty form comes back with its errors (200).
+    Row("children:create", None, {"get": CAN_ADD, "post": CAN_ADD}),
+    Row("children:detail", "child", {"get": AboutChild(SEES_CHILD)}),
+    Row(
+        "children:edit",
+        "child",
+        {"get": AboutChild(CHANGES_CHILD), "post": AboutChild(CHANGES_CHILD)},
+    ),
+    Row("children:access", "child", {"get": AboutChild(SEES_ACCESS)}),
+    Row(
+        "profiles:start",
+        "child_pk",
+        # A draft exists, so starting again goes to it.
+        {"get": AboutChild(EDITS_PROFILE, 302), "post": AboutChild(EDITS_PROFILE, 302)},
+    ),
+    Row("profiles:summary", "profile", {"get": AboutChild(SEES_PROFILE)}),
+    Row("profiles:chart", "profile", {"get": AboutChild(SEES_PROFILE)}),
+    Row("profiles:pdf", "profile", {"get": AboutChild(SEES_PROFILE)}),
+    Row(
+        "profiles:step",
+        "profile_step",
+        # An empty needs step comes back with its errors.
+        {"get": AboutChild(EDITS_PROFILE), "post": AboutChild(EDITS_PROFILE)},
+    ),
+    # The draft is incomplete, so finalising is refused (409) for those allowed to try.
+    Row("profiles:finalise", "profile", {"post": AboutChild(EDITS_PROFILE, 409)}),
+    # Reviewing a draft just returns to its summary.
+    Row("profiles:review", "profile", {"post": AboutChild(EDITS_PROFILE, 302)}),
+    Row("profiles:family-start", "profile", {"get": AboutChild(FAMILY)}),
+    Row(
+        "profiles:family-question",
+        "profile_domain",
+        {"get": AboutChild(FAMILY), "post": AboutChild(FAMILY)},
+    ),
+    Row(
+        "profiles:family-check",
+        "profile",
+        {"get": AboutChild(FAMILY), "post": AboutChild(FAMILY)},
+    ),
+    Row("api:child-profiles", "child", {"get": AboutChild(SEES_PROFILE)}, api=True),
+    # An empty change is refused as invalid (400).
+    Row(
+        "api:profile",
+        "profile",
+        {"get": AboutChild(SEES_PROFILE), "patch": AboutChild(EDITS_PROFILE, 400)},
+        api=True,
+    ),
+    Row("api:profile-chart", "profile", {"get": AboutChild(SEES_PROFILE)}, api=True),
+    Row("api:profile-pdf", "profile", {"get": AboutChild(SEES_PROFILE)}, api=True),
+    Row("insights:setting", "setting", {"get": SETTING_INSIGHT}),
+    Row("insights:setting-export", "setting_export:csv", {"get": SETTING_INSIGHT}),
+    Row("insights:setting-export", "setting_export:xlsx", {"get": SETTING_INSIGHT}),
+    Row("insights:setting-export", "setting_export:pdf", {"get": everyone(404)}),
+    Row("insights:governors", "setting", {"get": SETTING_INSIGHT}),
+    Row("insights:authority", None, {"get": AUTHORITY_INSIGHT}),
+    Row("insights:authority-export", "export:csv", {"get": AUTHORITY_INSIGHT}),
+    Row("insights:authority-export", "export:xlsx", {"get": AUTHORITY_INSIGHT}),
+    Row(
+        "insights:authority-export",
+        "export:svg",
+        {"get": {p: 404 if s == 200 else s for p, s in AUTHORITY_INSIGHT.items()}},
+    ),
+    Row("api:setting-insight", "setting", {"get": SETTING_INSIGHT}, api=True),
+    Row("api:authority-insight", None, {"get": AUTHORITY_INSIGHT}, api=True),
+    Row(
+        "audit-log",
+        None,
+        {"get": only({"platform_admin", "la_admin", "other_authority"}, others=403)},
+    ),
+    Row("api:me", None, {"get": ALL_OK}, api=True),
+    Row("api:schema", None, {"get": ALL_OK}, api=True),
+    Row("api:children", None, {"get": CHILD_LIST}, api=True),
+    Row("api:child", "child", {"get": AboutChild(SEES_CHILD)}, api=True),
+]
+CHILD_KEYS = {"child", "child_pk", "profile", "profile_step", "profile_domain"}
 
 
 def _names(patterns, prefix=""):  # type: ignore[no-untyped-def]
@@ -151,59 +229,141 @@ def _names(patterns, prefix=""):  # type: ignore[no-untyped-def]
 
 def test_every_url_is_in_the_matrix():
     names = set(_names(get_resolver().url_patterns))
-    assert names - set(MATRIX) == set(), "add these URLs to the access matrix"
-    assert set(MATRIX) - names == set(), "the matrix names URLs that no longer exist"
+    rows = {r.name for r in ROWS}
+    assert names - rows == set(), "add these URLs to the access matrix"
+    assert rows - names == set(), "the matrix names URLs that no longer exist"
 
 
-def _profile(world):
-    from vsend.audit.services import Actor
-    from vsend.profiles.services import start_profile
+def _profile(world, child_attr: str) -> int:
+    from vsend.profiles.services import DraftExists, start_profile
 
-    return start_profile(
-        actor=Actor(user=world.users["sendco"]),
-        child=world.child,
-        assessment_date=date(2026, 11, 2),
-    )
+    child = getattr(world, child_attr)
+    try:
+        return start_profile(
+            actor=Actor(user=world.users["platform_admin"]),
+            child=child,
+            assessment_date=date(2026, 11, 2),
+        ).pk
+    except DraftExists as exc:
+        return exc.draft.pk
 
 
-def _url(name: str, key: str | None, world) -> str:
-    if key == "child":
-        return reverse(name, kwargs={"pk": world.child.pk})
+def _url(row: Row, world, child_attr: str = "child") -> str:
+    key, name = row.key, row.name
+    if key in CHILD_KEYS:
+        child = getattr(world, child_attr)
+        _profile(world, child_attr)  # every child has a draft, so profile URLs exist for all
+        if key == "child":
+            return reverse(name, kwargs={"pk": child.pk})
+        if key == "child_pk":
+            return reverse(name, kwargs={"child_pk": child.pk})
+        pk = _profile(world, child_attr)
+        if key == "profile_step":
+            return reverse(name, kwargs={"pk": pk, "step": "needs"})
+        if key == "profile_domain":
+            return reverse(name, kwargs={"pk": pk, "domain": "semh"})
+        return reverse(name, kwargs={"pk": pk})
     if key == "setting":
         return reverse(name, kwargs={"pk": world.setting.pk})
-    if key == "setting_csv":
-        return reverse(name, kwargs={"pk": world.setting.pk, "fmt": "csv"})
-    if key == "csv":
-        return reverse(name, kwargs={"fmt": "csv"})
-    if key == "child_pk":
-        return reverse(name, kwargs={"child_pk": world.child.pk})
-    if key == "profile":
-        return reverse(name, kwargs={"pk": _profile(world).pk})
-    if key == "profile_step":
-        return reverse(name, kwargs={"pk": _profile(world).pk, "step": "needs"})
-    if key == "profile_domain":
-        return reverse(name, kwargs={"pk": _profile(world).pk, "domain": "semh"})
+    if key and key.startswith("setting_export:"):
+        return reverse(name, kwargs={"pk": world.setting.pk, "fmt": key.split(":")[1]})
+    if key and key.startswith("export:"):
+        return reverse(name, kwargs={"fmt": key.split(":")[1]})
     if key == "token":
         create_api_token(actor=SYSTEM, user=world.users["sendco"], name="t")
         return reverse(name, kwargs={"pk": ApiToken.objects.get(user=world.users["sendco"]).pk})
     return reverse(name)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_access(name, persona, world, as_user):
-    method, key, expected, is_api = MATRIX[name]
-    url = _url(name, key, world)
-    client = Client() if persona == "anonymous" else as_user(persona)
-    response = getattr(client, method)(url)
-    if persona == "anonymous":
-        if name in ("healthz", "readyz", "accounts:sign-in"):
-            assert response.status_code == 200
-        elif is_api:
-            assert response.status_code == 401
-            assert response.headers["WWW-Authenticate"].startswith("Bearer")
-        else:
-            assert response.status_code == 302
-            assert response.url.startswith(reverse("accounts:sign-in"))
-        return
-    assert response.status_code == expected[persona], (name, persona, response.status_code)
+def _expected(row: Row, persona: str, method: str, child: str = "child") -> int:
+    if method not in row.methods:
+        return 405
+    expected = row.methods[method]
+    if isinstance(expected, AboutChild):
+        return expected.expect(persona, child)
+    return expected[persona]
+
+
+def _send(client: Client, method: str, url: str, api: bool) -> Any:
+    if api and method in ("put", "patch", "post"):
+        return getattr(client, method)(url, data={}, content_type="application/json")
+    return getattr(client, method)(url)
+
+
+def _anonymous(row: Row, method: str, response: Any) -> str | None:
+    if row.public:
+        expected = row.public.get(method, 405)
+        return None if response.status_code == expected else f"{response.status_code}"
+    if row.api:
+        if response.status_code != 401 or not response.headers.get(
+            "WWW-Authenticate", ""
+        ).startswith("Bearer"):
+            return f"{response.status_code} (expected 401 with a Bearer challenge)"
+        return None
+    if response.status_code != 302 or not response.url.startswith(reverse("accounts:sign-in")):
+        return f"{response.status_code} (expected the sign-in page)"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _documents_without_typesetting(monkeypatch):
+    """Who may fetch a PDF is what is tested here; typesetting it is tested elsewhere."""
+
+    def pdf(*args: Any, **kwargs: Any) -> bytes:
+        return b"%PDF-1.7 stand-in"
+
+    monkeypatch.setattr("vsend.profiles.views.profile_pdf", pdf)
+    monkeypatch.setattr("vsend.api.profiles.profile_pdf", pdf)
+    monkeypatch.setattr("vsend.insights.exports.governors_pdf", pdf)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r.id)
+def test_access(row, world, as_user: Callable[[str], Client]):
+    """Every persona, every method, one URL: the mismatches listed together."""
+    url = _url(row, world)
+    wrong = []
+    for persona in PERSONAS:
+        client = Client() if persona == "anonymous" else as_user(persona)
+        for method in METHODS:
+            if row.name == "accounts:sign-out" and persona != "anonymous":
+                client = as_user(persona)  # signed out by the last request
+            response = _send(client, method, url, row.api)
+            if persona == "anonymous":
+                problem = _anonymous(row, method, response)
+                if problem:
+                    wrong.append((persona, method.upper(), problem))
+                continue
+            expected = _expected(row, persona, method)
+            if response.status_code != expected:
+                wrong.append((persona, method.upper(), f"{response.status_code} not {expected}"))
+    assert wrong == [], f"{row.id} {url}"
+
+
+CHILD_ROWS = [r for r in ROWS if r.key in CHILD_KEYS]
+
+
+@pytest.mark.parametrize("row", CHILD_ROWS, ids=lambda r: r.id)
+def test_each_child_is_reached_only_within_scope(row, world, as_user):
+    """A teacher's other class, another family, another setting, another authority: 404."""
+    wrong = []
+    clients = {p: as_user(p) for p in SIGNED_IN}
+    method = "get" if "get" in row.methods else next(iter(row.methods))
+    for child in CHILDREN:
+        if child == "child":
+            continue  # tried by test_access
+        url = _url(row, world, child)
+        for persona in SIGNED_IN:
+            response = _send(clients[persona], method, url, row.api)
+            expected = _expected(row, persona, method, child)
+            if response.status_code != expected:
+                wrong.append((persona, child, f"{response.status_code} not {expected}"))
+    assert wrong == [], row.id
+
+
+def test_the_second_child_cases_the_matrix_relies_on(world):
+    """The world gives each scope a child it must not reach."""
+    assert world.classmate.enrolments.get().school_class == world.class_3y  # teacher: 3X only
+    assert not world.classmate.family_links.exists()  # the parent's: only child
+    assert world.other_setting_child.enrolments.get().setting == world.other_setting
+    assert world.far_child.authority == world.other_authority
+    assert set(REACH) == set(SIGNED_IN)

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -42,6 +42,7 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
@@ -123,6 +124,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signed_out.html")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def mfa_verify(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified():  # type: ignore[union-attr]
         return HttpResponseRedirect(_next_url(request))
@@ -154,6 +156,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def mfa_setup(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the code, then prove it works by entering a code."""
     user = request.user
@@ -202,6 +205,7 @@ def _base32_secret(device: TOTPDevice) -> str:
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
+@require_safe
 def account(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     return render(
@@ -217,6 +221,7 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
 
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
@@ -43,6 +44,7 @@ def _require(request: HttpRequest, perm: str) -> AccessPolicy:
     return policy
 
 
+@require_safe
 def child_list(request: HttpRequest) -> HttpResponse:
     policy = _require(request, Perm.VIEW_CHILD)
     form = ChildFilterForm(request.GET or None, classes=classes_visible_to(request.user))
@@ -76,6 +78,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     policy = AccessPolicy.for_request(request)
     child = selectors.open_child_record(actor_from_request(request), pk)
@@ -114,6 +117,7 @@ def _latest_profile(child_pk: int, allowed: bool) -> dict[str, object]:
     return {"latest": latest, "view": view, "chart": profile_chart(view)}
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def child_create(request: HttpRequest) -> HttpResponse:
     _require(request, Perm.CHANGE_CHILD)
     settings_qs = settings_visible_to(request.user, Perm.CHANGE_CHILD)
@@ -160,6 +164,7 @@ def _report_upn_held_elsewhere(request: HttpRequest, form: ChildDetailsForm) -> 
         report_upn_held_elsewhere(actor=actor_from_request(request), holder=form.upn_held_elsewhere)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     child = selectors.get_child_for(actor, pk, Perm.CHANGE_CHILD)
@@ -212,6 +217,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def child_access(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     child = selectors.get_child_for(actor, pk, Perm.VIEW_CHILD_ACCESS)

@@ -1,4 +1,5 @@
 from django.urls import include, path, register_converter
+from django.views.decorators.http import require_safe
 
 from vsend.audit.views import audit_log
 from vsend.config import views
@@ -14,7 +15,7 @@ urlpatterns = [
     path("children/", include("vsend.children.urls")),
     path("", include("vsend.profiles.urls")),
     path("insight/", include("vsend.insights.urls")),
-    path("audit/", audit_log, name="audit-log"),
+    path("audit/", require_safe(audit_log), name="audit-log"),
     path("api/v1/", include("vsend.api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from vsend.config.problems import is_api, problem
 
@@ -18,6 +19,7 @@ logger = logging.getLogger(__name__)
 
 @never_cache
 @login_not_required
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness: the process answers. It reads nothing, so an outage elsewhere never restarts it."""
     return JsonResponse({"status": "ok"})
@@ -25,6 +27,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_not_required
+@require_safe
 def readyz(request: HttpRequest) -> HttpResponse:
     """Readiness: the database answers, so requests can be served."""
     try:

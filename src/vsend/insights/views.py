@@ -5,6 +5,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
+from django.views.decorators.http import require_safe
 
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record
@@ -30,6 +31,7 @@ def _setting_dashboard(
     return dashboard, form, setting
 
 
+@require_safe
 def setting_page(request: HttpRequest, pk: int) -> HttpResponse:
     dashboard, form, setting = _setting_dashboard(request, pk)
     record(
@@ -43,6 +45,7 @@ def setting_page(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, dashboard, form, {"setting": setting})
 
 
+@require_safe
 def authority_page(request: HttpRequest) -> HttpResponse:
     dashboard, form, authority = _authority_dashboard(request)
     record(
@@ -114,6 +117,7 @@ def _export(
     return response
 
 
+@require_safe
 def setting_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     dashboard, _, setting = _setting_dashboard(request, pk)
     return _export(
@@ -125,6 +129,7 @@ def setting_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     )
 
 
+@require_safe
 def authority_export(request: HttpRequest, fmt: str) -> HttpResponse:
     dashboard, _, authority = _authority_dashboard(request)
     return _export(
@@ -140,6 +145,7 @@ def authority_export(request: HttpRequest, fmt: str) -> HttpResponse:
     )
 
 
+@require_safe
 def governors_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """Aggregates only, suppressed whoever asks: it is made to be shared."""
     dashboard, _, setting = _setting_dashboard(request, pk, anonymous=True)

@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from vsend.accounts.policy import AccessPolicy, Disclosure
 from vsend.accounts.roles import Perm, Role
@@ -35,6 +36,7 @@ def _setting_figures(settings_qs):
     ).select_related("locality")
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     policy = AccessPolicy.for_request(request)
     sections: list[dict[str, Any]] = []

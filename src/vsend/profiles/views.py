@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
@@ -51,6 +51,7 @@ def _locked(request: HttpRequest, profile: Profile) -> HttpResponse:
     return render(request, "profiles/locked.html", {"profile": profile}, status=409)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def start(request: HttpRequest, child_pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     child = children.get_child_for(actor, child_pk, Perm.EDIT_PROFILE)
@@ -208,6 +209,7 @@ def _expected(request: HttpRequest) -> int:
         return -1
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
@@ -256,6 +258,7 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     )
 
 
+@require_safe
 def summary(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     profile = selectors.open_profile(actor, pk)
@@ -343,6 +346,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("profiles:step", pk=new.pk, step="about")
 
 
+@require_safe
 def chart_svg(request: HttpRequest, pk: int) -> HttpResponse:
     profile = selectors.open_profile(actor_from_request(request), pk, "Chart viewed")
     return HttpResponse(
@@ -350,6 +354,7 @@ def chart_svg(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     profile = selectors.open_profile(actor_from_request(request), pk, "PDF downloaded")
     response = HttpResponse(
@@ -374,6 +379,7 @@ def _answers(request: HttpRequest, profile: Profile) -> dict[str, dict[str, Any]
     return request.session.setdefault(f"family-answers-{profile.pk}", {})
 
 
+@require_safe
 def family_start(request: HttpRequest, pk: int) -> HttpResponse:
     actor, profile = _family_profile(request, pk)
     if not profile.is_draft:
@@ -383,6 +389,7 @@ def family_start(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "profiles/family_start.html", {"profile": profile, "view": view})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def family_question(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
     actor, profile = _family_profile(request, pk)
     if not profile.is_draft:
@@ -430,6 +437,7 @@ def family_question(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def family_check(request: HttpRequest, pk: int) -> HttpResponse:
     actor, profile = _family_profile(request, pk)
     if not profile.is_draft:
