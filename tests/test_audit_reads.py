@@ -50,6 +50,7 @@ AGGREGATES = {
 }
 NO_CHILD_DATA = {
     "healthz": "service status only",
+    "readyz": "service status only",
     "accounts:sign-in": "sign-in form",
     "accounts:mfa-verify": "second-factor form",
     "accounts:sign-out": "signs out",
