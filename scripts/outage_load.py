@@ -179,7 +179,7 @@ class Answer:
 def sign_in(base: str) -> urllib.request.OpenerDirector:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/sign-in/", timeout=10).read().decode()
+    page = opener.open(f"{base}/sign-in/", timeout=30).read().decode()
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
     body = urllib.parse.urlencode(
         {"username": EMAIL, "password": PASSWORD, "csrfmiddlewaretoken": csrf}
@@ -187,7 +187,7 @@ def sign_in(base: str) -> urllib.request.OpenerDirector:
     request = urllib.request.Request(  # noqa: S310 - a loopback http address
         f"{base}/sign-in/", data=body, headers={"Referer": base}
     )
-    opener.open(request, timeout=10).read()
+    opener.open(request, timeout=30).read()
     return opener
 
 
@@ -339,8 +339,9 @@ def report(answers: list[Answer], down_at: float, up_at: float, targets: dict) -
     for phase in ("before", "outage", "after"):
         print(f"  {phase}: " + ", ".join(f"{k}: {v}" for k, v in sorted(by_phase[phase].items())))
     print(f"  empty responses: {len(empty)}; improper responses: {len(bad)}")
-    for a in bad[:10]:
-        print(f"    {a.phase} {a.name} {a.status} {a.content_type!r} {a.length} bytes")
+    kinds = Counter((a.phase, a.name, a.status, a.content_type, a.length) for a in bad)
+    for (phase, name, status, ctype, length), n in sorted(kinds.items())[:20]:
+        print(f"    {n} x {phase} {name} {status} {ctype!r} {length} bytes")
     resumed = True
     for name in targets:
         back = [a.at for a in answers if a.name == name and a.at > up_at and a.status == 200]
