@@ -15,7 +15,6 @@ import vsend
 from tests.profile_helpers import complete_profile, day, lock
 from vsend.accounts.models import ApiToken
 from vsend.children.models import Child
-from vsend.children.services import DuplicateUPN, Placement, create_child
 from vsend.profiles.models import Profile
 
 TOKEN = "t" * 40
@@ -132,6 +131,7 @@ def test_a_upn_taken_by_a_racing_save_is_a_form_error_not_a_500(world, as_user, 
 
 def test_the_service_maps_a_duplicate_upn(world):
     from vsend.audit.services import Actor
+    from vsend.children.services import DuplicateUPN, Placement, create_child
 
     actor = Actor(user=world.users["sendco"], ip_address="127.0.0.1")
     details = {"first_name": "A", "last_name": "B", "sex": "F", "upn": world.child.upn}

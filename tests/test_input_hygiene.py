@@ -245,3 +245,78 @@ def test_long_unbroken_text_wraps_in_the_summary_and_the_pdf(world, as_user):
     )
     page = client.get(reverse("profiles:summary", kwargs={"pk": pk})).content.decode()
     assert 'class="govuk-main-wrapper vsend-wrap' in page or "vsend-wrap" in page
+
+
+def _form_classes() -> list[type]:
+    import importlib
+    import pkgutil
+
+    from django import forms
+
+    import vsend
+
+    found = []
+    for info in pkgutil.walk_packages(vsend.__path__, "vsend."):
+        if info.name.endswith(".forms"):
+            module = importlib.import_module(info.name)
+            found += [
+                v
+                for v in vars(module).values()
+                if isinstance(v, type)
+                and issubclass(v, forms.BaseForm)
+                and v.__module__ == info.name
+            ]
+    return found
+
+
+def test_every_text_field_of_every_form_is_bounded(world):
+    """One rule: no text field takes text of any length (the fields made per framework domain
+    included)."""
+    from django import forms
+
+    from vsend.frameworks import registry
+    from vsend.profiles import forms as profile_forms
+
+    classes = _form_classes()
+    assert len(classes) >= 10
+    from vsend.accounts.forms import SignInForm
+
+    # Fields as each form class declares them; forms that finish their fields in __init__
+    # are checked as made, below.
+    fields = [
+        (c.__name__, n, f) for c in classes if c is not SignInForm for n, f in c.base_fields.items()
+    ]
+    framework = registry.current("5_to_25")
+    for made in (
+        profile_forms.NeedsForm(framework=framework),
+        profile_forms.ReadinessForm(framework=framework),
+        profile_forms.HomeForm(framework=framework),
+        profile_forms.PlanForm(framework=framework, previous_outcomes=[]),
+    ):
+        fields += [(type(made).__name__, n, f) for n, f in made.fields.items()]
+    fields += [("SignInForm", n, f) for n, f in SignInForm().fields.items()]
+    unbounded = [
+        (form, name)
+        for form, name, field in fields
+        if isinstance(field, forms.CharField)
+        and not any(getattr(v, "limit_value", None) for v in field.validators)
+    ]
+    assert unbounded == []
+
+
+def test_a_long_unbroken_string_wraps_within_the_pdf_page(world, as_user):
+    import io
+
+    from pypdf import PdfReader
+
+    client = as_user("sendco")
+    pk = start_profile(client, world.child)
+    client.post(
+        reverse("profiles:step", kwargs={"pk": pk, "step": "about"}),
+        step_data("about", pk, strengths="W" * 2000),
+    )
+    pdf = client.get(reverse("profiles:pdf", kwargs={"pk": pk})).content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert text.count("W") >= 2000  # nothing cut off
+    longest_line = max(len(run) for run in re.findall("W+", text))
+    assert longest_line < 100  # wrapped across lines, not one line running off the page
