@@ -38,6 +38,8 @@ def make_profile(
     by=None,
 ):
     fw = registry.current("5_to_25")
+    if previous is not None and status == Status.FINALISED:
+        Profile.objects.filter(pk=previous.pk).update(superseded_on=assessed)
     p = Profile.objects.create(
         child=child,
         number=number,
@@ -58,8 +60,6 @@ def make_profile(
             for k, n, r, c in zip(DOMAIN_KEYS, need, readiness, confidence, strict=True)
         ]
     )
-    if previous is not None and status == Status.FINALISED:
-        Profile.objects.filter(pk=previous.pk).update(superseded_on=assessed)
     return p
 
 

@@ -94,6 +94,9 @@ def build_profiles(
             framework = registry.current(band)
             creator = creator_for[child.pk]
             by_family = child.pk in parents and rng.random() < 0.6
+            if previous is not None and not draft:
+                # The version replaced ends first: versions never overlap (migration 0004).
+                Profile.objects.filter(pk=previous.pk).update(superseded_on=assessed)
             profile = Profile.objects.create(
                 child=child,
                 number=i + 1,
@@ -152,8 +155,6 @@ def build_profiles(
                 how_often="Three times a week",
                 starts_on=assessed + timedelta(days=3),
             )
-            if previous is not None and not draft:
-                Profile.objects.filter(pk=previous.pk).update(superseded_on=assessed)
             previous = profile
             made += 1
             # Next term: need mostly eases a little where support is working.
