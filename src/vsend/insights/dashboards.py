@@ -15,7 +15,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from vsend.accounts import policy
-from vsend.accounts.roles import Role
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.frameworks import registry
@@ -346,11 +345,7 @@ def published_setting_counts(authority: LocalAuthority) -> tuple[date, dict[int,
 
 
 def authority_identifiable(user: Any, authority: LocalAuthority) -> bool:
-    return any(
-        m.role == Role.PLATFORM_ADMIN
-        or (m.role == Role.LA_ADMIN and m.authority_id == authority.pk)
-        for m in user.active_memberships()
-    )
+    return policy.disclosure_for_authority(user, authority) is policy.Disclosure.IDENTIFIABLE
 
 
 def authority_dashboard(
