@@ -97,7 +97,16 @@ MATRIX = {
     "profiles:start": ("get", "child_pk", PROFILE_EDIT, False),
     "profiles:summary": ("get", "profile", PROFILE_VIEW, False),
     "profiles:chart": ("get", "profile", PROFILE_VIEW, False),
-    "profiles:pdf": ("get", "profile", PROFILE_VIEW, False),
+    # The PDF is made by a job (run at once in tests), then the user is sent on to the file.
+    "profiles:pdf": (
+        "get",
+        "profile",
+        {p: 302 if v == 200 else v for p, v in PROFILE_VIEW.items()},
+        False,
+    ),
+    # A made file belongs to the one who asked for it (the SENDCo): anyone else gets a 404.
+    "exports:detail": ("get", "export", only({"sendco"}, others=404, ok_status=302), False),
+    "exports:file": ("get", "export", only({"sendco"}, others=404), False),
     "profiles:step": ("get", "profile_step", PROFILE_EDIT, False),
     # The draft is incomplete, so finalising is refused (409) for those allowed to try.
     "profiles:finalise": (
@@ -119,10 +128,22 @@ MATRIX = {
     "api:child-profiles": ("get", "child", PROFILE_VIEW, True),
     "api:profile": ("get", "profile", PROFILE_VIEW, True),
     "api:profile-chart": ("get", "profile", PROFILE_VIEW, True),
-    "api:profile-pdf": ("get", "profile", PROFILE_VIEW, True),
+    "api:profile-pdf": (
+        "get",
+        "profile",
+        {p: 303 if v == 200 else v for p, v in PROFILE_VIEW.items()},
+        True,
+    ),
+    "api:export": ("get", "export", only({"sendco"}, others=404, ok_status=303), True),
+    "api:export-file": ("get", "export", only({"sendco"}, others=404), True),
     "insights:setting": ("get", "setting", SETTING_INSIGHT, False),
     "insights:setting-export": ("get", "setting_csv", SETTING_INSIGHT, False),
-    "insights:governors": ("get", "setting", SETTING_INSIGHT, False),
+    "insights:governors": (
+        "get",
+        "setting",
+        {p: 302 if v == 200 else v for p, v in SETTING_INSIGHT.items()},
+        False,
+    ),
     "insights:authority": ("get", None, AUTHORITY_INSIGHT, False),
     "insights:authority-export": ("get", "csv", AUTHORITY_INSIGHT, False),
     "api:setting-insight": ("get", "setting", SETTING_INSIGHT, True),
@@ -183,6 +204,12 @@ def _url(name: str, key: str | None, world) -> str:
         return reverse(name, kwargs={"pk": _profile(world).pk, "step": "needs"})
     if key == "profile_domain":
         return reverse(name, kwargs={"pk": _profile(world).pk, "domain": "semh"})
+    if key == "export":
+        from vsend.audit.services import Actor
+        from vsend.exports.access import request_profile_pdf
+
+        export = request_profile_pdf(Actor(user=world.users["sendco"]), _profile(world).pk)
+        return reverse(name, kwargs={"pk": export.pk})
     if key == "token":
         create_api_token(actor=SYSTEM, user=world.users["sendco"], name="t")
         return reverse(name, kwargs={"pk": ApiToken.objects.get(user=world.users["sendco"]).pk})
