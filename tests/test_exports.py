@@ -54,7 +54,7 @@ def test_the_pdf_is_made_in_the_background_with_a_progress_page(world, as_user, 
     assert ready.status_code == 302 and ready.url == reverse("exports:file", args=[export.pk])
     pdf = client.get(ready.url)
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert pdf["Cache-Control"] == "private, no-store"
+    assert "no-store" in pdf["Cache-Control"]
     assert f'filename="profile-{world.child.pk}-1.pdf"' in pdf["Content-Disposition"]
     event = AuditEvent.objects.get(summary="PDF downloaded")
     assert event.actor == world.users["sendco"] and event.object_id == str(pk)
