@@ -26,7 +26,7 @@ CONFIG = SchemathesisConfig.from_dict(
             {
                 # Filters take the id of a class, setting or authority the user can see: a
                 # well-formed id of any other is refused with 400, as the schema says.
-                "include-path-regex": "^/api/v1/(children/|insight/)$|^/api/v1/insight/settings/",
+                "include-path-regex": "^/api/v1/(children/|insight/authority/|insight/settings/{id}/)$",
                 "checks": {
                     "positive_data_acceptance": {
                         "expected-statuses": ["2xx", "3xx", "400", "401", "403", "404", "409"]
@@ -48,18 +48,6 @@ HYPOTHESIS = settings(
 
 class Counter:
     requests = 0
-    known_bug = 0
-
-
-BIGINT_MAX = 2**63 - 1
-
-
-def known_bug(case) -> str:
-    """A case that hits a bug fixed elsewhere, tested on its own (strict xfail below)."""
-    for value in (case.path_parameters or {}).values():
-        if str(value).isdigit() and int(value) > BIGINT_MAX:
-            return "ids past the 64-bit range give a 500"
-    return ""
 
 
 def _schema(token: str):
@@ -78,7 +66,7 @@ def demo_token(db, settings):
 
 
 def test_the_api_holds_to_its_schema_under_fuzzing(demo_token):
-    Counter.requests = Counter.known_bug = 0
+    Counter.requests = 0
     schema = _schema(demo_token)
     headers = {"Authorization": f"Bearer {demo_token}"}
     failures = []
@@ -89,21 +77,18 @@ def test_the_api_holds_to_its_schema_under_fuzzing(demo_token):
         @given(case=operation.as_strategy())
         def check(case):
             Counter.requests += 1
-            if known_bug(case):
-                Counter.known_bug += 1
-                return
             case.call_and_validate(headers=headers)
 
         try:
             check()
         except Exception as exc:  # noqa: BLE001 - every operation is fuzzed before failing
             failures.append(f"{operation.label}: {exc}")
-    print(f"schemathesis: {Counter.requests} requests, {Counter.known_bug} known-bug cases")  # noqa: T201
+    print(f"schemathesis: {Counter.requests} requests")  # noqa: T201
     assert not failures, "\n\n".join(failures)
 
 
 def test_the_api_holds_to_its_schema_in_stateful_sequences(demo_token):
-    Counter.requests = Counter.known_bug = 0
+    Counter.requests = 0
     schema = _schema(demo_token)
     headers = {"Authorization": f"Bearer {demo_token}"}
     machine = schema.as_state_machine()
@@ -112,12 +97,6 @@ def test_the_api_holds_to_its_schema_in_stateful_sequences(demo_token):
         def get_call_kwargs(self, case):
             Counter.requests += 1
             return {"headers": headers}
-
-        def validate_response(self, response, case, **kwargs):
-            if known_bug(case):
-                Counter.known_bug += 1
-                return None
-            return super().validate_response(response, case, **kwargs)
 
     run_state_machine_as_test(
         Sequences,
@@ -130,16 +109,9 @@ def test_the_api_holds_to_its_schema_in_stateful_sequences(demo_token):
             suppress_health_check=list(HealthCheck),
         ),
     )
-    print(
-        f"schemathesis stateful: {Counter.requests} requests, {Counter.known_bug} known-bug cases"
-    )  # noqa: T201
+    print(f"schemathesis stateful: {Counter.requests} requests")  # noqa: T201
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known bug (issue 8, one rule for ids): an id past the 64-bit range gives a 500 "
-    "instead of a 404. Remove this mark, and known_bug() above, once ids are checked.",
-)
 @pytest.mark.django_db
 def test_an_id_past_64_bits_is_not_found(world, as_user):
     client = as_user("sendco")

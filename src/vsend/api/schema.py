@@ -7,6 +7,8 @@ from vsend.api.problems import PROBLEM_TYPE, WHAT
 BIGINT_MAX = 2**63 - 1
 # A filter left empty (as a form sends it) means no filter.
 ALL: list[str] = [""]
+# Addresses with control characters are refused (config/hygiene.py); the schema says so.
+NO_CONTROLS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\ufffe\\uffff]*$"
 # Request bodies that refuse fields they do not know (400).
 STRICT = {"ProfilePatchRequest", "RatingsPatchRequest", "RatingPatchRequest"}
 
@@ -30,6 +32,8 @@ def describe_common_responses(result: dict[str, Any], **kwargs: Any) -> dict[str
                 )
             for parameter in operation.get("parameters", []):
                 schema = parameter.get("schema", {})
+                if schema.get("type") == "string" and not {"enum", "format"} & set(schema):
+                    schema.setdefault("pattern", NO_CONTROLS)
                 if schema.get("type") == "integer":
                     schema.setdefault("minimum", 1)
                     schema.setdefault("maximum", BIGINT_MAX)
