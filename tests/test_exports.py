@@ -173,3 +173,15 @@ def test_the_governors_pdf_is_made_in_the_background_too(world, as_user, queued)
     assert pdf["Content-Type"] == "application/pdf"
     assert AuditEvent.objects.filter(summary="Governors' SEN summary downloaded").count() == 1
     assert Task.objects.count() == 0  # run by hand here, not by a worker
+
+
+def test_the_worst_case_profile_fills_every_box_the_forms_allow(world):
+    from vsend.exports import worst_case
+    from vsend.profiles.forms import ACTION_ROWS
+
+    profile = worst_case.build(world.child, world.users["sendco"])
+    profile.refresh_from_db()
+    assert len(profile.strengths) == len(profile.family_views) == 5000
+    assert all(len(r.need_evidence) == 5000 for r in profile.ratings.all())
+    assert profile.outcomes.count() == 5 and profile.actions.count() == 5 * ACTION_ROWS
+    assert profile.outcome_reviews.count() == 5
