@@ -40,6 +40,9 @@ def _fill(profile: Profile) -> None:
         need_level=3, readiness_level=1, confidence_level=2,
         need_evidence=text(5000), readiness_note=text(5000), confidence_note=text(5000),
     )  # fmt: skip
+    # A review starts with the last plan's rows; the form shows ACTION_ROWS a domain, no more.
+    profile.actions.all().delete()
+    profile.outcomes.all().delete()
     for i, key in enumerate(DOMAIN_KEYS):
         SupportOutcome.objects.create(
             profile=profile, domain=key, position=i, what=text(5000),
