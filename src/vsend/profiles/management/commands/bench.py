@@ -74,14 +74,13 @@ class Command(BaseCommand):
         if options["what"] == "pdf-worst-case":
             from vsend.exports.worst_case import measure
 
-            child = Profile.objects.filter(status=Status.FINALISED).values("child").first()
-            if child is None:
-                raise CommandError("No demo profiles found: run `vsend demo` first.")
             from vsend.children.models import Child
 
-            kid = Child.objects.get(pk=child["child"])
+            kid = Child.objects.filter(profiles__isnull=True).order_by("pk").first()
             user = Membership.objects.filter(role=Role.SENDCO).first()
-            measure(kid, user.user if user else None, options["pdf_runs"], self.stdout)
+            if kid is None or user is None:
+                raise CommandError("No demo child without a profile: run `vsend demo` first.")
+            measure(kid, user.user, options["pdf_runs"], self.stdout)
             return
         profile = (
             Profile.objects.filter(status=Status.FINALISED, previous__isnull=False)
