@@ -2,10 +2,12 @@
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -98,8 +100,8 @@ def _env(tmp_path) -> dict[str, str]:
     env.update(
         VSEND_DATA_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="vsend.config.settings",
-        VSEND_JOB_TIMEOUT_SECONDS="10",
-        VSEND_JOB_LEASE_SECONDS="12",
+        VSEND_JOB_TIMEOUT_SECONDS="15",
+        VSEND_JOB_LEASE_SECONDS="17",
         VSEND_JOB_WORKERS="1",
         LOG_LEVEL="WARNING",
     )
@@ -130,13 +132,16 @@ def _python(env, code: str) -> str:
 
 
 def _counts(env) -> tuple[int, int, int]:
-    out = _python(
-        env,
-        "from vsend.jobs.models import WorkerCheck\nfrom django_q.models import OrmQ\n"
-        "c = WorkerCheck.objects.filter(label='restart').first()\n"
-        "print(c.started if c else 0, c.completed if c else 0, OrmQ.objects.count())",
-    )
-    started, completed, queued = (int(x) for x in out.split())
+    """(started, completed, still queued), read straight from the worker's SQLite file."""
+    db = sqlite3.connect(Path(env["VSEND_DATA_DIR"]) / "vsend.sqlite3", timeout=20)
+    try:
+        row = db.execute(
+            "SELECT started, completed FROM jobs_workercheck WHERE label = 'restart'"
+        ).fetchone()
+        queued = db.execute("SELECT COUNT(*) FROM django_q_ormq").fetchone()[0]
+    finally:
+        db.close()
+    started, completed = row if row else (0, 0)
     return started, completed, queued
 
 
@@ -144,7 +149,7 @@ def _wait_for(env, done, seconds: float) -> tuple[int, int, int]:
     deadline = time.monotonic() + seconds
     counts = _counts(env)
     while not done(counts) and time.monotonic() < deadline:
-        time.sleep(1)
+        time.sleep(0.2)
         counts = _counts(env)
     return counts
 
@@ -163,6 +168,8 @@ def _stop(worker: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
     os.killpg(worker.pid, sig)
     try:
         worker.wait(15)
+    except subprocess.TimeoutExpired:
+        pass  # stopped by force below
     finally:
         # The cluster's own processes share its group: leave none behind.
         try:
@@ -176,23 +183,23 @@ def test_a_job_survives_a_worker_that_dies_and_completes_once(tmp_path):
     env = _env(tmp_path)
     _vsend(env, "migrate", "--no-input", "-v0")
     # Queued while no worker runs at all.
-    _python(env, "from vsend.jobs.queue import enqueue\nenqueue('jobs.check', 'restart', 6)")
+    _python(env, "from vsend.jobs.queue import enqueue\nenqueue('jobs.check', 'restart', 10)")
     assert _counts(env) == (0, 0, 1)
 
     worker = _worker(env)
     try:
-        started = _wait_for(env, lambda c: c[0] >= 1, 90)
+        started = _wait_for(env, lambda c: c[0] >= 1, 120)
         assert started[:2] == (1, 0), started
     finally:
         _stop(worker, signal.SIGKILL)  # the worker dies in the middle of the job
-    time.sleep(7)
+    time.sleep(3)
     assert _counts(env) == (1, 0, 1)  # not done, and still queued
 
     worker = _worker(env)
     try:
         after = _wait_for(env, lambda c: c[1] >= 1 and c[2] == 0, 120)
         assert after[1:] == (1, 0), after  # completed, and gone from the queue
-        time.sleep(8)
+        time.sleep(20)  # past another lease: nothing hands it out again
         assert _counts(env)[1:] == (1, 0)  # ... once
     finally:
         _stop(worker)
