@@ -49,7 +49,7 @@ demo: migrate
 	$(BIN)/vsend demo
 
 run: demo
-	$(BIN)/vsend runserver 127.0.0.1:$(PORT)
+	$(BIN)/vsend serve 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests

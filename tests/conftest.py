@@ -27,6 +27,14 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _jobs_run_at_once(monkeypatch):
+    # Jobs run inside the request that queues them, except in tests of the worker itself.
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", True)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

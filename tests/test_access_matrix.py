@@ -158,7 +158,11 @@ ROWS = [
     ),
     Row("profiles:summary", "profile", {"get": AboutChild(SEES_PROFILE)}),
     Row("profiles:chart", "profile", {"get": AboutChild(SEES_PROFILE)}),
-    Row("profiles:pdf", "profile", {"get": AboutChild(SEES_PROFILE)}),
+    # The PDF is made by a job (run at once in tests), then the user is sent on to the file.
+    Row("profiles:pdf", "profile", {"get": AboutChild(SEES_PROFILE, ok=302)}),
+    # A made file belongs to the one who asked for it (the SENDCo): anyone else gets a 404.
+    Row("exports:detail", "export", {"get": only({"sendco"}, others=404, ok_status=302)}),
+    Row("exports:file", "export", {"get": only({"sendco"}, others=404)}),
     Row(
         "profiles:step",
         "profile_step",
@@ -189,12 +193,19 @@ ROWS = [
         api=True,
     ),
     Row("api:profile-chart", "profile", {"get": AboutChild(SEES_PROFILE)}, api=True),
-    Row("api:profile-pdf", "profile", {"get": AboutChild(SEES_PROFILE)}, api=True),
+    Row("api:profile-pdf", "profile", {"get": AboutChild(SEES_PROFILE, ok=303)}, api=True),
+    Row("api:export", "export", {"get": only({"sendco"}, others=404, ok_status=303)}, api=True),
+    Row("api:export-file", "export", {"get": only({"sendco"}, others=404)}, api=True),
     Row("insights:setting", "setting", {"get": SETTING_INSIGHT}),
     Row("insights:setting-export", "setting_export:csv", {"get": SETTING_INSIGHT}),
     Row("insights:setting-export", "setting_export:xlsx", {"get": SETTING_INSIGHT}),
     Row("insights:setting-export", "setting_export:pdf", {"get": everyone(404)}),
-    Row("insights:governors", "setting", {"get": SETTING_INSIGHT}),
+    # The governors' summary is made by a job, then the user is sent on to the file.
+    Row(
+        "insights:governors",
+        "setting",
+        {"get": {p: 302 if v == 200 else v for p, v in SETTING_INSIGHT.items()}},
+    ),
     Row("insights:authority", None, {"get": AUTHORITY_INSIGHT}),
     Row("insights:authority-export", "export:csv", {"get": AUTHORITY_INSIGHT}),
     Row("insights:authority-export", "export:xlsx", {"get": AUTHORITY_INSIGHT}),
@@ -269,6 +280,12 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
         return reverse(name, kwargs={"pk": world.setting.pk, "fmt": key.split(":")[1]})
     if key and key.startswith("export:"):
         return reverse(name, kwargs={"fmt": key.split(":")[1]})
+    if key == "export":
+        from vsend.exports.access import request_profile_pdf
+
+        pk = _profile(world, "child")
+        export = request_profile_pdf(Actor(user=world.users["sendco"]), pk)
+        return reverse(name, kwargs={"pk": export.pk})
     if key == "token":
         create_api_token(actor=SYSTEM, user=world.users["sendco"], name="t")
         return reverse(name, kwargs={"pk": ApiToken.objects.get(user=world.users["sendco"]).pk})
@@ -312,9 +329,8 @@ def _documents_without_typesetting(monkeypatch):
     def pdf(*args: Any, **kwargs: Any) -> bytes:
         return b"%PDF-1.7 stand-in"
 
-    monkeypatch.setattr("vsend.profiles.views.profile_pdf", pdf)
-    monkeypatch.setattr("vsend.api.profiles.profile_pdf", pdf)
-    monkeypatch.setattr("vsend.insights.exports.governors_pdf", pdf)
+    monkeypatch.setattr("vsend.exports.builders.profile_pdf", pdf)
+    monkeypatch.setattr("vsend.exports.builders.governors_pdf", pdf)
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.id)

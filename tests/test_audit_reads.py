@@ -36,6 +36,9 @@ CHILD_DATA = {
     "api:profile": ("sendco", "profile", "child"),
     "api:profile-chart": ("sendco", "profile", "child"),
     "api:profile-pdf": ("sendco", "profile", "child"),
+    # A PDF is made by a job; the request leads to the file, whose download is the audited view.
+    "exports:file": ("sendco", "export", "child"),
+    "api:export-file": ("sendco", "export", "child"),
 }
 # Aggregates: one row per request, naming the setting or authority (no child is shown by name;
 # figures that lead to children link to the child list, which is audited itself).
@@ -64,6 +67,8 @@ NO_CHILD_DATA = {
     "audit-log": "the audit trail (ids and summaries, never a child's details)",
     "api:me": "the user's own account",
     "api:schema": "the API's description",
+    "exports:detail": "how a file being made is getting on (the file's download is audited)",
+    "api:export": "how a file being made is getting on (the file's download is audited)",
 }
 
 
@@ -106,6 +111,18 @@ def _url(name: str, key: str | None, world, fmt: str = "csv") -> str:
         kwargs = {"fmt": fmt}
     elif key == "profile":
         kwargs = {"pk": _profile_pk(world)}
+    elif key == "export":
+        from vsend.exports.services import request_export
+
+        export = request_export(
+            user=world.users["sendco"],
+            kind="profile_pdf",
+            object_id=_profile_pk(world),
+            filename="profile.pdf",
+            version=1,
+            params={},
+        )
+        kwargs = {"pk": export.pk}
     elif key == "profile_step":
         kwargs = {"pk": _profile_pk(world), "step": "needs"}
     elif key == "profile_domain":
@@ -142,7 +159,7 @@ def test_each_url_returning_child_data_writes_one_row_naming_the_children(name, 
     persona, key, expect = CHILD_DATA[name]
     url = _url(name, key, world)
     before = _last_pk()
-    response = as_user(persona).get(url)
+    response = as_user(persona).get(url, follow=True)  # a PDF is made, then downloaded
     assert response.status_code == 200, (name, response.status_code)
     rows = _new_rows(before, world.users[persona])
     views = [r for r in rows if r.action == Action.VIEW]
@@ -191,7 +208,7 @@ def test_a_child_list_row_stays_small(world, as_user):
 def test_each_aggregate_url_writes_one_row(name, fmt, world, as_user):
     persona, key = AGGREGATES[name]
     before = _last_pk()
-    response = as_user(persona).get(_url(name, key, world, fmt or "csv"))
+    response = as_user(persona).get(_url(name, key, world, fmt or "csv"), follow=True)
     assert response.status_code == 200
     views = [r for r in _new_rows(before, world.users[persona]) if r.action == Action.VIEW]
     assert len(views) == 1

@@ -66,7 +66,8 @@ def test_the_demo_builds_a_realistic_authority_and_is_idempotent(settings):
 
     out = StringIO()
     call_command("bench", "profile", "--runs", "3", "--pdf-runs", "3", stdout=out)
-    assert "summary page  median" in out.getvalue() and "PDF           median" in out.getvalue()
+    assert "summary page  median" in out.getvalue() and "PDF job       median" in out.getvalue()
+    assert "PDF request   median" in out.getvalue()
 
     teacher_localities = {
         Setting.objects.get(pk=a["organisation_id"]).locality_id

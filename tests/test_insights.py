@@ -276,7 +276,9 @@ def test_suppression_holds_in_csv_excel_pdf_and_api(data, as_user):
         officer.get(reverse("api:authority-insight")).content.decode(),
     )
     # The governors' summary is suppressed whoever downloads it, SENDCo included.
-    pdf = as_user("sendco").get(reverse("insights:governors", kwargs={"pk": data.setting.pk}))
+    pdf = as_user("sendco").get(
+        reverse("insights:governors", kwargs={"pk": data.setting.pk}), follow=True
+    )
     from pypdf import PdfReader
 
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)

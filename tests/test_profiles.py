@@ -198,7 +198,7 @@ def test_the_pdf_is_valid_and_holds_the_name_and_the_five_domains(world, as_user
         reverse("profiles:pdf", kwargs={"pk": pk}),
         reverse("api:profile-pdf", kwargs={"pk": pk}),
     ):
-        response = client.get(url)
+        response = client.get(url, follow=True)
         assert response["Content-Type"] == "application/pdf"
         reader = PdfReader(io.BytesIO(response.content))
         text = " ".join(page.extract_text() for page in reader.pages)

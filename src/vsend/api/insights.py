@@ -12,6 +12,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from vsend.api.problems import problem_responses
+from vsend.api.schema import ALL
 from vsend.audit.models import Action, Channel
 from vsend.audit.services import actor_from_request, record
 from vsend.children.census import NeedType
@@ -30,10 +32,14 @@ PARAMETERS = [
     OpenApiParameter(
         "term", OpenApiTypes.STR, description="Or as at the end of a term, e.g. summer-2026"
     ),
-    OpenApiParameter("year", OpenApiTypes.STR, enum=[c for c, _ in NATIONAL_CURRICULUM_YEARS]),
-    OpenApiParameter("sen_provision", OpenApiTypes.STR, enum=["K", "E"]),
-    OpenApiParameter("need", OpenApiTypes.STR, enum=NeedType.values, description="Primary need"),
-    OpenApiParameter("sex", OpenApiTypes.STR, enum=["F", "M"]),
+    OpenApiParameter(
+        "year", OpenApiTypes.STR, enum=ALL + [c for c, _ in NATIONAL_CURRICULUM_YEARS]
+    ),
+    OpenApiParameter("sen_provision", OpenApiTypes.STR, enum=["", "K", "E"]),
+    OpenApiParameter(
+        "need", OpenApiTypes.STR, enum=ALL + NeedType.values, description="Primary need"
+    ),
+    OpenApiParameter("sex", OpenApiTypes.STR, enum=["", "F", "M"]),
 ]
 
 
@@ -63,8 +69,6 @@ class DashboardOut(serializers.Serializer[Any]):
 def _form(request: Request, **kwargs: Any) -> InsightFilterForm:
     form = InsightFilterForm(request.query_params, **kwargs)
     if not form.is_valid():
-        from rest_framework.exceptions import ValidationError
-
         raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
     return form
 
@@ -93,8 +97,16 @@ def _out(dashboard: dashboards.Dashboard, scope: str) -> dict[str, Any]:
 
 
 @extend_schema(
-    parameters=[*PARAMETERS, OpenApiParameter("school_class", OpenApiTypes.INT)],
-    responses=DashboardOut,
+    parameters=[
+        *PARAMETERS,
+        OpenApiParameter(
+            "school_class",
+            OpenApiTypes.INT64,
+            description="The id of one of the setting's classes the user can see; any other id "
+            "is refused (400)",
+        ),
+    ],
+    responses={200: DashboardOut, **problem_responses(400, 403, 404)},
     summary="A setting's needs dashboard",
 )
 @api_view(["GET"])
@@ -121,10 +133,20 @@ def setting_insight(request: Request, pk: int) -> Response:
 @extend_schema(
     parameters=[
         *PARAMETERS,
-        OpenApiParameter("authority", OpenApiTypes.INT),
-        OpenApiParameter("setting", OpenApiTypes.INT, description="Benchmark this setting"),
+        OpenApiParameter(
+            "authority",
+            OpenApiTypes.INT64,
+            description="The id of an authority whose dashboard the user may open (default: "
+            "their own); any other is a 404",
+        ),
+        OpenApiParameter(
+            "setting",
+            OpenApiTypes.INT64,
+            description="Benchmark this setting: the id of one of the authority's settings; any "
+            "other id is refused (400)",
+        ),
     ],
-    responses=DashboardOut,
+    responses={200: DashboardOut, **problem_responses(400, 403, 404)},
     summary="The authority's needs dashboard",
 )
 @api_view(["GET"])

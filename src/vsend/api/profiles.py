@@ -4,21 +4,22 @@ from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vsend.accounts.roles import Perm
+from vsend.api.problems import Conflict, problem_responses
 from vsend.audit.models import Action, Channel
 from vsend.audit.services import Actor, actor_from_request, record
 from vsend.children import selectors as children
-from vsend.frameworks.loader import DOMAIN_KEYS
+from vsend.frameworks import registry
+from vsend.frameworks.loader import AGE_BANDS, DOMAIN_KEYS
 from vsend.profiles import selectors, services
 from vsend.profiles.chart import profile_chart
 from vsend.profiles.models import Profile
-from vsend.profiles.pdf import profile_pdf
 
 
 def _actor(request: Request) -> Actor:
@@ -159,39 +160,85 @@ def profile_data(view: selectors.ProfileView) -> dict[str, Any]:
     }
 
 
-class RatingPatch(serializers.Serializer[Any]):
-    need_level = serializers.IntegerField(min_value=0, required=False)
-    need_evidence = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    readiness_level = serializers.IntegerField(min_value=0, required=False)
-    readiness_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    confidence_level = serializers.IntegerField(min_value=0, required=False)
-    confidence_note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+def scale_top() -> int:
+    """The highest level on any framework's scale in use (the schema's bound for levels)."""
+    return max(registry.current(band).max_level for band in AGE_BANDS)
 
 
-class ProfilePatch(serializers.Serializer[Any]):
+# Refuses fields it does not know, rather than ignoring them (the schema says so too).
+class StrictSerializer(serializers.Serializer[Any]):
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(str(k) for k in set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {k[:100]: ["This field is not known here"] for k in unknown[:20]}
+                )
+        return super().to_internal_value(data)
+
+
+class RatingPatch(StrictSerializer):
+    """Changes to one domain's ratings: only the fields given are changed."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        top = scale_top()
+
+        def level(what: str) -> serializers.IntegerField:
+            return serializers.IntegerField(
+                min_value=0,
+                max_value=top,
+                required=False,
+                help_text=f"{what}, 0 to the top of the profile's framework scale",
+            )
+
+        def note() -> serializers.CharField:
+            return serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+        return {
+            "need_level": level("The level of need"),
+            "need_evidence": note(),
+            "readiness_level": level("The setting's readiness"),
+            "readiness_note": note(),
+            "confidence_level": level("Home confidence"),
+            "confidence_note": note(),
+        }
+
+
+class RatingsPatch(StrictSerializer):
+    """Changes by domain: only the framework's domain keys are accepted."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        return {key: RatingPatch(required=False) for key in DOMAIN_KEYS}
+
+
+class ProfilePatch(StrictSerializer):
+    """Changes to a draft's ratings, with the lock_version they were read at."""
+
     lock_version = serializers.IntegerField(
-        help_text="The lock_version you read; a stale one is refused (409)"
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text="The lock_version you read; a stale one is refused (409)",
     )
-    ratings = serializers.DictField(child=RatingPatch(), help_text="By domain key")
+    ratings = RatingsPatch(help_text="By domain key")
 
     def __init__(self, *args: Any, max_level: int = 4, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_level = max_level
 
     def validate_ratings(self, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        unknown = set(value) - set(DOMAIN_KEYS)
-        if unknown:
-            raise serializers.ValidationError(f"Unknown domains: {', '.join(sorted(unknown))}")
         for key, fields in value.items():
             for f, v in fields.items():
                 if f.endswith("_level") and v is not None and v > self.max_level:
                     raise serializers.ValidationError(
-                        f"{key}.{f} must be between 0 and {self.max_level}"
+                        {key: {f: [f"Must be between 0 and {self.max_level}"]}}
                     )
         return value
 
 
-@extend_schema(responses=ProfileListItem(many=True), summary="A child's profiles, newest first")
+@extend_schema(
+    responses={200: ProfileListItem(many=True), **problem_responses(403, 404)},
+    summary="A child's profiles, newest first",
+)
 @api_view(["GET"])
 def child_profiles(request: Request, pk: int) -> Response:
     actor = _actor(request)
@@ -201,16 +248,16 @@ def child_profiles(request: Request, pk: int) -> Response:
 
 
 @extend_schema(
-    methods=["GET"], responses=ProfileDetail, summary="One profile (the view is audited)"
+    methods=["GET"],
+    responses={200: ProfileDetail, **problem_responses(403, 404)},
+    summary="One profile (the view is audited)",
 )
 @extend_schema(
     methods=["PATCH"],
     request=ProfilePatch,
     responses={
         200: ProfileDetail,
-        409: OpenApiResponse(
-            description="The profile is finalised, or someone saved it since you read it"
-        ),
+        **problem_responses(400, 403, 404, 409, 413),
     },
     summary="Change ratings of a draft profile",
 )
@@ -220,12 +267,8 @@ def profile_detail(request: Request, pk: int) -> Response:
     if request.method == "PATCH":
         profile = selectors.get_profile_for(actor, pk, Perm.EDIT_PROFILE)
         if not profile.is_draft:
-            return Response(
-                {
-                    "detail": "This profile is finalised and cannot be changed. Start a review to "
-                    "update it."
-                },
-                status=status.HTTP_409_CONFLICT,
+            raise Conflict(
+                "This profile is finalised and cannot be changed. Start a review to update it."
             )
         body = ProfilePatch(data=request.data, max_level=services.framework_of(profile).max_level)
         body.is_valid(raise_exception=True)
@@ -237,18 +280,12 @@ def profile_detail(request: Request, pk: int) -> Response:
                 ratings=body.validated_data["ratings"],
             )
         except services.ProfileLocked:
-            return Response(
-                {"detail": "This profile is finalised and cannot be changed."},
-                status=status.HTTP_409_CONFLICT,
-            )
+            raise Conflict("This profile is finalised and cannot be changed.") from None
         except services.StaleProfile:
-            return Response(
-                {
-                    "detail": "Someone saved this profile after you read it. Read it again, then "
-                    "send your changes with the new lock_version."
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+            raise Conflict(
+                "Someone saved this profile after you read it. Read it again, then send your "
+                "changes with the new lock_version."
+            ) from None
         profile.refresh_from_db()
     else:
         profile = selectors.open_profile(actor, pk)
@@ -256,7 +293,8 @@ def profile_detail(request: Request, pk: int) -> Response:
 
 
 @extend_schema(
-    responses={(200, "image/svg+xml"): OpenApiTypes.STR}, summary="The at-a-glance chart (SVG)"
+    responses={(200, "image/svg+xml"): OpenApiTypes.STR, **problem_responses(403, 404)},
+    summary="The at-a-glance chart (SVG)",
 )
 @api_view(["GET"])
 def profile_chart_svg(request: Request, pk: int) -> HttpResponse:
@@ -264,18 +302,3 @@ def profile_chart_svg(request: Request, pk: int) -> HttpResponse:
     return HttpResponse(
         profile_chart(selectors.profile_view(profile)), content_type="image/svg+xml"
     )
-
-
-@extend_schema(
-    responses={(200, "application/pdf"): OpenApiTypes.BINARY}, summary="The whole profile as a PDF"
-)
-@api_view(["GET"])
-def profile_pdf_file(request: Request, pk: int) -> HttpResponse:
-    profile = selectors.open_profile(_actor(request), pk, "PDF downloaded")
-    response = HttpResponse(
-        profile_pdf(selectors.profile_view(profile)), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = (
-        f'inline; filename="profile-{profile.child_id}-{profile.number}.pdf"'
-    )
-    return response

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from vsend.api import insights, profiles, views
+from vsend.api import exports, insights, profiles, views
 
 app_name = "api"
 
@@ -22,7 +22,9 @@ urlpatterns = [
         login_not_required(profiles.profile_chart_svg),
         name="profile-chart",
     ),
-    path("profiles/<id:pk>/pdf", login_not_required(profiles.profile_pdf_file), name="profile-pdf"),
+    path("profiles/<id:pk>/pdf", login_not_required(exports.profile_pdf), name="profile-pdf"),
+    path("downloads/<uuid:pk>/", login_not_required(exports.export_status), name="export"),
+    path("downloads/<uuid:pk>/file", login_not_required(exports.export_file), name="export-file"),
     path(
         "insight/settings/<id:pk>/",
         login_not_required(insights.setting_insight),

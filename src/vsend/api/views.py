@@ -15,6 +15,8 @@ from rest_framework.response import Response
 from vsend.accounts.models import User
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
+from vsend.api.problems import problem_responses
+from vsend.api.schema import ALL
 from vsend.api.serializers import ChildDetailSerializer, ChildSerializer, MeSerializer
 from vsend.audit.models import Action, Channel
 from vsend.audit.services import Actor, actor_from_request, record, record_children_shown
@@ -29,7 +31,7 @@ def _actor(request: Request) -> Actor:
     return actor_from_request(request, channel=Channel.API)
 
 
-@extend_schema(responses=MeSerializer, summary="The signed-in user and their roles")
+@extend_schema(responses={200: MeSerializer}, summary="The signed-in user and their roles")
 @api_view(["GET"])
 def me(request: Request) -> Response:
     return Response(MeSerializer(cast(User, request.user)).data)
@@ -40,18 +42,24 @@ CHILD_FILTERS = [
     OpenApiParameter(
         "year",
         OpenApiTypes.STR,
-        enum=[c for c, _ in NATIONAL_CURRICULUM_YEARS],
+        enum=ALL + [c for c, _ in NATIONAL_CURRICULUM_YEARS],
         description="National curriculum year of the current year group",
     ),
-    OpenApiParameter("school_class", OpenApiTypes.INT, description="Class id"),
-    OpenApiParameter("sen_provision", OpenApiTypes.STR, enum=SENProvision.values),
+    OpenApiParameter(
+        "school_class",
+        OpenApiTypes.INT64,
+        description="The id of a class the user can see; any other id is refused (400)",
+    ),
+    OpenApiParameter("sen_provision", OpenApiTypes.STR, enum=ALL + SENProvision.values),
     OpenApiParameter(
         "need",
         OpenApiTypes.STR,
-        enum=NeedType.values,
+        enum=ALL + NeedType.values,
         description="Census type of need, primary or secondary",
     ),
-    OpenApiParameter("page", OpenApiTypes.INT),
+    OpenApiParameter(
+        "page", OpenApiTypes.INT, description="Page number; past the last page is a 404"
+    ),
 ]
 
 
@@ -69,7 +77,7 @@ def page_number(paginator: PageNumberPagination) -> int:
 
 @extend_schema(
     parameters=CHILD_FILTERS,
-    responses=ChildPage,
+    responses={200: ChildPage, **problem_responses(400, 403, 404)},
     summary="Children the user may see (each page is audited, naming the children in it)",
     operation_id="children_list",
 )
@@ -107,7 +115,10 @@ def child_list(request: Request) -> Response:
     return paginator.get_paginated_response(ChildSerializer(children, many=True).data)
 
 
-@extend_schema(responses=ChildDetailSerializer, summary="One child's record (the view is audited)")
+@extend_schema(
+    responses={200: ChildDetailSerializer, **problem_responses(403, 404)},
+    summary="One child's record (the view is audited)",
+)
 @api_view(["GET"])
 def child_detail(request: Request, pk: int) -> Response:
     child = selectors.open_child_record(_actor(request), pk)

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "vsend.api",
     "vsend.submissions",
     "vsend.demo",
+    "django_q",
+    "vsend.jobs",
+    "vsend.exports",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +119,12 @@ DATABASES = {
 # The role that owns the tables, for `vsend migrate` only: the application's own role
 # (DATABASE_URL) then gets SELECT and INSERT alone on the audit trail (config/database_roles.py).
 DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL")
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web server and the job worker share the file: wait for a lock rather than fail, and
+    # take the write lock when a transaction starts so two writers never deadlock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -216,6 +225,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH bodies are described as sent: lock_version is required even in a partial change.
+    "COMPONENT_SPLIT_PATCH": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vsend.api.schema.describe_common_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {"NeedTypeEnum": "vsend.children.census.NeedType"},
 }
 
@@ -272,6 +287,29 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
 }
+
+# Background jobs (ADR 14): Django-Q2 with the database as its queue, so nothing else is needed.
+# `vsend qcluster` runs the worker; `vsend serve` runs it beside the development web server.
+VSEND_JOB_TIMEOUT_SECONDS = env_int("VSEND_JOB_TIMEOUT_SECONDS", 120)
+VSEND_JOB_ATTEMPTS = env_int("VSEND_JOB_ATTEMPTS", 4)
+VSEND_JOB_RETRY_BASE_SECONDS = env_int("VSEND_JOB_RETRY_BASE_SECONDS", 30)
+Q_CLUSTER = {
+    "name": "vsend",
+    "orm": "default",
+    "workers": env_int("VSEND_JOB_WORKERS", 2),
+    "recycle": 200,
+    "timeout": VSEND_JOB_TIMEOUT_SECONDS,
+    # A task whose worker died is handed out again once its lease runs out.
+    "retry": env_int("VSEND_JOB_LEASE_SECONDS", VSEND_JOB_TIMEOUT_SECONDS + 30),
+    "max_attempts": VSEND_JOB_ATTEMPTS,
+    "ack_failures": False,
+    "save_limit": 500,
+    "poll": 0.5,
+    "catch_up": False,
+    "label": "Background jobs",
+}
+# Files made in the background (PDFs) are kept for their user this long, then deleted.
+VSEND_DOWNLOAD_MINUTES = env_int("VSEND_DOWNLOAD_MINUTES", 30)
 
 VSEND_FRAMEWORK_FILES = env_list("VSEND_FRAMEWORK_FILES", [])
 VSEND_FRAMEWORK_ID = env_str("VSEND_FRAMEWORK_ID", "vsend-open")

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_safe
 
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record
+from vsend.exports.access import request_governors_pdf
+from vsend.exports.views import progress_or_redirect
 from vsend.insights import dashboards, exports
 from vsend.insights.charts import table_chart
 from vsend.insights.forms import InsightFilterForm
@@ -147,16 +149,7 @@ def authority_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_safe
 def governors_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    """Aggregates only, suppressed whoever asks: it is made to be shared."""
-    dashboard, _, setting = _setting_dashboard(request, pk, anonymous=True)
-    record(
-        actor_from_request(request),
-        Action.VIEW,
-        object_type="setting_insight",
-        object_id=pk,
-        authority_id=setting.authority_id,
-        summary="Governors' SEN summary downloaded",
-    )
-    response = HttpResponse(exports.governors_pdf(dashboard), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{slugify(setting.name)}-sen-summary.pdf"'
-    return response
+    """Aggregates only, suppressed whoever asks: it is made to be shared. The PDF is made by a
+    background job; the download is audited."""
+    export = request_governors_pdf(actor_from_request(request), pk, dict(request.GET.lists()))
+    return progress_or_redirect(request, export)

@@ -14,6 +14,8 @@ from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record
 from vsend.children import selectors as children
 from vsend.config.forms import error_list
+from vsend.exports.access import request_profile_pdf
+from vsend.exports.views import progress_or_redirect
 from vsend.frameworks.registry import AgeOutOfRange, age_band_for
 from vsend.profiles import selectors, services
 from vsend.profiles.chart import profile_chart
@@ -27,7 +29,6 @@ from vsend.profiles.forms import (
     StartProfileForm,
 )
 from vsend.profiles.models import STEP_NAMES, STEPS, Profile
-from vsend.profiles.pdf import profile_pdf
 from vsend.submissions.services import AlreadySubmitted, earlier_result, submit_once
 
 STALE_MESSAGE = (
@@ -356,14 +357,9 @@ def chart_svg(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = selectors.open_profile(actor_from_request(request), pk, "PDF downloaded")
-    response = HttpResponse(
-        profile_pdf(selectors.profile_view(profile), request), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = (
-        f'inline; filename="profile-{profile.child_id}-{profile.number}.pdf"'
-    )
-    return response
+    """The PDF is made by a background job; pressing again reuses the same one."""
+    export = request_profile_pdf(actor_from_request(request), pk)
+    return progress_or_redirect(request, export)
 
 
 # The family's own home-confidence answers: one question a page, then check your answers.

@@ -27,7 +27,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("what", choices=["profile", "insight", "disclosure"])
+        parser.add_argument("what", choices=["profile", "insight", "disclosure", "pdf-worst-case"])
         parser.add_argument(
             "--authority",
             default="",
@@ -71,6 +71,16 @@ class Command(BaseCommand):
                 runs=options["runs"],
             )
             return
+        if options["what"] == "pdf-worst-case":
+            from vsend.children.models import Child
+            from vsend.exports.worst_case import measure
+
+            kid = Child.objects.filter(profiles__isnull=True).order_by("pk").first()
+            user = Membership.objects.filter(role=Role.SENDCO).first()
+            if kid is None or user is None:
+                raise CommandError("No demo child without a profile: run `vsend demo` first.")
+            measure(kid, user.user, options["pdf_runs"], self.stdout)
+            return
         profile = (
             Profile.objects.filter(status=Status.FINALISED, previous__isnull=False)
             .select_related("child")
@@ -98,7 +108,12 @@ class Command(BaseCommand):
                 reverse("profiles:summary", kwargs={"pk": profile.pk}),
                 options["runs"],
             ),
-            ("PDF", reverse("profiles:pdf", kwargs={"pk": profile.pk}), options["pdf_runs"]),
+            # Asking for the PDF queues a job (or finds the one queued) and answers at once.
+            (
+                "PDF request",
+                reverse("profiles:pdf", kwargs={"pk": profile.pk}),
+                options["runs"],
+            ),
         ]:
             times = []
             for i in range(runs + 2):
@@ -106,7 +121,7 @@ class Command(BaseCommand):
                     start = time.perf_counter()
                     response = client.get(url)
                     elapsed = time.perf_counter() - start
-                if response.status_code != 200:
+                if response.status_code not in (200, 302):
                     raise CommandError(f"{url} answered {response.status_code}")
                 if i >= 2:  # the first two warm caches
                     times.append(elapsed * 1000)
@@ -116,6 +131,7 @@ class Command(BaseCommand):
                 f"min {min(times):7.1f} ms   {len(queries)} queries   {len(response.content):,} bytes   "
                 f"({runs} runs)"
             )
+        self._time_pdf_job(profile, options["pdf_runs"])
 
     def _disclosure(self, name: str) -> None:
         """The share of hidden figures for an LA officer; on an authority of demo size, also the
@@ -165,3 +181,19 @@ class Command(BaseCommand):
                 f"{result.tried} counts from 1 to 4 tried, {len(result.findings)} pinned; "
                 f"{time.perf_counter() - started:.1f} s"
             )
+
+    def _time_pdf_job(self, profile: Profile, runs: int) -> None:
+        """The background job's own work: building the PDF."""
+        from vsend.profiles import selectors
+        from vsend.profiles.pdf import profile_pdf
+
+        times, size = [], 0
+        for i in range(runs + 1):
+            start = time.perf_counter()
+            size = len(profile_pdf(selectors.profile_view(profile)))
+            if i >= 1:
+                times.append((time.perf_counter() - start) * 1000)
+        self.stdout.write(
+            f"{'PDF job':<13} median {statistics.median(times):7.1f} ms   "
+            f"max {max(times):7.1f} ms   {size:,} bytes   ({runs} runs, in the worker)"
+        )

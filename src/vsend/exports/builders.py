@@ -1,0 +1,49 @@
+"""What each kind of export is made from. Each builder checks again that the person who asked
+may still see it, as the download does."""
+
+from collections.abc import Callable
+
+from django.http import QueryDict
+
+from vsend.audit.models import Channel
+from vsend.audit.services import Actor
+from vsend.exports.models import Export, Kind
+from vsend.insights import dashboards
+from vsend.insights.exports import governors_pdf
+from vsend.insights.forms import InsightFilterForm
+from vsend.organisations.models import SchoolClass
+from vsend.profiles import selectors
+from vsend.profiles.pdf import profile_pdf
+
+
+def _actor(export: Export) -> Actor:
+    return Actor(user=export.requested_by, channel=Channel.SYSTEM, path="job:exports.build")
+
+
+def build_profile_pdf(export: Export) -> bytes:
+    profile = selectors.get_profile_for(_actor(export), int(export.object_id))
+    return profile_pdf(selectors.profile_view(profile))
+
+
+def build_governors_pdf(export: Export) -> bytes:
+    """The same figures as the governors' summary page would give this user, filters and all."""
+    user = export.requested_by
+    setting = dashboards.setting_for(_actor(export), int(export.object_id))
+    classes = SchoolClass.objects.filter(setting=setting)
+    teacher = dashboards.teacher_classes(user, setting)
+    if teacher is not None:
+        classes = classes.filter(pk__in=teacher)
+    query = QueryDict(mutable=True)
+    for name, values in export.params.items():
+        query.setlist(name, values)
+    form = InsightFilterForm(query or None, classes=list(classes))
+    dashboard = dashboards.setting_dashboard(
+        user, setting, form.filters(), form.as_at(), anonymous=True
+    )
+    return governors_pdf(dashboard)
+
+
+BUILDERS: dict[str, Callable[[Export], bytes]] = {
+    Kind.PROFILE_PDF: build_profile_pdf,
+    Kind.GOVERNORS_PDF: build_governors_pdf,
+}
