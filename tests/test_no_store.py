@@ -41,9 +41,11 @@ def test_every_page_export_pdf_and_api_response_with_personal_data_is_not_stored
         reverse("api:profile-pdf", kwargs={"pk": profile_pk}),
     ]
     for url in urls:
-        response = sendco.get(url)
+        response = sendco.get(url, follow=True)  # a PDF: made by a job, then the file
         assert response.status_code == 200, url
         _assert_no_store(response)
+        for hop, _ in response.redirect_chain:  # the progress page too
+            _assert_no_store(sendco.get(hop))
     # Refusals and missing records too: their pages can name the user.
     _assert_no_store(sendco.get(reverse("children:detail", kwargs={"pk": world.far_child.pk})))
 

@@ -32,7 +32,7 @@ def text(limit: int) -> str:
 
 
 def _fill(profile: Profile) -> None:
-    Profile.objects.filter(pk=profile.pk).update(
+    Profile.objects.filter(pk=profile.pk).update(  # scope-lint: allow benchmark data
         strengths=text(5000), child_views=text(5000), aspirations=text(5000),
         family_views=text(5000), review_date=profile.assessment_date + timedelta(weeks=8),
     )  # fmt: skip
@@ -44,12 +44,12 @@ def _fill(profile: Profile) -> None:
     profile.actions.all().delete()
     profile.outcomes.all().delete()
     for i, key in enumerate(DOMAIN_KEYS):
-        SupportOutcome.objects.create(
+        SupportOutcome.objects.create(  # scope-lint: allow benchmark data
             profile=profile, domain=key, position=i, what=text(5000),
             how_we_will_know=text(5000), by_when=profile.assessment_date + timedelta(weeks=8),
         )  # fmt: skip
         for n in range(ACTION_ROWS):
-            SupportAction.objects.create(
+            SupportAction.objects.create(  # scope-lint: allow benchmark data
                 profile=profile, domain=key, position=i * ACTION_ROWS + n, what=text(500),
                 who=text(200), how_often=text(200), starts_on=profile.assessment_date,
             )  # fmt: skip
@@ -60,11 +60,12 @@ def build(child: Child, user: Any) -> Profile:
     actor = Actor(user=user)
     first = services.start_profile(actor=actor, child=child, assessment_date=date(2026, 9, 7))
     _fill(first)
-    Profile.objects.filter(pk=first.pk).update(status="finalised")
+    finalised = Profile.objects.filter(pk=first.pk)  # scope-lint: allow benchmark data
+    finalised.update(status="finalised")
     review = services.start_profile(actor=actor, child=child, assessment_date=date(2026, 11, 2))
     _fill(review)
     for outcome in first.outcomes.all():
-        OutcomeReview.objects.create(
+        OutcomeReview.objects.create(  # scope-lint: allow benchmark data
             profile=review, outcome=outcome, result="partly", note=text(5000)
         )
     return review
