@@ -128,7 +128,7 @@ def test_anonymous_viewers_get_no_names_links_or_small_counts(world, as_user, pe
     client = as_user(persona)
     problems = {}
     for url in _reachable(world)[persona]:
-        found = _leaks(client.get(url), names)
+        found = _leaks(client.get(url, follow=True), names)
         if found:
             problems[url] = found
     assert problems == {}
@@ -146,7 +146,7 @@ def test_the_check_finds_what_it_looks_for(world, as_user):
         reverse("api:setting-insight", kwargs={"pk": world.setting.pk}),
         reverse("insights:authority"),
     ):
-        assert any(p.startswith("count") for p in _leaks(admin.get(url), names)), url
+        assert any(p.startswith("count") for p in _leaks(admin.get(url, follow=True), names)), url
     page = admin.get(reverse("insights:setting", kwargs={"pk": world.setting.pk}))
     assert "/children/" in page.content.decode()
     child_page = admin.get(reverse("children:detail", kwargs={"pk": world.child.pk}))
@@ -169,4 +169,4 @@ def test_a_viewer_wrongly_let_identify_children_would_be_caught(world, as_user, 
         reverse("insights:setting-export", kwargs={"pk": world.setting.pk, "fmt": "csv"}),
         reverse("api:setting-insight", kwargs={"pk": world.setting.pk}),
     ):
-        assert _leaks(client.get(url), names), url
+        assert _leaks(client.get(url, follow=True), names), url

@@ -93,3 +93,18 @@ def test_families_addresses_are_not_shown_to_staff(world, as_user):
         body = as_user(persona).get(url).content.decode()
         assert "parent@example.org" in body and PARENT_ADDRESS not in body
         assert TEACHER_ADDRESS in body
+
+
+def test_a_setting_dashboard_probe_is_recorded_for_the_owning_authority(world, as_user):
+    from django.urls import reverse
+
+    from vsend.audit.models import Action, AuditEvent
+
+    response = as_user("other_authority").get(
+        reverse("insights:setting", kwargs={"pk": world.setting.pk})
+    )
+    assert response.status_code == 404
+    row = AuditEvent.objects.filter(action=Action.ACCESS_REFUSED, object_type="setting").latest(
+        "id"
+    )
+    assert row.authority_id == world.setting.authority_id

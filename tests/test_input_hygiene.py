@@ -315,7 +315,7 @@ def test_a_long_unbroken_string_wraps_within_the_pdf_page(world, as_user):
         reverse("profiles:step", kwargs={"pk": pk, "step": "about"}),
         step_data("about", pk, strengths="W" * 2000),
     )
-    pdf = client.get(reverse("profiles:pdf", kwargs={"pk": pk})).content
+    pdf = client.get(reverse("profiles:pdf", kwargs={"pk": pk}), follow=True).content
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert text.count("W") >= 2000  # nothing cut off
     longest_line = max(len(run) for run in re.findall("W+", text))

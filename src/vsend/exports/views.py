@@ -4,6 +4,7 @@ refreshes itself (and has a "Check again" link) until the file is ready, then se
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from vsend.audit.services import actor_from_request
 from vsend.exports import access
@@ -31,6 +32,7 @@ def progress_or_redirect(request: HttpRequest, export: Export) -> HttpResponse:
     return redirect("exports:detail", pk=export.pk)
 
 
+@require_safe
 def detail(request: HttpRequest, pk: str) -> HttpResponse:
     export = access.export_for(request.user, pk)
     if export.status == Status.READY:
@@ -44,6 +46,7 @@ def detail(request: HttpRequest, pk: str) -> HttpResponse:
     return response
 
 
+@require_safe
 def file(request: HttpRequest, pk: str) -> HttpResponse:
     export = access.export_for(request.user, pk)
     if export.status != Status.READY:

@@ -458,12 +458,16 @@ def setting_for(actor: Actor, pk: int) -> Setting:
     them without the dashboard: 403. Both refusals are audited."""
     setting = settings_visible_to(actor.user).filter(pk=pk).first()
     if setting is None:
+        # Recorded against the authority that owns the setting, if it exists, for its audit page.
+        owner = Setting.objects.filter(pk=pk).values_list("authority_id", flat=True).first()
         record(
             actor,
             Action.ACCESS_REFUSED,
             object_type="setting",
             object_id=pk,
+            authority_id=owner,
             summary="Setting dashboard outside the user's scope",
+            detail={"reason": "outside_scope"},
         )
         raise Http404("No setting found")
     if not may_view_setting(actor.user, setting):
