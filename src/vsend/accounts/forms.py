@@ -6,7 +6,7 @@ from django.core.validators import MaxLengthValidator
 class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password",
-        "inactive": "This account has been closed. Ask your administrator to reopen it",
+        "inactive": "This account has been suspended. Ask your administrator to restore it",
     }
 
     def __init__(self, *args: object, **kwargs: object) -> None:

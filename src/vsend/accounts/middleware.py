@@ -2,7 +2,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
@@ -20,6 +20,10 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated and SESSION_KEY in request.session:
+            ended = self._end_if_suspended(request)
+            if ended is not None:
+                return ended
         if request.user.is_authenticated:
             if sessions.SIGNED_IN_AT not in request.session:
                 sessions.start(request)
@@ -39,6 +43,33 @@ class SessionLimitsMiddleware:
             else:
                 sessions.touch(request)
         return self.get_response(request)
+
+    @staticmethod
+    def _end_if_suspended(request: HttpRequest) -> HttpResponse | None:
+        """A session whose account has been suspended since it began: Django no longer treats
+        it as signed in; end it now and say why, rather than leave it to lapse."""
+        from vsend.accounts.models import User
+
+        user_id = request.session.get(SESSION_KEY)
+        suspended = (
+            User.objects.filter(pk=user_id, suspended_at__isnull=False).first()
+            if str(user_id).isdigit()
+            else None
+        )
+        if suspended is None:
+            return None
+        record(
+            actor_from_request(request),
+            Action.SIGN_OUT,
+            object_type="user",
+            object_id=suspended.pk,
+            summary="Signed out: the account has been suspended",
+            label=suspended.email,
+        )
+        request.session.flush()
+        if request.path.startswith("/api/"):
+            return None  # the API answers 401 for the anonymous request
+        return HttpResponseRedirect(f"{reverse('accounts:sign-in')}?expired=suspended")
 
 
 def mfa_required(user: object) -> bool:

@@ -35,7 +35,10 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
+    # A suspended account is inactive: it cannot sign in, its sessions end at their next request
+    # and its API tokens are refused (see SessionLimitsMiddleware and api/authentication.py).
     is_active = models.BooleanField(default=True)
+    suspended_at = models.DateTimeField(null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects: ClassVar[UserManager] = UserManager()
@@ -181,3 +184,80 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and not self.is_expired
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a reply"
+    ACCEPTED = "accepted", "Accepted"
+    CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Expired"
+
+
+class Invitation(models.Model):
+    """An invitation to hold a role: a single-use link, sent by email, that expires.
+
+    Only a hash of the link's token is stored. A new token is made each time the invitation is
+    sent (see accounts/invitations.py), so re-sending it makes the earlier link useless.
+    """
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    authority = models.ForeignKey(
+        "organisations.LocalAuthority", on_delete=models.PROTECT, related_name="invitations"
+    )
+    # The setting a setting role is held at, or through which a family's children are reached.
+    setting = models.ForeignKey(
+        "organisations.Setting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    classes = models.ManyToManyField("organisations.SchoolClass", blank=True, related_name="+")
+    children = models.ManyToManyField("children.Child", blank=True, related_name="+")
+    relationship = models.CharField(max_length=20, blank=True)
+    has_parental_responsibility = models.BooleanField(default=False)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["authority", "setting", "accepted_at", "cancelled_at"])]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} ({self.get_role_display()})"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return InvitationStatus.ACCEPTED
+        if self.cancelled_at:
+            return InvitationStatus.CANCELLED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    @property
+    def status_label(self) -> str:
+        return InvitationStatus(self.status).label
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet accepted or cancelled (it may have expired: re-sending renews it)."""
+        return self.accepted_at is None and self.cancelled_at is None
+
+    @property
+    def organisation(self) -> Any:
+        return self.setting or self.authority

@@ -21,12 +21,16 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from vsend.accounts.roles import (
+    AUTHORITY_ROLES,
+    CHILD_LINKED_ROLES,
     CHILD_PERMISSIONS,
     CLASS_ROLES,
     IDENTIFYING_PERMISSION,
     ROLE_PERMISSIONS,
+    SETTING_ROLES,
     Perm,
     Role,
+    grantable_by,
 )
 from vsend.children.models import Child
 from vsend.children.selectors import NOTHING, membership_reach
@@ -258,6 +262,96 @@ class AccessPolicy:
         ):
             return Disclosure.IDENTIFIABLE
         return Disclosure.ANONYMOUS
+
+    # People: who may invite whom, where, and manage whose accounts
+
+    def may_grant(
+        self, role: str, *, authority: "LocalAuthority", setting: "Setting | None" = None
+    ) -> bool:
+        """May the user give someone this role at this organisation? Never a role above their
+        own (roles.GRANTABLE_ROLES), never outside the organisation their membership covers.
+        For a family role, `setting` is the setting through which the children are reached."""
+        if setting is not None and setting.authority_id != authority.pk:
+            return False
+        if role in SETTING_ROLES and setting is None:
+            return False
+        for m in self.memberships:
+            if role not in grantable_by(m.role):
+                continue
+            if m.role == Role.PLATFORM_ADMIN:
+                return True
+            if m.role == Role.LA_ADMIN and m.authority_id == authority.pk:
+                return True
+            if m.role == Role.SENDCO and setting is not None and m.setting_id == setting.pk:
+                return True
+        return False
+
+    def grantable_roles(
+        self, *, authority: "LocalAuthority", setting: "Setting | None" = None
+    ) -> list[str]:
+        """The roles the user may give at a setting (setting roles and families) or at the
+        authority itself (authority roles)."""
+        fits = (
+            (lambda r: r in SETTING_ROLES or r in CHILD_LINKED_ROLES or r == Role.SENDCO)
+            if setting is not None
+            else (lambda r: r in AUTHORITY_ROLES and r not in CHILD_LINKED_ROLES)
+        )
+        return [
+            r
+            for r in Role
+            if fits(r)
+            and (r != Role.SENDCO or setting is not None)
+            and self.may_grant(r, authority=authority, setting=setting)
+        ]
+
+    def may_manage_authority_people(self, authority: "LocalAuthority") -> bool:
+        return bool(self.grantable_roles(authority=authority))
+
+    def may_manage_setting_people(self, setting: "Setting") -> bool:
+        return bool(self.grantable_roles(authority=setting.authority, setting=setting))
+
+    def may_manage_membership(self, target: "Membership") -> bool:
+        """May the user change or end this membership? Only one they could have granted: at
+        their own organisation, a role they may give. A family's membership is managed by the
+        authority's administrators and by the SENDCo of a setting one of their children attends.
+        """
+        if target.role == Role.PLATFORM_ADMIN or target.authority is None:
+            return False
+        if target.role in CHILD_LINKED_ROLES:
+            if any(
+                m.role == Role.PLATFORM_ADMIN
+                or (m.role == Role.LA_ADMIN and m.authority_id == target.authority_id)
+                for m in self.memberships
+            ):
+                return True
+            settings = _family_setting_ids(target)
+            return any(
+                m.role == Role.SENDCO and m.setting_id in settings for m in self.memberships
+            )
+        return self.may_grant(target.role, authority=target.authority, setting=target.setting)
+
+    def may_manage_user(self, target: Any) -> bool:
+        """Suspending or restoring an account: only someone who may manage every role it holds,
+        and never one's own."""
+        if self.user is None or target.pk == self.user.pk:
+            return False
+        held = list(target.memberships.select_related("authority", "setting"))
+        return bool(held) and all(self.may_manage_membership(m) for m in held)
+
+
+def _family_setting_ids(m: "Membership") -> set[int]:
+    """The settings a family membership's children currently attend."""
+    from vsend.children.models import Enrolment, FamilyLink
+
+    if m.role == Role.YOUNG_PERSON:
+        child_ids = [m.child_id] if m.child_id else []
+    else:
+        child_ids = list(FamilyLink.objects.filter(user_id=m.user_id).values_list("child_id", flat=True))
+    return set(
+        Enrolment.objects.current()
+        .filter(child_id__in=child_ids)
+        .values_list("setting_id", flat=True)
+    )
 
 
 # The same decisions as functions of a user, for callers that hold a user rather than a request.

@@ -30,6 +30,7 @@ class Perm(models.TextChoices):
     EDIT_PROFILE = "edit_profile", "Start, complete, finalise and review profiles"
     RECORD_HOME_CONFIDENCE = "record_home_confidence", "Give the family's home-confidence ratings"
     VIEW_SETTING_INSIGHT = "view_setting_insight", "See a setting's needs dashboard"
+    MANAGE_PEOPLE = "manage_people", "Invite people, change their roles, suspend accounts"
 
 
 R, P = Role, Perm
@@ -48,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.VIEW_PROFILE,
             P.EDIT_PROFILE,
             P.VIEW_SETTING_INSIGHT,
+            P.MANAGE_PEOPLE,
         }
     ),
     R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT}),
@@ -84,3 +86,22 @@ SETTING_ROLES = frozenset({R.SENDCO, R.TEACHER, R.GOVERNOR})
 
 def role_grants(role: str, perm: str) -> bool:
     return perm in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+# Who may grant which roles: never a role above one's own, and (see AccessPolicy.may_grant)
+# only within the organisation the granting membership covers. A platform administrator starts
+# an authority by inviting its first administrator; an authority's administrators invite its
+# officers, caseworkers and SENDCos; a SENDCo invites their setting's teachers, governors and
+# families. Platform administrators are made with `vsend createsuperuser`, never invited.
+GRANTABLE_ROLES: dict[str, tuple[str, ...]] = {
+    R.PLATFORM_ADMIN: (R.LA_ADMIN, R.LA_OFFICER, R.CASEWORKER, R.SENDCO),
+    R.LA_ADMIN: (R.LA_ADMIN, R.LA_OFFICER, R.CASEWORKER, R.SENDCO, R.YOUNG_PERSON),
+    R.SENDCO: (R.TEACHER, R.GOVERNOR, R.PARENT, R.YOUNG_PERSON),
+}
+# Roles whose invitation names children: a parent's children, a young person's own record.
+CHILD_LINKED_ROLES = frozenset({R.PARENT, R.YOUNG_PERSON})
+YOUNG_PERSON_MIN_AGE = 16
+
+
+def grantable_by(role: str) -> tuple[str, ...]:
+    return GRANTABLE_ROLES.get(role, ())

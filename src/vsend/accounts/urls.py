@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vsend.accounts import views
+from vsend.accounts import invitation_views, views
 
 app_name = "accounts"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("account/security/", views.mfa_setup, name="mfa-setup"),
     path("account/tokens/new/", views.token_create, name="token-create"),
     path("account/tokens/<id:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("invitations/<str:token>/", invitation_views.accept, name="invitation"),
 ]

@@ -29,6 +29,8 @@ from vsend.submissions.services import AlreadySubmitted, submit_once
 EXPIRED_MESSAGES = {
     "idle": "You were signed out because you had not done anything for 30 minutes.",
     "absolute": "You were signed out because you had been signed in for 12 hours.",
+    "suspended": "You were signed out because your account has been suspended. Ask your "
+    "administrator if you think this is wrong.",
 }
 
 

@@ -28,9 +28,12 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("The token is not valid") from None
         token = (
             ApiToken.objects.select_related("user")
-            .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+            .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
             .first()
         )
+        if token is not None and (not token.user.is_active or token.user.suspended_at):
+            # Checked at every request, so a suspension stops the token at once.
+            raise exceptions.AuthenticationFailed("The account this token belongs to is suspended")
         if token is None:
             raise exceptions.AuthenticationFailed("The token is not valid, or has been revoked")
         if token.is_expired:

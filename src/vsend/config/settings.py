@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_q",
     "vsend.jobs",
     "vsend.exports",
+    "vsend.mail",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,30 @@ LOGGING = {
 }
 
 VSEND_SERVICE_NAME = env_str("VSEND_SERVICE_NAME", "vsend")
+
+# Email (ADR 14): SMTP when EMAIL_HOST is set; otherwise each message is written to a file under
+# var/mail/, so the embedded default needs no mail server. Messages are sent by the job queue.
+EMAIL_HOST = env_str("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both")
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{VSEND_SERVICE_NAME} <noreply@localhost>")
+# The address links in emails start with, e.g. https://vsend.example.gov.uk (no trailing /).
+VSEND_BASE_URL = env_str("VSEND_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Invitation links stop working this many days after they are sent.
+VSEND_INVITATION_DAYS = env_int("VSEND_INVITATION_DAYS", 7)
+if VSEND_INVITATION_DAYS < 1:
+    raise ImproperlyConfigured("VSEND_INVITATION_DAYS must be 1 or more")
 
 # Needs frameworks: vsend's own are always loaded; an authority may add files in the same
 # format (comma-separated paths) and choose which framework id new profiles use.

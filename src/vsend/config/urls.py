@@ -12,6 +12,7 @@ register_converter(IdConverter, "id")
 urlpatterns = [
     path("", home, name="home"),
     path("", include("vsend.accounts.urls")),
+    path("people/", include("vsend.accounts.people_urls")),
     path("children/", include("vsend.children.urls")),
     path("", include("vsend.profiles.urls")),
     path("insight/", include("vsend.insights.urls")),

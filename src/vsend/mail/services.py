@@ -1,0 +1,70 @@
+"""Email: every message is built and sent by a background job (the `mail.send` job).
+
+The queue holds only the kind of message and the id of what it is about; the job builds the
+message when it runs, so neither a link's secret nor anyone's details wait in the queue, and a
+message about something no longer current (a cancelled invitation, say) is not sent at all.
+"""
+
+import logging
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
+
+log = logging.getLogger(__name__)
+
+# kind -> the function that builds the message for an id (None: nothing to send any more).
+MESSAGES: dict[str, str] = {
+    "invitation": "vsend.accounts.invitations.invitation_email",
+}
+
+
+class UnknownMessage(ValueError):
+    pass
+
+
+class Builder(Protocol):
+    def __call__(self, pk: int) -> EmailMultiAlternatives | None: ...
+
+
+def send_later(kind: str, pk: int) -> None:
+    """Queue a message. With the database as the queue, it is queued with the caller's
+    transaction: if that rolls back, nothing is sent."""
+    from vsend.jobs.queue import enqueue
+
+    if kind not in MESSAGES:
+        raise UnknownMessage(kind)
+    enqueue("mail.send", kind, pk)
+
+
+def send(kind: str, pk: int) -> bool:
+    """The `mail.send` job: build the message and send it. A failure to send raises, so the
+    queue tries again later."""
+    if kind not in MESSAGES:
+        raise UnknownMessage(kind)
+    builder: Builder = import_string(MESSAGES[kind])
+    message = builder(pk)
+    if message is None:
+        log.info("No %s message to send for %s: it is no longer current", kind, pk)
+        return False
+    message.send()
+    return True
+
+
+def compose(*, to: str, subject: str, template: str, context: dict[str, Any]) -> EmailMultiAlternatives:
+    """A message with a plain-text body and the same words as HTML, from mail/<template>.txt
+    and mail/<template>.html."""
+    context = {"service_name": settings.VSEND_SERVICE_NAME, "subject": subject, **context}
+    text = render_to_string(f"mail/{template}.txt", context)
+    html = render_to_string(f"mail/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def absolute(path: str) -> str:
+    return settings.VSEND_BASE_URL + path
