@@ -10,14 +10,15 @@ Each URL about a child is tried with a child each persona reaches and with other
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from vsend.accounts.models import ApiToken
+from vsend.accounts.models import ApiToken, Invitation, hash_token
 from vsend.accounts.services import create_api_token
 from vsend.audit.services import SYSTEM, Actor
 
@@ -108,6 +109,16 @@ AUTHORITY_INSIGHT = only(
 )
 CHILD_LIST = only(set(SIGNED_IN) - {"la_officer", "governor"}, others=403)
 CAN_ADD = only(CHANGES_CHILD, others=403)
+# People: managed by the authority's administrators and the setting's SENDCo; for everyone
+# else the setting or authority is not found.
+SETTING_PEOPLE = only({"platform_admin", "la_admin", "sendco"}, others=404)
+AUTHORITY_PEOPLE = only({"platform_admin", "la_admin"}, others=404)
+PEOPLE_CHANGE = only({"platform_admin", "la_admin", "sendco"}, others=404, ok_status=302)
+PEOPLE_INDEX = {
+    **only({"platform_admin", "la_admin", "other_authority"}, others=403),
+    "sendco": 302,  # straight to their setting
+    "other_setting": 302,
+}
 
 
 @dataclass(frozen=True)
@@ -225,6 +236,27 @@ ROWS = [
     Row("api:schema", None, {"get": ALL_OK}, api=True),
     Row("api:children", None, {"get": CHILD_LIST}, api=True),
     Row("api:child", "child", {"get": AboutChild(SEES_CHILD)}, api=True),
+    Row("people:index", None, {"get": PEOPLE_INDEX}),
+    Row("people:setting", "setting", {"get": SETTING_PEOPLE}),
+    # An empty form comes back with its errors.
+    Row("people:setting-invite", "setting", {"get": SETTING_PEOPLE, "post": SETTING_PEOPLE}),
+    Row("people:authority", "authority", {"get": AUTHORITY_PEOPLE}),
+    Row(
+        "people:authority-invite", "authority", {"get": AUTHORITY_PEOPLE, "post": AUTHORITY_PEOPLE}
+    ),
+    Row("people:membership", "membership", {"get": SETTING_PEOPLE, "post": SETTING_PEOPLE}),
+    Row("people:suspend", "account", {"post": PEOPLE_CHANGE}),
+    Row("people:restore", "account", {"post": PEOPLE_CHANGE}),
+    Row("people:invitation-resend", "invitation", {"post": PEOPLE_CHANGE}),
+    Row("people:invitation-cancel", "invitation", {"post": PEOPLE_CHANGE}),
+    # The invitation is for an address with no account: signed in as anyone else, the page
+    # says so; signed out, it asks for a password (an empty form comes back with its errors).
+    Row(
+        "accounts:invitation",
+        "invitation_link",
+        {"get": ALL_OK, "post": ALL_OK},
+        public={"get": 200, "post": 200},
+    ),
 ]
 CHILD_KEYS = {"child", "child_pk", "profile", "profile_step", "profile_domain"}
 
@@ -286,10 +318,42 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
         pk = _profile(world, "child")
         export = request_profile_pdf(Actor(user=world.users["sendco"]), pk)
         return reverse(name, kwargs={"pk": export.pk})
+    if key == "authority":
+        return reverse(name, kwargs={"pk": world.authority.pk})
+    if key in ("membership", "account"):
+        # A teacher who is no persona, so suspending them changes nobody's later requests.
+        user = _extra_teacher(world)
+        pk = user.memberships.get().pk if key == "membership" else user.pk
+        return reverse(name, kwargs={"pk": pk})
+    if key in ("invitation", "invitation_link"):
+        raw = ApiToken.generate_key()[6:]
+        invitation = Invitation.objects.create(
+            email="new.governor@example.org",
+            full_name="New Governor",
+            role="governor",
+            authority=world.authority,
+            setting=world.setting,
+            token_hash=hash_token(raw),
+            expires_at=timezone.now() + timedelta(days=7),
+        )
+        if key == "invitation_link":
+            return reverse(name, kwargs={"token": raw})
+        return reverse(name, kwargs={"pk": invitation.pk})
     if key == "token":
         create_api_token(actor=SYSTEM, user=world.users["sendco"], name="t")
         return reverse(name, kwargs={"pk": ApiToken.objects.get(user=world.users["sendco"]).pk})
     return reverse(name)
+
+
+def _extra_teacher(world) -> Any:
+    from vsend.accounts.models import Membership, User
+
+    user = User.objects.create_user("extra.teacher@example.org", "x" * 20, full_name="Extra")
+    m = Membership.objects.create(
+        user=user, role="teacher", authority=world.authority, setting=world.setting
+    )
+    m.classes.set([world.class_3y])
+    return user
 
 
 def _expected(row: Row, persona: str, method: str, child: str = "child") -> int:

@@ -39,6 +39,10 @@ CHILD_DATA = {
     # A PDF is made by a job; the request leads to the file, whose download is the audited view.
     "exports:file": ("sendco", "export", "child"),
     "api:export-file": ("sendco", "export", "child"),
+    # Families are listed with their children's names; the invitation form lists the children
+    # a family may be invited for.
+    "people:setting": ("sendco", "setting", "shown"),
+    "people:setting-invite": ("sendco", "setting", "shown"),
 }
 # Aggregates: one row per request, naming the setting or authority (no child is shown by name;
 # figures that lead to children link to the child list, which is audited itself).
@@ -69,6 +73,15 @@ NO_CHILD_DATA = {
     "api:schema": "the API's description",
     "exports:detail": "how a file being made is getting on (the file's download is audited)",
     "api:export": "how a file being made is getting on (the file's download is audited)",
+    "accounts:invitation": "the invitation's role and organisation, never a child",
+    "people:index": "links to the organisations whose people the user manages",
+    "people:authority": "the authority's staff and SENDCos (audited as a people list)",
+    "people:authority-invite": "a form for authority roles (no child is named)",
+    "people:membership": "one person's role and classes",
+    "people:suspend": "a write, audited by the service",
+    "people:restore": "a write, audited by the service",
+    "people:invitation-resend": "a write, audited by the service",
+    "people:invitation-cancel": "a write, audited by the service",
 }
 
 

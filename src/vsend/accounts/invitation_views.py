@@ -88,7 +88,9 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         except invitations.InvitationRefused as refusal:
             return _refused(request, refusal)
         except invitations.WrongAccount:
-            return render(request, "accounts/invitation_sign_in.html", {**context, "other_account": False})
+            return render(
+                request, "accounts/invitation_sign_in.html", {**context, "other_account": False}
+            )
         login(request, user, backend="vsend.accounts.backends.EmailBackend")
         sessions.start(request)
         record(
@@ -107,4 +109,3 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         "accounts/invitation_accept.html",
         {**context, "form": form, "errors": error_list(form) if form.is_bound else []},
     )
-

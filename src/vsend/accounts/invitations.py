@@ -136,7 +136,8 @@ def invite(*, actor: Actor, policy: AccessPolicy, req: InvitationRequest) -> Inv
 @transaction.atomic
 def resend(*, actor: Actor, policy: AccessPolicy, invitation: Invitation) -> None:
     """Send again with a new link and a new expiry date; the earlier link stops working."""
-    _check_grant(policy, invitation.role, invitation.authority, invitation.setting)
+    if not policy.may_manage_invitation(invitation):
+        raise PermissionDenied
     if not invitation.is_open:
         raise InvitationRefused(invitation.status, invitation)
     invitation.expires_at = _expiry()
@@ -154,7 +155,8 @@ def resend(*, actor: Actor, policy: AccessPolicy, invitation: Invitation) -> Non
 
 @transaction.atomic
 def cancel(*, actor: Actor, policy: AccessPolicy, invitation: Invitation) -> None:
-    _check_grant(policy, invitation.role, invitation.authority, invitation.setting)
+    if not policy.may_manage_invitation(invitation):
+        raise PermissionDenied
     if not invitation.is_open:
         raise InvitationRefused(invitation.status, invitation)
     invitation.cancelled_at = timezone.now()
@@ -210,7 +212,7 @@ def invitation_email(pk: int) -> EmailMultiAlternatives | None:
 
 
 def _role_phrase(role: str) -> str:
-    return {
+    phrases: dict[str, str] = {
         Role.PARENT: "a parent or carer",
         Role.YOUNG_PERSON: "a young person, to see your own record",
         Role.LA_ADMIN: "a local authority administrator",
@@ -219,7 +221,8 @@ def _role_phrase(role: str) -> str:
         Role.SENDCO: "the SENDCo",
         Role.TEACHER: "a teacher",
         Role.GOVERNOR: "a governor",
-    }.get(role, Role(role).label)
+    }
+    return phrases.get(role, Role(role).label)
 
 
 def find(raw: str) -> Invitation:

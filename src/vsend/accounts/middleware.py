@@ -50,10 +50,10 @@ class SessionLimitsMiddleware:
         it as signed in; end it now and say why, rather than leave it to lapse."""
         from vsend.accounts.models import User
 
-        user_id = request.session.get(SESSION_KEY)
+        user_id = str(request.session.get(SESSION_KEY))
         suspended = (
-            User.objects.filter(pk=user_id, suspended_at__isnull=False).first()
-            if str(user_id).isdigit()
+            User.objects.filter(pk=int(user_id), suspended_at__isnull=False).first()
+            if user_id.isdigit()
             else None
         )
         if suspended is None:

@@ -31,6 +31,7 @@ def change_membership(
     if not policy.may_manage_membership(membership):
         raise PermissionDenied
     if role != membership.role:
+        assert membership.authority is not None  # a membership anyone manages has one
         same_kind = (role in SETTING_ROLES) == (membership.role in SETTING_ROLES)
         if not same_kind or not policy.may_grant(
             role, authority=membership.authority, setting=membership.setting
@@ -45,7 +46,10 @@ def change_membership(
     membership.role = role
     membership.save(update_fields=["role"])
     membership.classes.set(classes if role in CLASS_ROLES else [])
-    after = {"role": role, "class_ids": sorted(c.pk for c in classes) if role in CLASS_ROLES else []}
+    after = {
+        "role": role,
+        "class_ids": sorted(c.pk for c in classes) if role in CLASS_ROLES else [],
+    }
     record(
         actor,
         Action.UPDATE,

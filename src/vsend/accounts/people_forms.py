@@ -94,7 +94,7 @@ class InvitationForm(forms.Form):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         role = data.get("role")
         if role in CLASS_ROLES and "classes" in self.fields and not data.get("classes"):
             self.add_error("classes", "Choose at least one class they teach")
@@ -143,7 +143,7 @@ class MembershipForm(forms.Form):
             del self.fields["classes"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("role") in CLASS_ROLES and "classes" in self.fields and not data.get("classes"):
             self.add_error("classes", "Choose at least one class they teach")
         return data
@@ -179,7 +179,7 @@ class AcceptInvitationForm(forms.Form):
         self.email = email
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The passwords do not match")

@@ -31,7 +31,9 @@ def setting_families(setting: Setting, reachable: QuerySet[Child]) -> list[Famil
     the ones the viewer may see)."""
     current = Enrolment.objects.current().filter(setting=setting).values("child_id")
     children = {c.pk: c for c in reachable.filter(pk__in=current)}
-    links = FamilyLink.objects.filter(child_id__in=list(children)).values_list("user_id", "child_id")
+    links = FamilyLink.objects.filter(child_id__in=list(children)).values_list(
+        "user_id", "child_id"
+    )
     by_user: dict[int, list[Child]] = {}
     for user_id, child_id in links:
         by_user.setdefault(user_id, []).append(children[child_id])
@@ -41,7 +43,11 @@ def setting_families(setting: Setting, reachable: QuerySet[Child]) -> list[Famil
     ).select_related("user", "authority", "child")
     out = []
     for m in memberships.order_by("user__full_name"):
-        kids = by_user.get(m.user_id, []) if m.role == Role.PARENT else [children[m.child_id]]
+        kids = (
+            by_user.get(m.user_id, [])
+            if m.role == Role.PARENT or m.child_id is None
+            else [children[m.child_id]]
+        )
         out.append(Family(m, sorted(kids, key=lambda c: c.full_name)))
     return out
 
@@ -71,4 +77,3 @@ def open_invitations(**where: Any) -> QuerySet[Invitation]:
         .prefetch_related(Prefetch("classes"), Prefetch("children"))
         .order_by("-created_at")
     )
-

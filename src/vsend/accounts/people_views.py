@@ -100,10 +100,13 @@ def setting_people(request: HttpRequest, pk: int) -> HttpResponse:
     families = people_selectors.setting_families(setting, reachable)
     waiting = list(people_selectors.open_invitations(setting=setting))
     shown: dict[int, Child] = {c.pk: c for f in families for c in f.children}
-    visible_ids = set(reachable.filter(pk__in=[c.pk for i in waiting for c in i.children.all()]).values_list("pk", flat=True))
+    invited = [c.pk for i in waiting for c in i.children.all()]
+    visible_ids = set(reachable.filter(pk__in=invited).values_list("pk", flat=True))
     for inv in waiting:
-        inv.visible_children = [c for c in inv.children.all() if c.pk in visible_ids]  # type: ignore[attr-defined]
-        shown.update({c.pk: c for c in inv.visible_children})  # type: ignore[attr-defined]
+        # Only the children the viewer may see are named (an LA administrator sees them all).
+        kids = [c for c in inv.children.all() if c.pk in visible_ids]
+        inv.visible_children = kids  # type: ignore[attr-defined]
+        shown.update({c.pk: c for c in kids})
     record_children_shown(
         actor_from_request(request),
         shown.values(),
@@ -162,9 +165,7 @@ def _invite(
 ) -> HttpResponse:
     roles = policy.grantable_roles(authority=authority, setting=setting)
     children = _family_children(policy, setting) if setting is not None else None
-    form = InvitationForm(
-        request.POST or None, roles=roles, setting=setting, children=children
-    )
+    form = InvitationForm(request.POST or None, roles=roles, setting=setting, children=children)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         req = invitations.InvitationRequest(
@@ -256,7 +257,7 @@ def _people_page(m_or_inv: Membership | Invitation) -> str:
 def membership_change(request: HttpRequest, pk: int) -> HttpResponse:
     policy, m = _membership(request, pk)
     assert m.authority is not None
-    same_kind = (m.role in SETTING_ROLES)
+    same_kind = m.role in SETTING_ROLES
     roles = [
         r
         for r in policy.grantable_roles(authority=m.authority, setting=m.setting)
@@ -280,7 +281,12 @@ def membership_change(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "people/membership.html",
-        {"form": form, "membership": m, "back": back, "errors": error_list(form) if form.is_bound else []},
+        {
+            "form": form,
+            "membership": m,
+            "back": back,
+            "errors": error_list(form) if form.is_bound else [],
+        },
     )
 
 
@@ -313,7 +319,7 @@ def restore(request: HttpRequest, pk: int) -> HttpResponse:
 def _invitation(request: HttpRequest, pk: int) -> tuple[AccessPolicy, Invitation]:
     policy = AccessPolicy.for_request(request)
     inv = Invitation.objects.select_related("authority", "setting").filter(pk=pk).first()
-    if inv is None or not policy.may_grant(inv.role, authority=inv.authority, setting=inv.setting):
+    if inv is None or not policy.may_manage_invitation(inv):
         _refuse(request, "invitation", pk, inv.authority_id if inv else None)
     return policy, cast(Invitation, inv)
 
@@ -324,7 +330,9 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         invitations.resend(actor=actor_from_request(request), policy=policy, invitation=inv)
     except invitations.InvitationRefused:
-        messages.success(request, f"The invitation for {inv.email} was already {inv.status_label.lower()}.")
+        messages.success(
+            request, f"The invitation for {inv.email} was already {inv.status_label.lower()}."
+        )
     else:
         messages.success(
             request, f"Invitation sent again to {inv.email}. The earlier link no longer works."
@@ -338,7 +346,11 @@ def invitation_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         invitations.cancel(actor=actor_from_request(request), policy=policy, invitation=inv)
     except invitations.InvitationRefused:
-        messages.success(request, f"The invitation for {inv.email} was already {inv.status_label.lower()}.")
+        messages.success(
+            request, f"The invitation for {inv.email} was already {inv.status_label.lower()}."
+        )
     else:
-        messages.success(request, f"The invitation for {inv.email} is cancelled. Its link no longer works.")
+        messages.success(
+            request, f"The invitation for {inv.email} is cancelled. Its link no longer works."
+        )
     return redirect(_people_page(inv))

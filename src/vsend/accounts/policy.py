@@ -310,25 +310,34 @@ class AccessPolicy:
     def may_manage_setting_people(self, setting: "Setting") -> bool:
         return bool(self.grantable_roles(authority=setting.authority, setting=setting))
 
+    def _administers(self, authority_id: int | None) -> bool:
+        """A platform administrator, or an administrator of this authority."""
+        return any(
+            m.role == Role.PLATFORM_ADMIN
+            or (m.role == Role.LA_ADMIN and m.authority_id == authority_id)
+            for m in self.memberships
+        )
+
     def may_manage_membership(self, target: "Membership") -> bool:
-        """May the user change or end this membership? Only one they could have granted: at
-        their own organisation, a role they may give. A family's membership is managed by the
-        authority's administrators and by the SENDCo of a setting one of their children attends.
-        """
-        if target.role == Role.PLATFORM_ADMIN or target.authority is None:
+        """May the user change or end this membership? The authority's administrators manage
+        every role in it (a platform administrator's is managed by nobody here); a SENDCo manages
+        the roles they may give at their setting, and the families of children attending it."""
+        if target.role == Role.PLATFORM_ADMIN or target.authority_id is None:
             return False
+        if self._administers(target.authority_id):
+            return True
         if target.role in CHILD_LINKED_ROLES:
-            if any(
-                m.role == Role.PLATFORM_ADMIN
-                or (m.role == Role.LA_ADMIN and m.authority_id == target.authority_id)
-                for m in self.memberships
-            ):
-                return True
             settings = _family_setting_ids(target)
-            return any(
-                m.role == Role.SENDCO and m.setting_id in settings for m in self.memberships
-            )
+            return any(m.role == Role.SENDCO and m.setting_id in settings for m in self.memberships)
+        assert target.authority is not None
         return self.may_grant(target.role, authority=target.authority, setting=target.setting)
+
+    def may_manage_invitation(self, invitation: Any) -> bool:
+        """Re-sending or cancelling: whoever could have sent it, and the authority's
+        administrators."""
+        return self._administers(invitation.authority_id) or self.may_grant(
+            invitation.role, authority=invitation.authority, setting=invitation.setting
+        )
 
     def may_manage_user(self, target: Any) -> bool:
         """Suspending or restoring an account: only someone who may manage every role it holds,
@@ -346,7 +355,9 @@ def _family_setting_ids(m: "Membership") -> set[int]:
     if m.role == Role.YOUNG_PERSON:
         child_ids = [m.child_id] if m.child_id else []
     else:
-        child_ids = list(FamilyLink.objects.filter(user_id=m.user_id).values_list("child_id", flat=True))
+        child_ids = list(
+            FamilyLink.objects.filter(user_id=m.user_id).values_list("child_id", flat=True)
+        )
     return set(
         Enrolment.objects.current()
         .filter(child_id__in=child_ids)

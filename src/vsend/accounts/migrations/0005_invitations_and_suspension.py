@@ -7,45 +7,112 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_api_token_expiry'),
-        ('children', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("accounts", "0004_api_token_expiry"),
+        ("children", "0001_initial"),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='suspended_at',
+            model_name="user",
+            name="suspended_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('full_name', models.CharField(max_length=200)),
-                ('role', models.CharField(choices=[('platform_admin', 'Platform administrator'), ('la_admin', 'Local authority administrator'), ('la_officer', 'Local authority officer'), ('caseworker', 'Caseworker'), ('sendco', 'SENDCo'), ('teacher', 'Teacher'), ('parent', 'Parent or carer'), ('young_person', 'Young person'), ('governor', 'Governor')], max_length=20)),
-                ('relationship', models.CharField(blank=True, max_length=20)),
-                ('has_parental_responsibility', models.BooleanField(default=False)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('send_count', models.PositiveSmallIntegerField(default=0)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='organisations.localauthority')),
-                ('children', models.ManyToManyField(blank=True, related_name='+', to='children.child')),
-                ('classes', models.ManyToManyField(blank=True, related_name='+', to='organisations.schoolclass')),
-                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations_sent', to=settings.AUTH_USER_MODEL)),
-                ('setting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='organisations.setting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("full_name", models.CharField(max_length=200)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("platform_admin", "Platform administrator"),
+                            ("la_admin", "Local authority administrator"),
+                            ("la_officer", "Local authority officer"),
+                            ("caseworker", "Caseworker"),
+                            ("sendco", "SENDCo"),
+                            ("teacher", "Teacher"),
+                            ("parent", "Parent or carer"),
+                            ("young_person", "Young person"),
+                            ("governor", "Governor"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("relationship", models.CharField(blank=True, max_length=20)),
+                ("has_parental_responsibility", models.BooleanField(default=False)),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("send_count", models.PositiveSmallIntegerField(default=0)),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invitations",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "children",
+                    models.ManyToManyField(blank=True, related_name="+", to="children.child"),
+                ),
+                (
+                    "classes",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="organisations.schoolclass"
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="invitations_sent",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invitations",
+                        to="organisations.setting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['authority', 'setting', 'accepted_at', 'cancelled_at'], name='accounts_in_authori_a8b29c_idx')],
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["authority", "setting", "accepted_at", "cancelled_at"],
+                        name="accounts_in_authori_a8b29c_idx",
+                    )
+                ],
             },
         ),
     ]
