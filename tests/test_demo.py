@@ -97,3 +97,25 @@ def test_the_demo_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="refuses to run"):
         call_command("demo")
     assert not Child.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_invitations_waiting_and_a_suspended_account(settings):
+    from django.urls import reverse
+
+    from vsend.accounts.models import Invitation, User
+
+    settings.VSEND_DEMO_PASSWORD = "demo-password-for-tests"
+    run_demo()
+    run_demo()  # loading again adds nothing
+    statuses = sorted(i.status for i in Invitation.objects.all())
+    assert statuses == ["expired", "pending", "pending"]
+    carer = Invitation.objects.get(role="parent")
+    assert carer.children.count() == 1 and carer.setting is not None
+    suspended = User.objects.get(suspended_at__isnull=False)
+    assert not suspended.is_active
+    signed_in = Client().post(
+        reverse("accounts:sign-in"),
+        {"username": suspended.email, "password": "demo-password-for-tests"},
+    )
+    assert signed_in.status_code == 200  # refused

@@ -19,6 +19,7 @@ from vsend.audit.models import Action
 from vsend.audit.services import Actor, record, system_actor
 from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink, Relationship
 from vsend.demo import data
+from vsend.demo.invitations import add_invitations, add_suspended_account
 from vsend.demo.profiles import build_profiles
 from vsend.insights import cache as insight_cache
 from vsend.organisations.models import (
@@ -358,6 +359,8 @@ def load_demo(
     builder.organisations()
     builder.children()
     builder.people()
+    add_invitations(builder)
+    add_suspended_account(builder)
     builder.profiles()
     insight_cache.bump(builder.authority.pk)
     record(
