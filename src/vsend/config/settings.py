@@ -277,7 +277,7 @@ LOGGING = {
 
 VSEND_SERVICE_NAME = env_str("VSEND_SERVICE_NAME", "vsend")
 
-# Email (ADR 14): SMTP when EMAIL_HOST is set; otherwise each message is written to a file under
+# Email (ADR 15): SMTP when EMAIL_HOST is set; otherwise each message is written to a file under
 # var/mail/, so the embedded default needs no mail server. Messages are sent by the job queue.
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:

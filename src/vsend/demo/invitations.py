@@ -72,7 +72,9 @@ def add_invitations(builder: "Builder") -> None:
         builder=builder,
         setting=brookside,
     )
-    first_class = next(c for key, cs in builder.classes.items() if key[0] == "brookside" for c in cs)
+    first_class = next(
+        c for key, cs in builder.classes.items() if key[0] == "brookside" for c in cs
+    )
     teacher.classes.set([first_class])
 
     # A carer at Oakfield, for a child with SEN support there; the email names Oakfield only.
