@@ -50,7 +50,7 @@ class InvitationForm(forms.Form):
     )
     children = ChildChoiceField(
         label="Children",
-        queryset=Child.objects.none(),
+        queryset=Child.objects.none(),  # scope-lint: allow empty; the view gives the scoped set
         required=False,
         help_text="For a parent or carer, the children they will see. For a young person, "
         "their own record (16 or over)",

@@ -26,6 +26,12 @@ def setting_staff(setting: Setting) -> QuerySet[Membership]:
     )
 
 
+def children_at(setting: Setting, reachable: QuerySet[Child]) -> QuerySet[Child]:
+    """The children currently at the setting, of those the viewer may see."""
+    current = Enrolment.objects.current().filter(setting=setting).values("child_id")
+    return reachable.filter(pk__in=current)
+
+
 def setting_families(setting: Setting, reachable: QuerySet[Child]) -> list[Family]:
     """Parents and young people whose children attend the setting, with those children (only
     the ones the viewer may see)."""

@@ -5,7 +5,7 @@ in people.py and invitations.py make the changes and audit them. A setting or au
 people the user may not manage is not found (404), as for a setting's dashboard.
 """
 
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -22,7 +22,7 @@ from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import CHILD_LINKED_ROLES, SETTING_ROLES, Perm, Role
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record, record_children_shown
-from vsend.children.models import Child, Enrolment
+from vsend.children.models import Child
 from vsend.config.forms import error_list
 from vsend.organisations.models import LocalAuthority, Setting
 from vsend.submissions.services import AlreadySubmitted, submit_once
@@ -86,11 +86,6 @@ def index(request: HttpRequest) -> HttpResponse:
     if len(settings) == 1 and not authorities:
         return redirect("people:setting", settings[0].pk)
     return render(request, "people/index.html", {"authorities": authorities, "settings": settings})
-
-
-def _family_children(policy: AccessPolicy, setting: Setting) -> Any:
-    current = Enrolment.objects.current().filter(setting=setting).values("child_id")
-    return policy.children(Perm.VIEW_CHILD).filter(pk__in=current)
 
 
 @require_safe
@@ -164,7 +159,11 @@ def _invite(
     back: str,
 ) -> HttpResponse:
     roles = policy.grantable_roles(authority=authority, setting=setting)
-    children = _family_children(policy, setting) if setting is not None else None
+    children = (
+        people_selectors.children_at(setting, policy.children(Perm.VIEW_CHILD))
+        if setting is not None
+        else None
+    )
     form = InvitationForm(request.POST or None, roles=roles, setting=setting, children=children)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
