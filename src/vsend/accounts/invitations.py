@@ -183,16 +183,7 @@ def invitation_email(pk: int) -> EmailMultiAlternatives | None:
             return None
         raw = _new_token()
         inv.token_hash = hash_token(raw)
-        inv.sent_at = timezone.now()
-        inv.send_count += 1
-        inv.save(update_fields=["token_hash", "sent_at", "send_count"])
-        record(
-            system_actor("mail.send"),
-            Action.UPDATE,
-            obj=inv,
-            authority_id=inv.authority_id,
-            summary=f"Invitation email sent to {inv.email}",
-        )
+        inv.save(update_fields=["token_hash"])
     inviter = inv.invited_by
     staff = inv.role not in (Role.PARENT, Role.YOUNG_PERSON)
     return compose(
@@ -208,6 +199,22 @@ def invitation_email(pk: int) -> EmailMultiAlternatives | None:
             "expires_at": inv.expires_at,
             "staff": staff,
         },
+    )
+
+
+@transaction.atomic
+def invitation_sent(pk: int) -> None:
+    """The mail server has accepted the invitation's email."""
+    inv = Invitation.objects.select_for_update().get(pk=pk)
+    inv.sent_at = timezone.now()
+    inv.send_count += 1
+    inv.save(update_fields=["sent_at", "send_count"])
+    record(
+        system_actor("mail.send"),
+        Action.UPDATE,
+        obj=inv,
+        authority_id=inv.authority_id,
+        summary=f"Invitation email sent to {inv.email}",
     )
 
 

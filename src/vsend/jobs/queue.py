@@ -25,6 +25,8 @@ JOBS: dict[str, tuple[str, str | None]] = {
     ),
     "exports.delete_expired": ("vsend.exports.services.delete_expired", None),
     "jobs.check": ("vsend.jobs.checks.check", None),
+    # (kind, id): the message is built when the job runs (see vsend/mail/services.py).
+    "mail.send": ("vsend.mail.services.send", "vsend.mail.services.send_failed"),
 }
 
 # Jobs that run on their own at fixed times: name -> (job, schedule type).

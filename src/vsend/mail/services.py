@@ -15,9 +15,13 @@ from django.utils.module_loading import import_string
 
 log = logging.getLogger(__name__)
 
-# kind -> the function that builds the message for an id (None: nothing to send any more).
-MESSAGES: dict[str, str] = {
-    "invitation": "vsend.accounts.invitations.invitation_email",
+# kind -> (the function that builds the message for an id, returning None when there is nothing
+# to send any more; and the function told once the mail server has accepted it).
+MESSAGES: dict[str, tuple[str, str | None]] = {
+    "invitation": (
+        "vsend.accounts.invitations.invitation_email",
+        "vsend.accounts.invitations.invitation_sent",
+    ),
 }
 
 
@@ -44,16 +48,27 @@ def send(kind: str, pk: int) -> bool:
     queue tries again later."""
     if kind not in MESSAGES:
         raise UnknownMessage(kind)
-    builder: Builder = import_string(MESSAGES[kind])
+    build, after = MESSAGES[kind]
+    builder: Builder = import_string(build)
     message = builder(pk)
     if message is None:
         log.info("No %s message to send for %s: it is no longer current", kind, pk)
         return False
     message.send()
+    if after:
+        import_string(after)(pk)
     return True
 
 
-def compose(*, to: str, subject: str, template: str, context: dict[str, Any]) -> EmailMultiAlternatives:
+def send_failed(kind: str, pk: int) -> None:
+    """Every attempt failed: the sender sees it on the People page (the invitation shows "Not
+    yet" sent) and can send it again; the log says why."""
+    log.error("Could not send the %s message for %s after every attempt", kind, pk)
+
+
+def compose(
+    *, to: str, subject: str, template: str, context: dict[str, Any]
+) -> EmailMultiAlternatives:
     """A message with a plain-text body and the same words as HTML, from mail/<template>.txt
     and mail/<template>.html."""
     context = {"service_name": settings.VSEND_SERVICE_NAME, "subject": subject, **context}
