@@ -108,6 +108,9 @@ AUTHORITY_INSIGHT = only(
 )
 CHILD_LIST = only(set(SIGNED_IN) - {"la_officer", "governor"}, others=403)
 CAN_ADD = only(CHANGES_CHILD, others=403)
+# Authority A's administrators; B's administrator lists only B's, and A's records are 404 to them.
+PEOPLE_ADMINS = {"platform_admin", "la_admin"}
+ORGANISATION_LIST = only(PEOPLE_ADMINS | {"other_authority"}, others=403)
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,33 @@ ROWS = [
         public={"get": 200, "post": 200},
     ),
     Row("accounts:mfa-verify", None, {"get": ALL_OK, "post": ALL_OK}),
+    Row("accounts:mfa-recovery", None, {"get": ALL_OK, "post": ALL_OK}),
+    # Anyone may ask for a reset link; an empty form comes back with its errors (200).
+    Row(
+        "accounts:password-reset",
+        None,
+        {"get": ALL_OK, "post": ALL_OK},
+        public={"get": 200, "post": 200},
+    ),
+    Row("accounts:password-reset-sent", None, {"get": ALL_OK}, public={"get": 200}),
+    # A forged link gets the page that says the link does not work.
+    Row(
+        "accounts:password-reset-confirm",
+        "reset_link",
+        {"get": ALL_OK, "post": ALL_OK},
+        public={"get": 200, "post": 200},
+    ),
+    Row("accounts:password-reset-done", None, {"get": ALL_OK}, public={"get": 200}),
+    # Nobody in the fixture has an authenticator app, so making codes sends them to set one up.
+    Row("accounts:recovery-codes", None, {"get": ALL_OK, "post": everyone(302)}),
+    Row(
+        "accounts:reset-authenticator",
+        "person",
+        {
+            "get": only(PEOPLE_ADMINS, others=404),
+            "post": only(PEOPLE_ADMINS, others=404, ok_status=302),
+        },
+    ),
     Row("accounts:sign-out", None, {"post": ALL_OK}),
     Row("accounts:account", None, {"get": ALL_OK}),
     Row("accounts:mfa-setup", None, {"get": ALL_OK, "post": ALL_OK}),
@@ -225,6 +255,11 @@ ROWS = [
     Row("api:schema", None, {"get": ALL_OK}, api=True),
     Row("api:children", None, {"get": CHILD_LIST}, api=True),
     Row("api:child", "child", {"get": AboutChild(SEES_CHILD)}, api=True),
+    Row("api:localities", None, {"get": ORGANISATION_LIST}, api=True),
+    Row("api:settings", None, {"get": ORGANISATION_LIST}, api=True),
+    Row("api:setting", "setting", {"get": only(PEOPLE_ADMINS, others=404)}, api=True),
+    Row("api:people", None, {"get": ORGANISATION_LIST}, api=True),
+    Row("api:person", "person", {"get": only(PEOPLE_ADMINS, others=404)}, api=True),
 ]
 CHILD_KEYS = {"child", "child_pk", "profile", "profile_step", "profile_domain"}
 
@@ -259,6 +294,22 @@ def _profile(world, child_attr: str) -> int:
         return exc.draft.pk
 
 
+def _colleague(world):
+    """Someone in authority A who is none of the personas (an administrator may reset their
+    authenticator app without changing how the personas sign in)."""
+    from vsend.accounts.models import Membership, User
+    from vsend.accounts.roles import Role
+
+    user, made = User.objects.get_or_create(
+        email="colleague@example.org", defaults={"full_name": "Colleague"}
+    )
+    if made:
+        Membership.objects.create(
+            user=user, role=Role.SENDCO, authority=world.authority, setting=world.setting
+        )
+    return user
+
+
 def _url(row: Row, world, child_attr: str = "child") -> str:
     key, name = row.key, row.name
     if key in CHILD_KEYS:
@@ -286,6 +337,10 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
         pk = _profile(world, "child")
         export = request_profile_pdf(Actor(user=world.users["sendco"]), pk)
         return reverse(name, kwargs={"pk": export.pk})
+    if key == "reset_link":
+        return reverse(name, kwargs={"uidb64": "MQ", "token": "forged-token"})
+    if key == "person":
+        return reverse(name, kwargs={"pk": _colleague(world).pk})
     if key == "token":
         create_api_token(actor=SYSTEM, user=world.users["sendco"], name="t")
         return reverse(name, kwargs={"pk": ApiToken.objects.get(user=world.users["sendco"]).pk})
