@@ -140,8 +140,9 @@ def _person_for_reset(request: HttpRequest, pk: int) -> tuple[User, int | None]:
 
 
 def _people_page() -> str:
+    """The people pages, where they are installed; otherwise home."""
     try:
-        return reverse("accounts:people")
+        return reverse("people:index")
     except NoReverseMatch:
         return reverse("home")
 

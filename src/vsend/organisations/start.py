@@ -15,10 +15,12 @@ from vsend.accounts.models import Membership
 from vsend.accounts.roles import Role
 from vsend.organisations.models import LocalAuthority, Locality, Setting
 
-# The pages each task is done on; a task whose page is not installed is shown without a link.
-GIAS_UPLOAD = "organisations:gias-upload"
-LOCALITIES = "organisations:localities"
-PEOPLE = "accounts:people"
+# The pages each task is done on (each takes the authority's id, but the last); a task whose
+# page is not installed is shown without a link.
+GIAS_UPLOAD = "organisations:import"
+LOCALITIES = "organisations:locality-create"
+PEOPLE = "people:authority"
+INVITE = "people:authority-invite"
 AUTHENTICATOR = "accounts:mfa-setup"
 
 
@@ -46,15 +48,16 @@ class Task:
         return {"text": self.status.value, "classes": colour} if colour else None
 
 
-def optional_url(name: str) -> str | None:
+def optional_url(name: str, pk: int | None = None) -> str | None:
     try:
-        return reverse(name)
+        return reverse(name, kwargs={"pk": pk} if pk is not None else None)
     except NoReverseMatch:
         return None
 
 
 @dataclass(frozen=True)
 class Progress:
+    authority_id: int
     localities: int
     settings: int
     settings_with_sendco: int
@@ -77,6 +80,7 @@ def progress(authority: LocalAuthority) -> Progress:
         authority=authority, role__in=[Role.LA_OFFICER, Role.CASEWORKER]
     ).count()
     return Progress(
+        authority_id=authority.pk,
         localities=Locality.objects.filter(authority=authority).count(),
         settings=settings["total"],
         settings_with_sendco=settings["with_sendco"],
@@ -101,26 +105,28 @@ def tasks(p: Progress, *, has_authenticator: bool) -> list[Task]:
             "Upload the register's CSV extract for your authority: schools, early years "
             "settings and colleges, with their URN and type",
             _done(p.settings > 0),
-            optional_url(GIAS_UPLOAD),
+            optional_url(GIAS_UPLOAD, p.authority_id),
         ),
         Task(
             "Add localities",
             "Group your settings into the localities you plan and report by",
             _done(p.localities > 0),
-            optional_url(LOCALITIES),
+            optional_url(LOCALITIES, p.authority_id),
         ),
         Task(
             "Invite a SENDCo for each setting",
-            f"{p.settings_with_sendco} of {p.settings} settings have a SENDCo",
+            f"{p.settings_with_sendco} of {p.settings} settings have a SENDCo"
+            if p.settings
+            else "Load your settings first",
             sendcos,
-            optional_url(PEOPLE) if p.settings else None,
+            optional_url(PEOPLE, p.authority_id) if p.settings else None,
         ),
         Task(
             "Invite LA officers and caseworkers",
             "Optional: colleagues who see the authority's figures or the children they work "
             "with",
             _done(p.la_staff > 0),
-            optional_url(PEOPLE),
+            optional_url(INVITE, p.authority_id),
         ),
         Task(
             "Set up your authenticator app",
