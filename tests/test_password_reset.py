@@ -36,9 +36,7 @@ def _link(message) -> str:
 def _choose(client: Client, link: str, password: str = NEW_PASSWORD, confirm: str | None = None):
     form = client.get(link)
     assert form.status_code == 302, form.status_code  # to the form without the token in it
-    return client.post(
-        form.url, {"new_password1": password, "new_password2": confirm or password}
-    )
+    return client.post(form.url, {"new_password1": password, "new_password2": confirm or password})
 
 
 def test_it_resets_a_password_end_to_end_through_the_email(world):
@@ -61,9 +59,7 @@ def test_it_resets_a_password_end_to_end_through_the_email(world):
     page = mismatch.content.decode()
     assert "<title>Error: Choose a new password" in page
     assert "There is a problem" in page and "The passwords do not match" in page
-    weak = client.post(
-        client.get(link).url, {"new_password1": "short", "new_password2": "short"}
-    )
+    weak = client.post(client.get(link).url, {"new_password1": "short", "new_password2": "short"})
     assert "This password is too short" in weak.content.decode()
 
     done = client.post(

@@ -21,7 +21,11 @@ def test_an_administrator_lists_their_authoritys_localities_and_settings(world, 
     settings = _get(as_user, "la_admin", "api:settings").json()
     assert settings["count"] == 2
     first = settings["results"][0]
-    assert (first["name"], first["urn"], first["setting_type"]) == ("Setting A1", "100001", "primary")
+    assert (first["name"], first["urn"], first["setting_type"]) == (
+        "Setting A1",
+        "100001",
+        "primary",
+    )
     assert first["setting_type_name"] == "Primary" and first["locality"] == "North"
     one = _get(as_user, "la_admin", "api:setting", world.setting.pk).json()
     assert one == first
@@ -52,7 +56,9 @@ def test_an_administrator_lists_their_authoritys_people_with_their_roles(world, 
 def test_another_authoritys_administrator_sees_only_their_own(world, as_user):
     theirs = _get(as_user, "other_authority", "api:settings").json()
     assert [r["name"] for r in theirs["results"]] == ["Setting B1"]
-    assert [r["name"] for r in _get(as_user, "other_authority", "api:localities").json()["results"]] == ["Central"]
+    assert [
+        r["name"] for r in _get(as_user, "other_authority", "api:localities").json()["results"]
+    ] == ["Central"]
     people = {p["email"] for p in _get(as_user, "other_authority", "api:people").json()["results"]}
     assert people == {"la.admin.b@example.org"}
     for name, pk in [("api:setting", world.setting.pk), ("api:person", world.users["sendco"].pk)]:
@@ -94,7 +100,12 @@ def test_each_page_is_audited_naming_what_it_listed(world, as_user):
 def test_the_lists_are_in_the_openapi_schema(world, as_user):
     schema = as_user("la_admin").get(reverse("api:schema"), HTTP_ACCEPT="application/json")
     text = schema.content.decode()
-    for path in ("/api/v1/localities/", "/api/v1/settings/", "/api/v1/settings/{id}/",
-                 "/api/v1/people/", "/api/v1/people/{id}/"):
+    for path in (
+        "/api/v1/localities/",
+        "/api/v1/settings/",
+        "/api/v1/settings/{id}/",
+        "/api/v1/people/",
+        "/api/v1/people/{id}/",
+    ):
         assert path in text, path
     assert "urn" in text and "PersonPage" in text

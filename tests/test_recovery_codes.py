@@ -149,7 +149,9 @@ def test_an_administrators_reset_is_audited_and_forces_set_up(world, as_user, se
     issue_recovery_codes(actor=SYSTEM, user=teacher)
     raw = create_api_token(actor=SYSTEM, user=teacher, name="script")
     signed_in = _at_second_step("teacher@example.org")
-    assert signed_in.post(reverse("accounts:mfa-verify"), {"code": _code(device)}).status_code == 302
+    assert (
+        signed_in.post(reverse("accounts:mfa-verify"), {"code": _code(device)}).status_code == 302
+    )
     assert signed_in.get(reverse("children:list")).status_code == 200
 
     url = reverse("accounts:reset-authenticator", args=[teacher.pk])
@@ -166,7 +168,9 @@ def test_an_administrators_reset_is_audited_and_forces_set_up(world, as_user, se
     # Signed out at once, and the API token waits for a new app.
     out = signed_in.get(reverse("children:list"))
     assert out.status_code == 302 and "expired=authenticator_reset" in out.url
-    assert "your administrator reset your authenticator app" in signed_in.get(out.url).content.decode()
+    assert (
+        "your administrator reset your authenticator app" in signed_in.get(out.url).content.decode()
+    )
     assert Client().get(reverse("api:me"), HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
     # At the next sign-in they must set up a new app before anything else.
     again = Client()

@@ -27,8 +27,8 @@ def _statuses(page: str) -> dict[str, str]:
     """Each task's title and status, as the page shows them."""
     found = {}
     for item in re.findall(r'<li class="govuk-task-list__item.*?</li>', page, re.S):
-        title = re.sub(r"<[^>]+>", " ", item.split('govuk-task-list__hint')[0])
-        status = re.search(r'govuk-task-list__status[^>]*>(.*?)</div>\s*</li>', item, re.S)
+        title = re.sub(r"<[^>]+>", " ", item.split("govuk-task-list__hint")[0])
+        status = re.search(r"govuk-task-list__status[^>]*>(.*?)</div>\s*</li>", item, re.S)
         text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", status.group(1))).strip()
         found[re.sub(r"\s+", " ", title).strip(' "<>=')] = text
     return found

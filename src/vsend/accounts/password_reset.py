@@ -101,7 +101,7 @@ class ResetRequestForm(PasswordResetForm):
         if not throttled:
             super().save(**opts)
 
-    def send_mail(  # type: ignore[override]
+    def send_mail(
         self,
         subject_template_name: str,
         email_template_name: str,
@@ -152,7 +152,7 @@ class NewPasswordForm(SetPasswordForm):
         # As Django's, but a password that is too weak is reported on the field it was typed in.
         self.validate_passwords("new_password1", "new_password2")
         self.validate_password_for_user(self.user, "new_password1")
-        return forms.Form.clean(self)
+        return self.cleaned_data
 
 
 def record_reset_done(actor: Actor, user: User) -> None:

@@ -259,7 +259,6 @@ class AccessPolicy:
             return Disclosure.IDENTIFIABLE
         return Disclosure.ANONYMOUS
 
-
     # Organisations and people: reached through an authority membership that grants the perm
 
     def authority_ids(self, perm: str) -> set[int] | None:

@@ -68,9 +68,7 @@ def mfa_recovery(request: HttpRequest) -> HttpResponse:
             "code",
             "The recovery code is not correct or has been used. Enter a code you have not used",
         )
-    return render(
-        request, "accounts/mfa_recovery.html", {"form": form, "next": _next_url(request)}
-    )
+    return render(request, "accounts/mfa_recovery.html", {"form": form, "next": _next_url(request)})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -109,9 +107,7 @@ def _person_for_reset(request: HttpRequest, pk: int) -> tuple[User, int | None]:
     policy = AccessPolicy.for_request(request)
     actor = actor_from_request(request)
     person = (
-        User.objects.filter(policy.people_reach(Perm.RESET_AUTHENTICATOR), pk=pk)
-        .distinct()
-        .first()
+        User.objects.filter(policy.people_reach(Perm.RESET_AUTHENTICATOR), pk=pk).distinct().first()
     )
     if person is None:
         record(

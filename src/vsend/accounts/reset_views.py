@@ -1,16 +1,18 @@
 """The password reset pages: Django's own views, rendered as GOV.UK pages."""
 
-from typing import Any
+from typing import Any, cast
 
 from axes.utils import reset as reset_lockout
 from django.conf import settings
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_not_required
-from django.forms import Form
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
+from vsend.accounts.models import User
 from vsend.accounts.password_reset import (
     NewPasswordForm,
     ResetRequestForm,
@@ -53,7 +55,7 @@ class ResetConfirm(ResetLimits, auth.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password-reset-done")
     http_method_names = PAGE_METHODS
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # Django's checks the link before the method, so a PUT would get the page.
         if (request.method or "").lower() not in self.http_method_names:
             return self.http_method_not_allowed(request, *args, **kwargs)
@@ -65,11 +67,12 @@ class ResetConfirm(ResetLimits, auth.PasswordResetConfirmView):
             record_link_refused(actor_from_request(self.request), self.user)
         return context
 
-    def form_valid(self, form: Form) -> HttpResponse:
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         response = super().form_valid(form)
-        record_reset_done(actor_from_request(self.request), self.user)
+        user = cast(User, self.user)  # a valid link names its user
+        record_reset_done(actor_from_request(self.request), user)
         # A locked-out person who has just proved they hold the address may sign in at once.
-        reset_lockout(username=self.user.email)
+        reset_lockout(username=user.email)
         return response
 
 

@@ -19,9 +19,7 @@ urlpatterns = [
     path("password-reset/done/", reset_views.ResetDone.as_view(), name="password-reset-done"),
     path("account/", views.account, name="account"),
     path("account/security/", views.mfa_setup, name="mfa-setup"),
-    path(
-        "account/recovery-codes/", recovery_views.recovery_codes, name="recovery-codes"
-    ),
+    path("account/recovery-codes/", recovery_views.recovery_codes, name="recovery-codes"),
     path("account/tokens/new/", views.token_create, name="token-create"),
     path("account/tokens/<id:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path(

@@ -174,7 +174,13 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             actor = actor_from_request(request)
-            record(actor, Action.CREATE, obj=device, object_type="mfa_device", summary="Authenticator app set up")
+            record(
+                actor,
+                Action.CREATE,
+                obj=device,
+                object_type="mfa_device",
+                summary="Authenticator app set up",
+            )
             if user.authenticator_reset_at is not None:
                 user.authenticator_reset_at = None
                 user.save(update_fields=["authenticator_reset_at"])

@@ -229,9 +229,7 @@ def setting_detail(request: Request, pk: int) -> Response:
 def person_list(request: Request) -> Response:
     policy = _policy_allowing(request, Perm.VIEW_PEOPLE)
     qs = people_for(policy, Perm.VIEW_PEOPLE)
-    return _listed(
-        request, qs, PersonSerializer, kind="person", authority_of=_people_authorities
-    )
+    return _listed(request, qs, PersonSerializer, kind="person", authority_of=_people_authorities)
 
 
 @extend_schema(responses=PersonSerializer, summary="One person and their roles (audited)")

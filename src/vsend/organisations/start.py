@@ -123,8 +123,7 @@ def tasks(p: Progress, *, has_authenticator: bool) -> list[Task]:
         ),
         Task(
             "Invite LA officers and caseworkers",
-            "Optional: colleagues who see the authority's figures or the children they work "
-            "with",
+            "Optional: colleagues who see the authority's figures or the children they work with",
             _done(p.la_staff > 0),
             optional_url(INVITE, p.authority_id),
         ),

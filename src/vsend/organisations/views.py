@@ -68,7 +68,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 # A new authority's administrator sees what to do next.
                 done = start.progress(m.authority)
                 if not done.set_up:
-                    section["tasks"] = start.tasks(done, has_authenticator=has_mfa_device(request.user))
+                    section["tasks"] = start.tasks(
+                        done, has_authenticator=has_mfa_device(request.user)
+                    )
             sections.append(section)
         elif m.role == Role.CASEWORKER:
             children = selectors.with_current_enrolment(policy.children_reached_by(m))

@@ -5,26 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_api_token_expiry'),
+        ("accounts", "0004_api_token_expiry"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PasswordResetRequest',
+            name="PasswordResetRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address_digest', models.CharField(db_index=True, max_length=64)),
-                ('requested_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("address_digest", models.CharField(db_index=True, max_length=64)),
+                (
+                    "requested_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
             ],
             options={
-                'ordering': ['-requested_at'],
+                "ordering": ["-requested_at"],
             },
         ),
         migrations.AddField(
-            model_name='user',
-            name='authenticator_reset_at',
+            model_name="user",
+            name="authenticator_reset_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0004_backfill_hash_chain'),
+        ("audit", "0004_backfill_hash_chain"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('view', 'Viewed'), ('create', 'Created'), ('update', 'Changed'), ('delete', 'Deleted'), ('sign_in', 'Signed in'), ('sign_in_failed', 'Failed sign-in'), ('sign_out', 'Signed out'), ('locked_out', 'Locked out'), ('mfa_verified', 'Second factor accepted'), ('mfa_failed', 'Second factor refused'), ('access_refused', 'Access refused'), ('password_reset', 'Password reset'), ('mfa_reset', 'Second factor reset')], max_length=20),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "Viewed"),
+                    ("create", "Created"),
+                    ("update", "Changed"),
+                    ("delete", "Deleted"),
+                    ("sign_in", "Signed in"),
+                    ("sign_in_failed", "Failed sign-in"),
+                    ("sign_out", "Signed out"),
+                    ("locked_out", "Locked out"),
+                    ("mfa_verified", "Second factor accepted"),
+                    ("mfa_failed", "Second factor refused"),
+                    ("access_refused", "Access refused"),
+                    ("password_reset", "Password reset"),
+                    ("mfa_reset", "Second factor reset"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
