@@ -67,7 +67,7 @@ class ResetConfirm(ResetLimits, auth.PasswordResetConfirmView):
             record_link_refused(actor_from_request(self.request), self.user)
         return context
 
-    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
+    def form_valid(self, form: "SetPasswordForm[User]") -> HttpResponse:
         response = super().form_valid(form)
         user = cast(User, self.user)  # a valid link names its user
         record_reset_done(actor_from_request(self.request), user)
