@@ -174,6 +174,7 @@ def _people_authorities(person: User) -> set[int]:
 @extend_schema(
     parameters=PAGE,
     responses=LocalityPage,
+    operation_id="localities_list",
     summary="Localities of the authorities you administer (each page is audited)",
 )
 @api_view(["GET"])
@@ -188,6 +189,7 @@ def locality_list(request: Request) -> Response:
 @extend_schema(
     parameters=PAGE,
     responses=SettingPage,
+    operation_id="settings_list",
     summary="Settings of the authorities you administer, with URN and type (audited)",
 )
 @api_view(["GET"])
@@ -223,6 +225,7 @@ def setting_detail(request: Request, pk: int) -> Response:
 @extend_schema(
     parameters=PAGE,
     responses=PersonPage,
+    operation_id="people_list",
     summary="People with roles in the authorities you administer, with those roles (audited)",
 )
 @api_view(["GET"])
