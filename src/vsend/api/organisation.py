@@ -22,6 +22,7 @@ from vsend.accounts.models import Membership, User
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
 from vsend.accounts.selectors import people_for
+from vsend.api.problems import problem_responses
 from vsend.api.serializers import MembershipSerializer
 from vsend.api.views import page_number
 from vsend.audit.models import Action, Channel
@@ -173,7 +174,7 @@ def _people_authorities(person: User) -> set[int]:
 
 @extend_schema(
     parameters=PAGE,
-    responses=LocalityPage,
+    responses={200: LocalityPage, **problem_responses(403, 404)},
     operation_id="localities_list",
     summary="Localities of the authorities you administer (each page is audited)",
 )
@@ -188,7 +189,7 @@ def locality_list(request: Request) -> Response:
 
 @extend_schema(
     parameters=PAGE,
-    responses=SettingPage,
+    responses={200: SettingPage, **problem_responses(403, 404)},
     operation_id="settings_list",
     summary="Settings of the authorities you administer, with URN and type (audited)",
 )
@@ -201,7 +202,10 @@ def setting_list(request: Request) -> Response:
     )
 
 
-@extend_schema(responses=SettingSerializer, summary="One setting (the view is audited)")
+@extend_schema(
+    responses={200: SettingSerializer, **problem_responses(404)},
+    summary="One setting (the view is audited)",
+)
 @api_view(["GET"])
 def setting_detail(request: Request, pk: int) -> Response:
     policy = AccessPolicy.for_request(request)
@@ -224,7 +228,7 @@ def setting_detail(request: Request, pk: int) -> Response:
 
 @extend_schema(
     parameters=PAGE,
-    responses=PersonPage,
+    responses={200: PersonPage, **problem_responses(403, 404)},
     operation_id="people_list",
     summary="People with roles in the authorities you administer, with those roles (audited)",
 )
@@ -235,7 +239,10 @@ def person_list(request: Request) -> Response:
     return _listed(request, qs, PersonSerializer, kind="person", authority_of=_people_authorities)
 
 
-@extend_schema(responses=PersonSerializer, summary="One person and their roles (audited)")
+@extend_schema(
+    responses={200: PersonSerializer, **problem_responses(404)},
+    summary="One person and their roles (audited)",
+)
 @api_view(["GET"])
 def person_detail(request: Request, pk: int) -> Response:
     policy = AccessPolicy.for_request(request)
