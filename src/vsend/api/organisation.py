@@ -174,7 +174,7 @@ def _people_authorities(person: User) -> set[int]:
 
 @extend_schema(
     parameters=PAGE,
-    responses={200: LocalityPage, **problem_responses(403, 404)},
+    responses={200: LocalityPage, **problem_responses(400, 403, 404)},
     operation_id="localities_list",
     summary="Localities of the authorities you administer (each page is audited)",
 )
@@ -189,7 +189,7 @@ def locality_list(request: Request) -> Response:
 
 @extend_schema(
     parameters=PAGE,
-    responses={200: SettingPage, **problem_responses(403, 404)},
+    responses={200: SettingPage, **problem_responses(400, 403, 404)},
     operation_id="settings_list",
     summary="Settings of the authorities you administer, with URN and type (audited)",
 )
@@ -203,7 +203,7 @@ def setting_list(request: Request) -> Response:
 
 
 @extend_schema(
-    responses={200: SettingSerializer, **problem_responses(404)},
+    responses={200: SettingSerializer, **problem_responses(400, 404)},
     summary="One setting (the view is audited)",
 )
 @api_view(["GET"])
@@ -228,7 +228,7 @@ def setting_detail(request: Request, pk: int) -> Response:
 
 @extend_schema(
     parameters=PAGE,
-    responses={200: PersonPage, **problem_responses(403, 404)},
+    responses={200: PersonPage, **problem_responses(400, 403, 404)},
     operation_id="people_list",
     summary="People with roles in the authorities you administer, with those roles (audited)",
 )
@@ -240,7 +240,7 @@ def person_list(request: Request) -> Response:
 
 
 @extend_schema(
-    responses={200: PersonSerializer, **problem_responses(404)},
+    responses={200: PersonSerializer, **problem_responses(400, 404)},
     summary="One person and their roles (audited)",
 )
 @api_view(["GET"])
