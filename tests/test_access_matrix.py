@@ -119,6 +119,9 @@ PEOPLE_INDEX = {
     "sendco": 302,  # straight to their setting
     "other_setting": 302,
 }
+# Authority A's administrators; B's administrator lists only B's, and A's records are 404 to them.
+PEOPLE_ADMINS = {"platform_admin", "la_admin"}
+ORGANISATION_LIST = only(PEOPLE_ADMINS | {"other_authority"}, others=403)
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,33 @@ ROWS = [
         public={"get": 200, "post": 200},
     ),
     Row("accounts:mfa-verify", None, {"get": ALL_OK, "post": ALL_OK}),
+    Row("accounts:mfa-recovery", None, {"get": ALL_OK, "post": ALL_OK}),
+    # Anyone may ask for a reset link; an empty form comes back with its errors (200).
+    Row(
+        "accounts:password-reset",
+        None,
+        {"get": ALL_OK, "post": ALL_OK},
+        public={"get": 200, "post": 200},
+    ),
+    Row("accounts:password-reset-sent", None, {"get": ALL_OK}, public={"get": 200}),
+    # A forged link gets the page that says the link does not work.
+    Row(
+        "accounts:password-reset-confirm",
+        "reset_link",
+        {"get": ALL_OK, "post": ALL_OK},
+        public={"get": 200, "post": 200},
+    ),
+    Row("accounts:password-reset-done", None, {"get": ALL_OK}, public={"get": 200}),
+    # Nobody in the fixture has an authenticator app, so making codes sends them to set one up.
+    Row("accounts:recovery-codes", None, {"get": ALL_OK, "post": everyone(302)}),
+    Row(
+        "accounts:reset-authenticator",
+        "person",
+        {
+            "get": only(PEOPLE_ADMINS, others=404),
+            "post": only(PEOPLE_ADMINS, others=404, ok_status=302),
+        },
+    ),
     Row("accounts:sign-out", None, {"post": ALL_OK}),
     Row("accounts:account", None, {"get": ALL_OK}),
     Row("accounts:mfa-setup", None, {"get": ALL_OK, "post": ALL_OK}),
@@ -257,6 +287,11 @@ ROWS = [
         {"get": ALL_OK, "post": ALL_OK},
         public={"get": 200, "post": 200},
     ),
+    Row("api:localities", None, {"get": ORGANISATION_LIST}, api=True),
+    Row("api:settings", None, {"get": ORGANISATION_LIST}, api=True),
+    Row("api:setting", "setting", {"get": only(PEOPLE_ADMINS, others=404)}, api=True),
+    Row("api:people", None, {"get": ORGANISATION_LIST}, api=True),
+    Row("api:person", "person", {"get": only(PEOPLE_ADMINS, others=404)}, api=True),
 ]
 CHILD_KEYS = {"child", "child_pk", "profile", "profile_step", "profile_domain"}
 
@@ -289,6 +324,22 @@ def _profile(world, child_attr: str) -> int:
         ).pk
     except DraftExists as exc:
         return exc.draft.pk
+
+
+def _colleague(world):
+    """Someone in authority A who is none of the personas (an administrator may reset their
+    authenticator app without changing how the personas sign in)."""
+    from vsend.accounts.models import Membership, User
+    from vsend.accounts.roles import Role
+
+    user, made = User.objects.get_or_create(
+        email="colleague@example.org", defaults={"full_name": "Colleague"}
+    )
+    if made:
+        Membership.objects.create(
+            user=user, role=Role.SENDCO, authority=world.authority, setting=world.setting
+        )
+    return user
 
 
 def _url(row: Row, world, child_attr: str = "child") -> str:
@@ -339,6 +390,10 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
         if key == "invitation_link":
             return reverse(name, kwargs={"token": raw})
         return reverse(name, kwargs={"pk": invitation.pk})
+    if key == "reset_link":
+        return reverse(name, kwargs={"uidb64": "MQ", "token": "forged-token"})
+    if key == "person":
+        return reverse(name, kwargs={"pk": _colleague(world).pk})
     if key == "token":
         create_api_token(actor=SYSTEM, user=world.users["sendco"], name="t")
         return reverse(name, kwargs={"pk": ApiToken.objects.get(user=world.users["sendco"]).pk})

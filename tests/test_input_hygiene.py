@@ -57,7 +57,7 @@ def _id_patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
             found += _id_patterns(entry, route)
-        elif isinstance(entry, URLPattern) and "<" in route:
+        elif isinstance(entry, URLPattern) and "<id:" in route:
             found.append(route)
     return found
 

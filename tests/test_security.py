@@ -126,7 +126,9 @@ def test_staff_must_set_up_and_use_a_second_factor_when_required(world, settings
         reverse("accounts:mfa-setup"), {"code": "000000" if _code(device) != "000000" else "111111"}
     )
     assert "The security code is not correct" in wrong.content.decode()
-    assert client.post(reverse("accounts:mfa-setup"), {"code": _code(device)}).status_code == 302
+    done = client.post(reverse("accounts:mfa-setup"), {"code": _code(device)})
+    # The recovery codes are shown once, on the page that confirms the app is set up.
+    assert done.status_code == 200 and "Your recovery codes" in done.content.decode()
     assert client.get(reverse("children:list")).status_code == 200
 
     # Next time, the code is asked for after the password.

@@ -48,3 +48,25 @@ class ApiTokenForm(forms.Form):
             "max_length": "The name must be 100 characters or fewer",
         },
     )
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Recovery code",
+        max_length=40,
+        help_text="For example, abcde-23456",
+        error_messages={
+            "required": "Enter one of your recovery codes",
+            "max_length": "A recovery code is 10 letters and numbers, like abcde-23456",
+        },
+    )
+
+    def clean_code(self) -> str:
+        from vsend.accounts.recovery import ALPHABET, CODE_LENGTH, normalise
+
+        code = normalise(self.cleaned_data["code"])
+        if len(code) != CODE_LENGTH or not set(code) <= set(ALPHABET):
+            raise forms.ValidationError(
+                "A recovery code is 10 letters and numbers, like abcde-23456"
+            )
+        return code

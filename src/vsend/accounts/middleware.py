@@ -13,6 +13,12 @@ from vsend.audit.services import actor_from_request, record
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
+SIGN_OUT_SUMMARIES = {
+    "idle": "Session expired after inactivity",
+    "authenticator_reset": "Signed out: the authenticator app was reset by an administrator",
+}
+
+
 class SessionLimitsMiddleware:
     """Ends sessions idle too long or open too long; pages then ask the user to sign in."""
 
@@ -34,7 +40,7 @@ class SessionLimitsMiddleware:
                     Action.SIGN_OUT,
                     object_type="user",
                     object_id=request.user.pk,
-                    summary="Session expired" + (" after inactivity" if reason == "idle" else ""),
+                    summary=SIGN_OUT_SUMMARIES.get(reason, "Session expired"),
                 )
                 logout(request)
                 if not request.path.startswith("/api/"):
@@ -73,13 +79,18 @@ class SessionLimitsMiddleware:
 
 
 def mfa_required(user: object) -> bool:
+    """Staff where a second factor is required, and anyone whose authenticator app an
+    administrator has reset."""
+    if getattr(user, "must_set_up_authenticator", False):
+        return True
     return bool(settings.VSEND_REQUIRE_MFA and getattr(user, "needs_mfa", False))
 
 
 def has_mfa_device(user: object) -> bool:
-    from django_otp import user_has_device
+    """An authenticator app set up (recovery codes alone are not a second factor to keep)."""
+    from vsend.accounts.recovery import has_authenticator
 
-    return user_has_device(user, confirmed=True)
+    return has_authenticator(user)
 
 
 class RequireMFAMiddleware:
@@ -89,7 +100,12 @@ class RequireMFAMiddleware:
     required (always in production). The API's session authentication checks the same.
     """
 
-    ALLOWED = ("accounts:mfa-verify", "accounts:mfa-setup", "accounts:sign-out")
+    ALLOWED = (
+        "accounts:mfa-verify",
+        "accounts:mfa-recovery",
+        "accounts:mfa-setup",
+        "accounts:sign-out",
+    )
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response

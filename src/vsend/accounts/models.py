@@ -40,6 +40,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # When an administrator reset the person's authenticator app: sessions begun before it end,
+    # and the person must set up an app at their next sign-in, whatever their role. Cleared
+    # when they have.
+    authenticator_reset_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -72,6 +76,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def roles(self) -> set[str]:
         return {m.role for m in self.active_memberships()}
+
+    @property
+    def must_set_up_authenticator(self) -> bool:
+        return self.authenticator_reset_at is not None
 
     @property
     def needs_mfa(self) -> bool:
@@ -261,3 +269,20 @@ class Invitation(models.Model):
     @property
     def organisation(self) -> Any:
         return self.setting or self.authority
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password reset link, for throttling per email address.
+
+    Recorded for every address typed, whether or not it has an account, so throttling never
+    tells the two apart. Only a keyed digest of the address is kept.
+    """
+
+    address_digest = models.CharField(max_length=64, db_index=True)
+    requested_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Password reset requested {self.requested_at:%Y-%m-%d %H:%M}"

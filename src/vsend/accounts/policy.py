@@ -263,6 +263,48 @@ class AccessPolicy:
             return Disclosure.IDENTIFIABLE
         return Disclosure.ANONYMOUS
 
+    # Organisations and people: reached through an authority membership that grants the perm
+
+    def authority_ids(self, perm: str) -> set[int] | None:
+        """The authorities whose organisation and people the user may read with perm
+        (None: every authority). Only authority-wide memberships reach them: a setting's staff
+        and families reach no list of people, so for them every person is "not found"."""
+        ids: set[int] = set()
+        for m in self.memberships:
+            if not _grants(m, perm):
+                continue
+            if m.role == Role.PLATFORM_ADMIN:
+                return None
+            if m.setting_id is None and m.authority_id is not None:
+                ids.add(m.authority_id)
+        return ids
+
+    def in_authorities(self, perm: str, field: str = "authority_id") -> Q:
+        """A filter for records of the authorities reached with perm (see authority_ids)."""
+        ids = self.authority_ids(perm)
+        if ids is None:
+            return Q()
+        return Q(**{f"{field}__in": sorted(ids)}) if ids else NOTHING
+
+    def people_reach(self, perm: str) -> Q:
+        """A filter on users: those holding a role in an authority reached with perm."""
+        ids = self.authority_ids(perm)
+        if ids is None:
+            return Q()
+        if not ids:
+            return NOTHING
+        return Q(memberships__authority_id__in=sorted(ids)) | Q(
+            memberships__setting__authority_id__in=sorted(ids)
+        )
+
+    def outranks(self, person: Any) -> bool:
+        """Nobody acts on an account above their own: only a platform administrator acts on
+        another platform administrator."""
+        holds = {m.role for m in person.active_memberships()}
+        return Role.PLATFORM_ADMIN not in holds or any(
+            m.role == Role.PLATFORM_ADMIN for m in self.memberships
+        )
+
     # People: who may invite whom, where, and manage whose accounts
 
     def may_grant(

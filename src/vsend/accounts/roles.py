@@ -31,6 +31,9 @@ class Perm(models.TextChoices):
     RECORD_HOME_CONFIDENCE = "record_home_confidence", "Give the family's home-confidence ratings"
     VIEW_SETTING_INSIGHT = "view_setting_insight", "See a setting's needs dashboard"
     MANAGE_PEOPLE = "manage_people", "Invite people, change their roles, suspend accounts"
+    VIEW_ORGANISATION = "view_organisation", "See the authority's localities and settings"
+    VIEW_PEOPLE = "view_people", "See the people in the authority and their roles"
+    RESET_AUTHENTICATOR = "reset_authenticator", "Reset a person's authenticator app"
 
 
 R, P = Role, Perm

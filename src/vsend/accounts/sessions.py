@@ -26,6 +26,9 @@ def expiry_reason(request: HttpRequest) -> str | None:
         return "absolute"
     if now - last_seen > settings.VSEND_SESSION_IDLE.total_seconds():
         return "idle"
+    reset_at = getattr(request.user, "authenticator_reset_at", None)
+    if reset_at is not None and signed_in_at < reset_at.timestamp():
+        return "authenticator_reset"
     return None
 
 

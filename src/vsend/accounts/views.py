@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vsend.accounts import sessions, throttle
 from vsend.accounts.forms import ApiTokenForm, CodeForm, SignInForm
 from vsend.accounts.middleware import has_mfa_device, mfa_required
 from vsend.accounts.models import ApiToken, User, hash_token
+from vsend.accounts.recovery import codes_left, issue_recovery_codes, match_authenticator
 from vsend.accounts.services import create_api_token, revoke_api_token
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record
@@ -31,6 +31,8 @@ EXPIRED_MESSAGES = {
     "absolute": "You were signed out because you had been signed in for 12 hours.",
     "suspended": "You were signed out because your account has been suspended. Ask your "
     "administrator if you think this is wrong.",
+    "authenticator_reset": "You were signed out because your administrator reset your "
+    "authenticator app. Sign in again to set up a new one.",
 }
 
 
@@ -132,7 +134,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(_next_url(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["code"])
+        device = match_authenticator(cast(User, request.user), form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
             record(
@@ -161,7 +163,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def mfa_setup(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the code, then prove it works by entering a code."""
-    user = request.user
+    user = cast(User, request.user)
     if has_mfa_device(user):
         return redirect("accounts:account")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
@@ -173,15 +175,23 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            actor = actor_from_request(request)
             record(
-                actor_from_request(request),
+                actor,
                 Action.CREATE,
                 obj=device,
                 object_type="mfa_device",
                 summary="Authenticator app set up",
             )
-            messages.success(request, "Your authenticator app is set up.")
-            return redirect("home")
+            if user.authenticator_reset_at is not None:
+                user.authenticator_reset_at = None
+                user.save(update_fields=["authenticator_reset_at"])
+            # Shown once, now: the way back in if the phone is lost.
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": issue_recovery_codes(actor=actor, user=user), "first": True},
+            )
         form.add_error(
             "code",
             "The security code is not correct. Check the app shows "
@@ -218,6 +228,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "tokens": ApiToken.objects.filter(user=user),
             "form": ApiTokenForm(),
             "has_mfa": has_mfa_device(user),
+            "codes_left": codes_left(user),
             "token_days": settings.VSEND_API_TOKEN_DAYS,
         },
     )

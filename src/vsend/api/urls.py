@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from vsend.api import exports, insights, profiles, views
+from vsend.api import exports, insights, organisation, profiles, views
 
 app_name = "api"
 
@@ -35,5 +35,10 @@ urlpatterns = [
         login_not_required(insights.authority_insight),
         name="authority-insight",
     ),
+    path("localities/", login_not_required(organisation.locality_list), name="localities"),
+    path("settings/", login_not_required(organisation.setting_list), name="settings"),
+    path("settings/<id:pk>/", login_not_required(organisation.setting_detail), name="setting"),
+    path("people/", login_not_required(organisation.person_list), name="people"),
+    path("people/<id:pk>/", login_not_required(organisation.person_detail), name="person"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
 ]

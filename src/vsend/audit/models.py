@@ -29,6 +29,8 @@ class Action(models.TextChoices):
     MFA_VERIFIED = "mfa_verified", "Second factor accepted"
     MFA_FAILED = "mfa_failed", "Second factor refused"
     ACCESS_REFUSED = "access_refused", "Access refused"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    MFA_RESET = "mfa_reset", "Second factor reset"
 
 
 class Channel(models.TextChoices):

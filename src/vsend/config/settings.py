@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "vsend.config",
     "vsend.audit",
     "vsend.organisations",
@@ -161,6 +162,14 @@ VSEND_API_TOKEN_DAYS = env_int("VSEND_API_TOKEN_DAYS", 90)
 if VSEND_API_TOKEN_DAYS < 1:
     raise ImproperlyConfigured("VSEND_API_TOKEN_DAYS must be 1 or more")
 OTP_TOTP_ISSUER = env_str("VSEND_SERVICE_NAME", "vsend")
+# Password reset links work once, for this many minutes; each email address may ask for this
+# many links an hour (further requests get the same page and no email).
+PASSWORD_RESET_TIMEOUT = 60 * env_int("VSEND_PASSWORD_RESET_MINUTES", 60)
+VSEND_PASSWORD_RESETS_PER_HOUR = env_int("VSEND_PASSWORD_RESETS_PER_HOUR", 3)
+if PASSWORD_RESET_TIMEOUT < 60 or VSEND_PASSWORD_RESETS_PER_HOUR < 1:
+    raise ImproperlyConfigured(
+        "VSEND_PASSWORD_RESET_MINUTES and VSEND_PASSWORD_RESETS_PER_HOUR must be 1 or more"
+    )
 
 # Brute-force lockout keyed on username + IP, so nobody can lock a colleague out from elsewhere.
 AXES_FAILURE_LIMIT = env_int("VSEND_LOCKOUT_FAILURES", 5)

@@ -1,9 +1,14 @@
 """Scoped reads of organisations."""
 
-from django.db.models import Q, QuerySet
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
 
 from vsend.accounts.roles import Role, role_grants
-from vsend.organisations.models import LocalAuthority, SchoolClass, Setting
+from vsend.organisations.models import LocalAuthority, Locality, SchoolClass, Setting
+
+if TYPE_CHECKING:
+    from vsend.accounts.policy import AccessPolicy
 
 NOTHING = Q(pk__in=[])
 
@@ -52,3 +57,22 @@ def classes_visible_to(user: object) -> QuerySet[SchoolClass]:
             elif m.role == Role.SENDCO:
                 q |= Q(setting_id=m.setting_id)
     return SchoolClass.objects.filter(q).select_related("setting", "year_group")
+
+
+def localities_for(policy: "AccessPolicy", perm: str) -> QuerySet[Locality]:
+    """The localities of the authorities the policy reaches with perm, with their settings."""
+    return (
+        Locality.objects.filter(policy.in_authorities(perm))
+        .select_related("authority")
+        .annotate(settings_count=Count("settings"))
+        .order_by("authority__name", "name", "pk")
+    )
+
+
+def settings_for(policy: "AccessPolicy", perm: str) -> QuerySet[Setting]:
+    """The settings of the authorities the policy reaches with perm."""
+    return (
+        Setting.objects.filter(policy.in_authorities(perm))
+        .select_related("authority", "locality", "trust")
+        .order_by("authority__name", "name", "pk")
+    )

@@ -7,11 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from vsend.accounts.middleware import has_mfa_device
 from vsend.accounts.policy import AccessPolicy, Disclosure
 from vsend.accounts.roles import Perm, Role
 from vsend.audit.services import actor_from_request, record_children_shown
 from vsend.children import selectors
 from vsend.insights import dashboards, suppression
+from vsend.organisations import start
 from vsend.organisations.models import LocalAuthority, Setting
 
 CHILDREN_SHOWN = 25
@@ -60,9 +62,16 @@ def home(request: HttpRequest) -> HttpResponse:
                 settings_qs = _setting_figures(Setting.objects.filter(authority_id=m.authority_id))
                 rows = [(s, [s.children, s.sen_support, s.ehc_plans]) for s in settings_qs]
                 as_at, note = None, ""
-            sections.append(
-                {"kind": "authority", "membership": m, "rows": rows, "as_at": as_at, "note": note}
-            )
+            section: dict[str, Any] = {"kind": "authority", "membership": m, "rows": rows}
+            section.update(as_at=as_at, note=note)
+            if m.role == Role.LA_ADMIN:
+                # A new authority's administrator sees what to do next.
+                done = start.progress(m.authority)
+                if not done.set_up:
+                    section["tasks"] = start.tasks(
+                        done, has_authenticator=has_mfa_device(request.user)
+                    )
+            sections.append(section)
         elif m.role == Role.CASEWORKER:
             children = selectors.with_current_enrolment(policy.children_reached_by(m))
             sections.append(
