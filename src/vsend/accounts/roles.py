@@ -30,6 +30,14 @@ class Perm(models.TextChoices):
     EDIT_PROFILE = "edit_profile", "Start, complete, finalise and review profiles"
     RECORD_HOME_CONFIDENCE = "record_home_confidence", "Give the family's home-confidence ratings"
     VIEW_SETTING_INSIGHT = "view_setting_insight", "See a setting's needs dashboard"
+    MANAGE_SETTINGS = (
+        "manage_settings",
+        "Load and change the authority's settings, localities and trusts",
+    )
+    MANAGE_CLASSES = (
+        "manage_classes",
+        "Set up a setting's year groups and classes and move children between classes",
+    )
 
 
 R, P = Role, Perm
@@ -48,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.VIEW_PROFILE,
             P.EDIT_PROFILE,
             P.VIEW_SETTING_INSIGHT,
+            P.MANAGE_CLASSES,
         }
     ),
     R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT}),
