@@ -108,6 +108,19 @@ AUTHORITY_INSIGHT = only(
 )
 CHILD_LIST = only(set(SIGNED_IN) - {"la_officer", "governor"}, others=403)
 CAN_ADD = only(CHANGES_CHILD, others=403)
+# Running authority A (its administrators; authority B's administrator does not find it) and
+# setting A1's classes (its SENDCo and authority A's administrators).
+RUNS_AUTHORITY = {
+    **only({"platform_admin", "la_admin"}, others=403),
+    "other_authority": 404,
+}
+RUNS_CLASSES = {
+    **only({"platform_admin", "la_admin", "sendco"}, others=403),
+    "other_setting": 404,
+    "other_authority": 404,
+}
+# Only the uploader reaches their upload; confirming it loads it (the result page, 200).
+UPLOADER = {**RUNS_AUTHORITY, "platform_admin": 404}
 
 
 @dataclass(frozen=True)
@@ -225,6 +238,26 @@ ROWS = [
     Row("api:schema", None, {"get": ALL_OK}, api=True),
     Row("api:children", None, {"get": CHILD_LIST}, api=True),
     Row("api:child", "child", {"get": AboutChild(SEES_CHILD)}, api=True),
+    # Empty forms come back with their errors (200).
+    Row("organisations:authority", "authority", {"get": RUNS_AUTHORITY}),
+    Row("organisations:import", "authority", {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY}),
+    Row("organisations:import-preview", "settings_import", {"get": UPLOADER, "post": UPLOADER}),
+    Row(
+        "organisations:locality-create",
+        "authority",
+        {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY},
+    ),
+    Row("organisations:trust-create", "authority", {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY}),
+    Row(
+        "organisations:setting-create",
+        "authority",
+        {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY},
+    ),
+    Row("organisations:setting-edit", "setting", {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY}),
+    Row("organisations:classes", "setting", {"get": RUNS_CLASSES}),
+    Row("organisations:year-group-create", "setting", {"post": RUNS_CLASSES}),
+    Row("organisations:class-create", "setting", {"post": RUNS_CLASSES}),
+    Row("organisations:move-children", "setting", {"get": RUNS_CLASSES, "post": RUNS_CLASSES}),
 ]
 CHILD_KEYS = {"child", "child_pk", "profile", "profile_step", "profile_domain"}
 
@@ -286,6 +319,21 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
         pk = _profile(world, "child")
         export = request_profile_pdf(Actor(user=world.users["sendco"]), pk)
         return reverse(name, kwargs={"pk": export.pk})
+    if key == "authority":
+        return reverse(name, kwargs={"pk": world.authority.pk})
+    if key == "settings_import":
+        from pathlib import Path
+
+        from vsend.organisations.imports import start_import
+
+        imp = start_import(
+            user=world.users["la_admin"],
+            authority=world.authority,
+            locality=world.authority.localities.first(),
+            file_name="extract.csv",
+            data=(Path(__file__).parent / "data" / "gias_extract_925.csv").read_bytes(),
+        )
+        return reverse(name, kwargs={"pk": world.authority.pk, "import_pk": imp.pk})
     if key == "token":
         create_api_token(actor=SYSTEM, user=world.users["sendco"], name="t")
         return reverse(name, kwargs={"pk": ApiToken.objects.get(user=world.users["sendco"]).pk})

@@ -39,6 +39,7 @@ CHILD_DATA = {
     # A PDF is made by a job; the request leads to the file, whose download is the audited view.
     "exports:file": ("sendco", "export", "child"),
     "api:export-file": ("sendco", "export", "child"),
+    "organisations:move-children": ("sendco", "setting", "shown"),
 }
 # Aggregates: one row per request, naming the setting or authority (no child is shown by name;
 # figures that lead to children link to the child list, which is audited itself).
@@ -69,6 +70,16 @@ NO_CHILD_DATA = {
     "api:schema": "the API's description",
     "exports:detail": "how a file being made is getting on (the file's download is audited)",
     "api:export": "how a file being made is getting on (the file's download is audited)",
+    "organisations:authority": "the authority's settings and localities",
+    "organisations:import": "an upload form",
+    "organisations:import-preview": "the register's public details of settings",
+    "organisations:locality-create": "an empty form; the locality it creates is audited",
+    "organisations:trust-create": "an empty form; the trust it creates is audited",
+    "organisations:setting-create": "an empty form; the setting it creates is audited",
+    "organisations:setting-edit": "a setting's public details",
+    "organisations:classes": "a setting's year groups and classes (no child is named)",
+    "organisations:year-group-create": "a write, audited by the service",
+    "organisations:class-create": "a write, audited by the service",
 }
 
 
