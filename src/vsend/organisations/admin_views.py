@@ -15,7 +15,7 @@ from vsend.config.forms import error_list
 from vsend.organisations import gias, imports
 from vsend.organisations.forms import ImportForm, LocalityForm, SettingForm, TrustForm
 from vsend.organisations.models import LocalAuthority, Setting
-from vsend.submissions.services import AlreadySubmitted, submit_once
+from vsend.submissions.services import AlreadySubmitted, earlier_result, submit_once
 
 
 def refuse(request: HttpRequest, perm: str) -> None:
@@ -118,6 +118,8 @@ def _form_page(request: HttpRequest, template: str, form, **context) -> HttpResp
 @require_http_methods(["GET", "HEAD", "POST"])
 def locality_create(request: HttpRequest, pk: int) -> HttpResponse:
     la = managed_authority(request, pk)
+    if (done := earlier_result(request)) is not None:
+        return redirect(done)  # the same form posted again
     form = LocalityForm(request.POST or None, instance=None)
     form.instance.authority = la
     if request.method == "POST" and form.is_valid():
@@ -145,6 +147,8 @@ def locality_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def trust_create(request: HttpRequest, pk: int) -> HttpResponse:
     la = managed_authority(request, pk)
+    if (done := earlier_result(request)) is not None:
+        return redirect(done)  # the same form posted again
     form = TrustForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
 
@@ -171,6 +175,8 @@ def trust_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def setting_create(request: HttpRequest, pk: int) -> HttpResponse:
     la = managed_authority(request, pk)
+    if (done := earlier_result(request)) is not None:
+        return redirect(done)  # the same form posted again
     form = SettingForm(request.POST or None, authority_id=la.pk)
     if request.method == "POST" and form.is_valid():
 

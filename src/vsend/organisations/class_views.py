@@ -13,7 +13,7 @@ from vsend.organisations import classes
 from vsend.organisations.admin_views import refuse
 from vsend.organisations.forms import ClassForm, MoveForm, YearGroupForm
 from vsend.organisations.models import SchoolClass, Setting
-from vsend.submissions.services import AlreadySubmitted, submit_once
+from vsend.submissions.services import AlreadySubmitted, earlier_result, submit_once
 
 
 def _setting(request: HttpRequest, pk: int) -> Setting:
@@ -56,6 +56,8 @@ def class_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def year_group_create(request: HttpRequest, pk: int) -> HttpResponse:
     setting = _setting(request, pk)
+    if (done := earlier_result(request)) is not None:
+        return redirect(done)  # the same form posted again
     form = YearGroupForm(request.POST, setting=setting)
     if not form.is_valid():
         return _page(request, setting, year_form=form)
@@ -75,6 +77,8 @@ def year_group_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def class_create(request: HttpRequest, pk: int) -> HttpResponse:
     setting = _setting(request, pk)
+    if (done := earlier_result(request)) is not None:
+        return redirect(done)  # the same form posted again
     form = ClassForm(request.POST, setting=setting, prefix="class")
     if not form.is_valid():
         return _page(request, setting, class_form=form)
