@@ -100,9 +100,10 @@ def test_next_months_file_changes_only_what_changed(world, as_user):
     _load(client, world, SAMPLE.read_bytes())
     before = _snapshot()
     text = _text().replace("Northgate Primary School", "Northgate Primary Academy")
+    maintained = "Pupil referral unit,4,Local authority maintained schools"
     text = text.replace(
-        "Pupil referral unit,4,Local authority maintained schools,1,Open,,Not applicable,01-04-2008,,Not applicable,",
-        "Pupil referral unit,4,Local authority maintained schools,2,Closed,,Not applicable,01-04-2008,,Not applicable,31-03-2027",
+        f"{maintained},1,Open,,Not applicable,01-04-2008,,Not applicable,",
+        f"{maintained},2,Closed,,Not applicable,01-04-2008,,Not applicable,31-03-2027",
     )
     preview, confirmed = _load(client, world, text.encode("cp1252"))
     page = preview.content.decode()
@@ -149,7 +150,10 @@ def test_a_file_with_a_bad_row_is_shown_with_the_row_and_loads_nothing(case, wor
 UNREADABLE = {
     "wrong encoding": (_text().encode("utf-16"), "not in a text encoding vsend can read"),
     "not a CSV (a spreadsheet)": (b"PK\x03\x04" + b"\x00" * 200, "not a CSV file"),
-    "not a CSV (prose)": (b"Dear colleague,\nplease find the schools attached.\n", "no &#39;URN&#39;"),
+    "not a CSV (prose)": (
+        b"Dear colleague,\nplease find the schools attached.\n",
+        "no &#39;URN&#39;",
+    ),
     "20 MB of noise": (bytes(range(256)) * (20 * 4096), "smaller than 10 MB"),
     "undecodable bytes": (b"URN,\x81\x8d\x8f\n" * 10, "not in a text encoding"),
 }

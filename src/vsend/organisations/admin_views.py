@@ -1,6 +1,9 @@
 """Pages for an authority's administrators: its settings, localities and trusts, and loading
 settings from the public register. Thin: authorise through the access policy, call services."""
 
+from typing import Any
+
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -110,7 +113,9 @@ def import_preview(request: HttpRequest, pk: int, import_pk: int) -> HttpRespons
     )
 
 
-def _form_page(request: HttpRequest, template: str, form, **context) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _form_page(
+    request: HttpRequest, template: str, form: forms.BaseForm, **context: Any
+) -> HttpResponse:
     errors = error_list(form) if form.is_bound else []
     return render(request, template, {"form": form, "errors": errors, **context})
 
@@ -118,8 +123,8 @@ def _form_page(request: HttpRequest, template: str, form, **context) -> HttpResp
 @require_http_methods(["GET", "HEAD", "POST"])
 def locality_create(request: HttpRequest, pk: int) -> HttpResponse:
     la = managed_authority(request, pk)
-    if (done := earlier_result(request)) is not None:
-        return redirect(done)  # the same form posted again
+    if (earlier := earlier_result(request)) is not None:
+        return redirect(earlier)  # the same form posted again
     form = LocalityForm(request.POST or None, instance=None)
     form.instance.authority = la
     if request.method == "POST" and form.is_valid():
@@ -147,8 +152,8 @@ def locality_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def trust_create(request: HttpRequest, pk: int) -> HttpResponse:
     la = managed_authority(request, pk)
-    if (done := earlier_result(request)) is not None:
-        return redirect(done)  # the same form posted again
+    if (earlier := earlier_result(request)) is not None:
+        return redirect(earlier)  # the same form posted again
     form = TrustForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
 
@@ -175,8 +180,8 @@ def trust_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def setting_create(request: HttpRequest, pk: int) -> HttpResponse:
     la = managed_authority(request, pk)
-    if (done := earlier_result(request)) is not None:
-        return redirect(done)  # the same form posted again
+    if (earlier := earlier_result(request)) is not None:
+        return redirect(earlier)  # the same form posted again
     form = SettingForm(request.POST or None, authority_id=la.pk)
     if request.method == "POST" and form.is_valid():
 
@@ -195,9 +200,7 @@ def setting_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(submit_once(request, add))
         except AlreadySubmitted as done:
             return redirect(done.url)
-    return _form_page(
-        request, "organisations/setting_form.html", form, authority=la, setting=None
-    )
+    return _form_page(request, "organisations/setting_form.html", form, authority=la, setting=None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

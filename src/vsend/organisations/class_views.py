@@ -27,9 +27,14 @@ def _setting(request: HttpRequest, pk: int) -> Setting:
     return setting
 
 
-def _page(request: HttpRequest, setting: Setting, **forms) -> HttpResponse:  # type: ignore[no-untyped-def]
-    year_form = forms.get("year_form") or YearGroupForm(setting=setting)
-    class_form = forms.get("class_form") or ClassForm(setting=setting, prefix="class")
+def _page(
+    request: HttpRequest,
+    setting: Setting,
+    year_form: YearGroupForm | None = None,
+    class_form: ClassForm | None = None,
+) -> HttpResponse:
+    year_form = year_form or YearGroupForm(setting=setting)
+    class_form = class_form or ClassForm(setting=setting, prefix="class")
     errors = [
         *(error_list(year_form) if year_form.is_bound else []),
         *(error_list(class_form) if class_form.is_bound else []),
@@ -56,8 +61,8 @@ def class_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def year_group_create(request: HttpRequest, pk: int) -> HttpResponse:
     setting = _setting(request, pk)
-    if (done := earlier_result(request)) is not None:
-        return redirect(done)  # the same form posted again
+    if (earlier := earlier_result(request)) is not None:
+        return redirect(earlier)  # the same form posted again
     form = YearGroupForm(request.POST, setting=setting)
     if not form.is_valid():
         return _page(request, setting, year_form=form)
@@ -77,8 +82,8 @@ def year_group_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["POST"])
 def class_create(request: HttpRequest, pk: int) -> HttpResponse:
     setting = _setting(request, pk)
-    if (done := earlier_result(request)) is not None:
-        return redirect(done)  # the same form posted again
+    if (earlier := earlier_result(request)) is not None:
+        return redirect(earlier)  # the same form posted again
     form = ClassForm(request.POST, setting=setting, prefix="class")
     if not form.is_valid():
         return _page(request, setting, class_form=form)

@@ -157,7 +157,7 @@ def _date(value: str, column: str) -> date | None:
         return None
     for fmt in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(value, fmt).date()
+            return datetime.strptime(value, fmt).date()  # noqa: DTZ007 (a date, no time)
         except ValueError:
             continue
     raise ValueError(f"{column} '{value[:20]}' is not a date (DD-MM-YYYY)")
