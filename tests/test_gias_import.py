@@ -60,7 +60,7 @@ def test_the_sample_is_windows_1252_with_the_register_columns():
         "120008",
     }
     assert extract.other_authorities == 1
-    assert extract.not_held == ["Row 8: URN 120007 is a children's centre"]
+    assert extract.not_held == ["Row 8: URN 120007, type 'Secure units'"]
     kinds = {r["urn"]: r["setting_type"] for r in extract.records}
     assert kinds["120001"] == SettingType.PRIMARY
     assert kinds["120002"] == SettingType.SECONDARY
@@ -75,7 +75,7 @@ def test_load_preview_confirm_then_the_same_file_changes_nothing(world, as_user)
     preview, confirmed = _load(client, world, SAMPLE.read_bytes())
     page = preview.content.decode()
     assert "St Mary’s Catholic Academy" in page
-    assert "Row 8: URN 120007 is a children" in page
+    assert "Row 8: URN 120007, type &#39;Secure units&#39;" in page
     assert confirmed.status_code == 200
     assert "6 added, 0 changed, 0 closed" in confirmed.content.decode()
     added = Setting.objects.filter(authority=world.authority, urn__startswith="12")
@@ -194,3 +194,13 @@ def test_only_the_own_la_code_rows_are_loaded(world, as_user):
     urns = Setting.objects.filter(authority=world.other_authority).values_list("urn", flat=True)
     assert set(urns) == {"100003", "130001"}
     assert not Setting.objects.filter(urn__startswith="12").exists()
+
+
+def test_a_file_over_the_upload_limit_is_stopped_as_it_arrives(world, as_user, settings):
+    """Stopped by the upload handler, not read whole and measured afterwards."""
+    settings.FILE_UPLOAD_LIMIT_BYTES = 1000
+    data = SAMPLE.read_bytes()
+    assert 1000 < len(data) < gias.MAX_BYTES
+    response = _upload(as_user("la_admin"), world, data)
+    assert "must be smaller than 1,000 bytes" in response.content.decode()
+    assert not SettingsImport.objects.exists()

@@ -4,6 +4,7 @@ settings from the public register. Thin: authorise through the access policy, ca
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record
 from vsend.config.forms import error_list
+from vsend.config.uploads import too_large
 from vsend.organisations import gias, imports
 from vsend.organisations.forms import ImportForm, LocalityForm, SettingForm, TrustForm
 from vsend.organisations.models import LocalAuthority, Setting
@@ -56,18 +58,30 @@ def authority(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def too_large_message() -> str:
+    limit = min(settings.FILE_UPLOAD_LIMIT_BYTES, gias.MAX_BYTES)
+    size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
+    return (
+        f"The selected file must be smaller than {size}: download your authority's "
+        "establishments from GIAS rather than all of England's"
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     la = managed_authority(request, pk)
-    form = ImportForm(request.POST or None, request.FILES or None, localities=la.localities.all())
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportForm(
+        request.POST if posted else None, request.FILES or None, localities=la.localities.all()
+    )
+    if posted and too_large(request):
+        form.is_valid()
+        form.errors.pop("extract", None)
+        form.add_error("extract", too_large_message())  # the file was stopped as it arrived
+    elif posted and form.is_valid():
         upload = form.cleaned_data["extract"]
-        if upload.size > gias.MAX_BYTES:
-            form.add_error(
-                "extract",
-                f"The selected file must be smaller than {gias.MAX_BYTES // (1024 * 1024)} MB: "
-                "download your authority's establishments from GIAS rather than all of England's",
-            )
+        if upload.size > min(settings.FILE_UPLOAD_LIMIT_BYTES, gias.MAX_BYTES):
+            form.add_error("extract", too_large_message())
         else:
             try:
                 imp = imports.start_import(

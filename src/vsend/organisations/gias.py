@@ -85,6 +85,9 @@ ESTABLISHMENT_TYPES: dict[str, str] = {
     "Offshore schools": NOT_HELD,
     "Children's centre": NOT_HELD,
     "Children's centre linked site": NOT_HELD,
+    "Secure units": NOT_HELD,
+    "Academy secure 16 to 19": NOT_HELD,
+    "Service children's education": NOT_HELD,
     "Online provider": NOT_HELD,
     "Miscellaneous": NOT_HELD,
     "Institution funded by other government department": NOT_HELD,
@@ -276,7 +279,7 @@ def read_extract(data: bytes, la_code: str) -> Extract:
             seen[urn] = number
             type_name = " ".join((row.get("TypeOfEstablishment (name)") or "").split())
             if ESTABLISHMENT_TYPES.get(type_name) == NOT_HELD:
-                out.not_held.append(f"Row {number}: URN {urn} is a {type_name.lower()}")
+                out.not_held.append(f"Row {number}: URN {urn}, type '{type_name}'")
                 continue
             try:
                 record = _record(row)
