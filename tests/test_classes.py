@@ -6,7 +6,7 @@ from django.urls import reverse
 from vsend.audit.models import AuditEvent
 from vsend.audit.services import Actor
 from vsend.children.models import Enrolment
-from vsend.organisations import classes
+from vsend.organisations import services as classes
 from vsend.organisations.models import SchoolClass, YearGroup
 
 

@@ -9,7 +9,7 @@ from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
 from vsend.audit.services import actor_from_request, record_children_shown
 from vsend.config.forms import error_list
-from vsend.organisations import classes
+from vsend.organisations import services as classes
 from vsend.organisations.admin_views import refuse
 from vsend.organisations.forms import ClassForm, MoveForm, YearGroupForm
 from vsend.organisations.models import SchoolClass, Setting
