@@ -122,6 +122,19 @@ PEOPLE_INDEX = {
 # Authority A's administrators; B's administrator lists only B's, and A's records are 404 to them.
 PEOPLE_ADMINS = {"platform_admin", "la_admin"}
 ORGANISATION_LIST = only(PEOPLE_ADMINS | {"other_authority"}, others=403)
+# Running authority A (its administrators; authority B's administrator does not find it) and
+# setting A1's classes (its SENDCo and authority A's administrators).
+RUNS_AUTHORITY = {
+    **only({"platform_admin", "la_admin"}, others=403),
+    "other_authority": 404,
+}
+RUNS_CLASSES = {
+    **only({"platform_admin", "la_admin", "sendco"}, others=403),
+    "other_setting": 404,
+    "other_authority": 404,
+}
+# Only the uploader reaches their upload; confirming it loads it (the result page, 200).
+UPLOADER = {**RUNS_AUTHORITY, "platform_admin": 404}
 
 
 @dataclass(frozen=True)
@@ -292,6 +305,26 @@ ROWS = [
     Row("api:setting", "setting", {"get": only(PEOPLE_ADMINS, others=404)}, api=True),
     Row("api:people", None, {"get": ORGANISATION_LIST}, api=True),
     Row("api:person", "person", {"get": only(PEOPLE_ADMINS, others=404)}, api=True),
+    # Empty forms come back with their errors (200).
+    Row("organisations:authority", "authority", {"get": RUNS_AUTHORITY}),
+    Row("organisations:import", "authority", {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY}),
+    Row("organisations:import-preview", "settings_import", {"get": UPLOADER, "post": UPLOADER}),
+    Row(
+        "organisations:locality-create",
+        "authority",
+        {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY},
+    ),
+    Row("organisations:trust-create", "authority", {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY}),
+    Row(
+        "organisations:setting-create",
+        "authority",
+        {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY},
+    ),
+    Row("organisations:setting-edit", "setting", {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY}),
+    Row("organisations:classes", "setting", {"get": RUNS_CLASSES}),
+    Row("organisations:year-group-create", "setting", {"post": RUNS_CLASSES}),
+    Row("organisations:class-create", "setting", {"post": RUNS_CLASSES}),
+    Row("organisations:move-children", "setting", {"get": RUNS_CLASSES, "post": RUNS_CLASSES}),
 ]
 CHILD_KEYS = {"child", "child_pk", "profile", "profile_step", "profile_domain"}
 
@@ -394,6 +427,19 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
         return reverse(name, kwargs={"uidb64": "MQ", "token": "forged-token"})
     if key == "person":
         return reverse(name, kwargs={"pk": _colleague(world).pk})
+    if key == "settings_import":
+        from pathlib import Path
+
+        from vsend.organisations.imports import start_import
+
+        imp = start_import(
+            user=world.users["la_admin"],
+            authority=world.authority,
+            locality=world.authority.localities.first(),
+            file_name="extract.csv",
+            data=(Path(__file__).parent / "data" / "gias_extract_925.csv").read_bytes(),
+        )
+        return reverse(name, kwargs={"pk": world.authority.pk, "import_pk": imp.pk})
     if key == "token":
         create_api_token(actor=SYSTEM, user=world.users["sendco"], name="t")
         return reverse(name, kwargs={"pk": ApiToken.objects.get(user=world.users["sendco"]).pk})

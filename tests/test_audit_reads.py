@@ -43,6 +43,7 @@ CHILD_DATA = {
     # a family may be invited for.
     "people:setting": ("sendco", "setting", "shown"),
     "people:setting-invite": ("sendco", "setting", "shown"),
+    "organisations:move-children": ("sendco", "setting", "shown"),
 }
 # Aggregates: one row per request, naming the setting or authority (no child is shown by name;
 # figures that lead to children link to the child list, which is audited itself).
@@ -94,6 +95,16 @@ NO_CHILD_DATA = {
     "people:restore": "a write, audited by the service",
     "people:invitation-resend": "a write, audited by the service",
     "people:invitation-cancel": "a write, audited by the service",
+    "organisations:authority": "the authority's settings and localities",
+    "organisations:import": "an upload form",
+    "organisations:import-preview": "the register's public details of settings",
+    "organisations:locality-create": "an empty form; the locality it creates is audited",
+    "organisations:trust-create": "an empty form; the trust it creates is audited",
+    "organisations:setting-create": "an empty form; the setting it creates is audited",
+    "organisations:setting-edit": "a setting's public details",
+    "organisations:classes": "a setting's year groups and classes (no child is named)",
+    "organisations:year-group-create": "a write, audited by the service",
+    "organisations:class-create": "a write, audited by the service",
 }
 
 

@@ -238,6 +238,22 @@ class AccessPolicy:
             for m in self.memberships
         )
 
+    # Running organisations: an authority's settings, a setting's classes
+
+    def may_manage_authority(self, authority: "LocalAuthority") -> bool:
+        """Load and change the authority's settings, localities and trusts."""
+        return any(
+            _grants(m, Perm.MANAGE_SETTINGS) and _covers_authority(m, authority)
+            for m in self.memberships
+        )
+
+    def may_manage_classes(self, setting: "Setting") -> bool:
+        """Set up the setting's year groups and classes and move its children between them."""
+        return any(
+            _grants(m, Perm.MANAGE_CLASSES) and _covers_setting(m, setting)
+            for m in self.memberships
+        )
+
     def setting_disclosure(self, setting: "Setting") -> SettingDisclosure:
         identifying = [
             m

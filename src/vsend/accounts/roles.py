@@ -34,6 +34,14 @@ class Perm(models.TextChoices):
     VIEW_ORGANISATION = "view_organisation", "See the authority's localities and settings"
     VIEW_PEOPLE = "view_people", "See the people in the authority and their roles"
     RESET_AUTHENTICATOR = "reset_authenticator", "Reset a person's authenticator app"
+    MANAGE_SETTINGS = (
+        "manage_settings",
+        "Load and change the authority's settings, localities and trusts",
+    )
+    MANAGE_CLASSES = (
+        "manage_classes",
+        "Set up a setting's year groups and classes and move children between classes",
+    )
 
 
 R, P = Role, Perm
@@ -53,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.EDIT_PROFILE,
             P.VIEW_SETTING_INSIGHT,
             P.MANAGE_PEOPLE,
+            P.MANAGE_CLASSES,
         }
     ),
     R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT}),

@@ -113,7 +113,7 @@ def date_parts(bound_field: forms.BoundField) -> dict[str, str]:
     return {"day": "", "month": "", "year": ""}
 
 
-def error_list(form: forms.Form) -> list[dict[str, str]]:
+def error_list(form: forms.BaseForm) -> list[dict[str, str]]:
     """The error summary's entries, each linking to its field, worded as the field's message."""
     items = []
     for message in form.non_field_errors():

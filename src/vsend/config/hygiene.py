@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 
 from vsend.config.problems import is_api, problem
 from vsend.config.text import clean_text, has_control
+from vsend.config.uploads import BoundedUpload
 
 Handler = Callable[[HttpRequest], HttpResponse]
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -107,7 +108,9 @@ def _decodes(encoded: bytes) -> bool:
 
 
 def _clean_multipart(request: HttpRequest) -> None:
-    """Multipart forms (file uploads) are parsed by Django; their values get the same rule."""
+    """Multipart forms (file uploads) are parsed by Django; their values get the same rule.
+    No file is kept beyond FILE_UPLOAD_LIMIT_BYTES (see uploads.py)."""
+    request.upload_handlers.insert(0, BoundedUpload(request, settings.FILE_UPLOAD_LIMIT_BYTES))
     try:
         post = request.POST
     except RequestDataTooBig:

@@ -352,5 +352,7 @@ VSEND_DEMO_PASSWORD = env_str("VSEND_DEMO_PASSWORD", "valuing-send-demo")
 # read up to the hard limit with each value cut short, so the page can say which answer is too
 # long and keep the text (see config/hygiene.py). API bodies over the limit are refused (413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("VSEND_UPLOAD_LIMIT_BYTES", 2_621_440)
+# A file uploaded (a register extract) is stopped, and refused, past this size.
+FILE_UPLOAD_LIMIT_BYTES = env_int("VSEND_FILE_UPLOAD_LIMIT_BYTES", 10 * 1024 * 1024)
 VSEND_FORM_HARD_LIMIT = env_int("VSEND_FORM_HARD_LIMIT_BYTES", 20_000_000)
 CSRF_FAILURE_VIEW = "vsend.config.views.csrf_failure"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("vsend.profiles.urls")),
     path("insight/", include("vsend.insights.urls")),
     path("downloads/", include("vsend.exports.urls")),
+    path("organisations/", include("vsend.organisations.urls")),
     path("audit/", require_safe(audit_log), name="audit-log"),
     path("api/v1/", include("vsend.api.urls")),
     path("healthz", views.healthz, name="healthz"),

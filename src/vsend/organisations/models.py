@@ -1,5 +1,8 @@
 """Local authorities, their localities, trusts, and the settings children attend."""
 
+from datetime import timedelta
+
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -59,6 +62,11 @@ class SettingType(models.TextChoices):
     POST_16 = "post_16", "Post-16 and further education"
 
 
+class SettingStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
 class Setting(models.Model):
     """A school, early years setting, college or other provider a child attends."""
 
@@ -75,6 +83,19 @@ class Setting(models.Model):
         validators=[RegexValidator(r"^\d{6}$", "Enter the 6-digit unique reference number")],
     )
     setting_type = models.CharField(max_length=30, choices=SettingType.choices)
+    # As the public register (GIAS) records them; blank for a setting added by hand.
+    establishment_type = models.CharField(max_length=100, blank=True)
+    phase = models.CharField("phase of education", max_length=50, blank=True)
+    status = models.CharField(
+        max_length=10, choices=SettingStatus.choices, default=SettingStatus.OPEN
+    )
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    street = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    easting = models.PositiveIntegerField(null=True, blank=True)
+    northing = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -137,3 +158,35 @@ NATIONAL_CURRICULUM_YEARS: list[tuple[str, str]] = [
     ("R", "Reception"),
     *[(str(n), f"Year {n}") for n in range(1, 15)],
 ]
+
+
+IMPORT_KEPT_FOR = timedelta(hours=2)
+
+
+def _import_expiry() -> "object":
+    from django.utils import timezone
+
+    return timezone.now() + IMPORT_KEPT_FOR
+
+
+class SettingsImport(models.Model):
+    """An uploaded register extract between its preview and its confirmation.
+
+    Kept server-side for its uploader only, and only until it expires or is applied; it holds
+    the register's public details of settings, never a child's.
+    """
+
+    user = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="+")
+    locality = models.ForeignKey(Locality, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=200)
+    records = models.JSONField(default=list)  # the authority's rows, parsed
+    report = models.JSONField(default=dict)  # rows left out and problems, by row
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_import_expiry)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Settings import {self.file_name}"
