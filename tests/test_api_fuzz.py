@@ -7,7 +7,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.stateful import run_state_machine_as_test
@@ -62,7 +64,14 @@ def _schema(token: str):
 def demo_token(db, settings):
     settings.ALLOWED_HOSTS = ["*"]
     accounts = load_demo("demo-password-for-tests")
-    return next(a.api_token for a in accounts if a.role == "sendco")
+    # The real WSGI handler closes "old" connections around each request, which would close
+    # the test's own connection (inside its transaction) on PostgreSQL; Django's test client
+    # does the same as this.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield next(a.api_token for a in accounts if a.role == "sendco")
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def test_the_api_holds_to_its_schema_under_fuzzing(demo_token):
