@@ -306,6 +306,12 @@ ROWS = [
     Row("api:people", None, {"get": ORGANISATION_LIST}, api=True),
     Row("api:person", "person", {"get": only(PEOPLE_ADMINS, others=404)}, api=True),
     # Empty forms come back with their errors (200).
+    # An empty form is shown again with its errors to the platform administrator.
+    Row(
+        "organisations:authority-create",
+        None,
+        {"get": only({"platform_admin"}, others=403), "post": only({"platform_admin"}, others=403)},
+    ),
     Row("organisations:authority", "authority", {"get": RUNS_AUTHORITY}),
     Row("organisations:import", "authority", {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY}),
     Row("organisations:import-preview", "settings_import", {"get": UPLOADER, "post": UPLOADER}),

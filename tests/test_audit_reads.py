@@ -95,6 +95,7 @@ NO_CHILD_DATA = {
     "people:restore": "a write, audited by the service",
     "people:invitation-resend": "a write, audited by the service",
     "people:invitation-cancel": "a write, audited by the service",
+    "organisations:authority-create": "an empty form; the authority it creates is audited",
     "organisations:authority": "the authority's settings and localities",
     "organisations:import": "an upload form",
     "organisations:import-preview": "the register's public details of settings",

@@ -247,6 +247,10 @@ class AccessPolicy:
             for m in self.memberships
         )
 
+    def may_create_authority(self) -> bool:
+        """Add a local authority (platform administrators only)."""
+        return any(_grants(m, Perm.CREATE_AUTHORITY) for m in self.memberships)
+
     def may_manage_classes(self, setting: "Setting") -> bool:
         """Set up the setting's year groups and classes and move its children between them."""
         return any(

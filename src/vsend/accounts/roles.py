@@ -38,6 +38,7 @@ class Perm(models.TextChoices):
         "manage_settings",
         "Load and change the authority's settings, localities and trusts",
     )
+    CREATE_AUTHORITY = "create_authority", "Add a local authority to the service"
     MANAGE_CLASSES = (
         "manage_classes",
         "Set up a setting's year groups and classes and move children between classes",
@@ -48,7 +49,7 @@ R, P = Role, Perm
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     R.PLATFORM_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE}),
-    R.LA_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE}),
+    R.LA_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE, P.CREATE_AUTHORITY}),
     # Aggregates only: never a child's name or record.
     R.LA_OFFICER: frozenset({P.VIEW_AUTHORITY, P.VIEW_SETTING_INSIGHT}),
     R.CASEWORKER: frozenset({P.VIEW_CHILD, P.VIEW_CHILD_ACCESS, P.VIEW_PROFILE}),

@@ -17,8 +17,14 @@ from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record
 from vsend.config.forms import error_list
 from vsend.config.uploads import too_large
-from vsend.organisations import gias, imports
-from vsend.organisations.forms import ImportForm, LocalityForm, SettingForm, TrustForm
+from vsend.organisations import gias, imports, services
+from vsend.organisations.forms import (
+    AuthorityForm,
+    ImportForm,
+    LocalityForm,
+    SettingForm,
+    TrustForm,
+)
 from vsend.organisations.models import LocalAuthority, Setting
 from vsend.submissions.services import AlreadySubmitted, earlier_result, submit_once
 
@@ -132,6 +138,30 @@ def _form_page(
 ) -> HttpResponse:
     errors = error_list(form) if form.is_bound else []
     return render(request, template, {"form": form, "errors": errors, **context})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def authority_create(request: HttpRequest) -> HttpResponse:
+    if not AccessPolicy.for_request(request).may_create_authority():
+        refuse(request, Perm.CREATE_AUTHORITY)
+    if (earlier := earlier_result(request)) is not None:
+        return redirect(earlier)  # the same form posted again
+    form = AuthorityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def add() -> str:
+            la = services.add_authority(
+                actor=actor_from_request(request),
+                name=form.cleaned_data["name"],
+                code=form.cleaned_data["code"],
+            )
+            return reverse("organisations:authority", kwargs={"pk": la.pk})
+
+        try:
+            return redirect(submit_once(request, add))
+        except AlreadySubmitted as done:
+            return redirect(done.url)
+    return _form_page(request, "organisations/authority_form.html", form)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

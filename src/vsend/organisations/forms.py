@@ -5,7 +5,14 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from vsend.organisations.models import Locality, SchoolClass, Setting, Trust, YearGroup
+from vsend.organisations.models import (
+    LocalAuthority,
+    Locality,
+    SchoolClass,
+    Setting,
+    Trust,
+    YearGroup,
+)
 
 
 class ImportForm(forms.Form):
@@ -26,6 +33,30 @@ class ImportForm(forms.Form):
     def __init__(self, *args: Any, localities: QuerySet[Locality], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["locality"].queryset = localities  # type: ignore[attr-defined]
+
+
+class AuthorityForm(forms.ModelForm):
+    class Meta:
+        model = LocalAuthority
+        fields = ["name", "code"]
+        labels = {"name": "Name of the local authority", "code": "LA code"}
+        help_texts = {"code": "The 3-digit code GIAS gives the authority, for example 925"}
+        error_messages = {
+            "name": {
+                "required": "Enter the local authority's name",
+                "unique": "There is a local authority with this name already",
+            },
+            "code": {
+                "required": "Enter the 3-digit LA code",
+                "unique": "There is a local authority with this LA code already",
+            },
+        }
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip()
 
 
 class LocalityForm(forms.ModelForm):

@@ -8,7 +8,13 @@ from django.utils import timezone
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Enrolment
-from vsend.organisations.models import NATIONAL_CURRICULUM_YEARS, SchoolClass, Setting, YearGroup
+from vsend.organisations.models import (
+    NATIONAL_CURRICULUM_YEARS,
+    LocalAuthority,
+    SchoolClass,
+    Setting,
+    YearGroup,
+)
 
 
 class NotAtSetting(Exception):
@@ -84,3 +90,17 @@ def move_children(
             detail={"child_ids": sorted(e.child_id for e in moved), "class_id": to_class.pk},
         )
     return len(moved)
+
+
+def add_authority(*, actor: Actor, name: str, code: str) -> LocalAuthority:
+    """A new local authority, empty until its settings are loaded; one audit row."""
+    with transaction.atomic():
+        authority = LocalAuthority.objects.create(name=name, code=code)
+        record(
+            actor,
+            Action.CREATE,
+            obj=authority,
+            authority_id=authority.pk,
+            summary=f"Local authority {name} ({code}) added",
+        )
+    return authority

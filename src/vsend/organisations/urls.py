@@ -5,6 +5,7 @@ from vsend.organisations import admin_views, class_views
 app_name = "organisations"
 
 urlpatterns = [
+    path("authorities/new/", admin_views.authority_create, name="authority-create"),
     path("authorities/<id:pk>/", admin_views.authority, name="authority"),
     path("authorities/<id:pk>/import/", admin_views.import_upload, name="import"),
     path(
