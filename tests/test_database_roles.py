@@ -77,6 +77,7 @@ def _vsend(roles: Roles, tmp_path, *args: str, as_role: str, production: bool = 
             VSEND_ENV="production",
             SECRET_KEY="x" * 60 + "production-test-key",
             ALLOWED_HOSTS="vsend.example.org",
+            EMAIL_HOST="smtp.example.org",
         )
     return subprocess.run(
         [sys.executable, "-m", "vsend.config.cli", *args], env=env, capture_output=True, text=True

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from vsend.organisations.models import Locality, Setting, Trust
+from vsend.organisations.models import LocalAuthority, Locality, Setting, Trust
 
 TOKEN = "t" * 43
 
@@ -58,3 +58,33 @@ def test_a_setting_cannot_join_another_authoritys_locality_or_reuse_a_urn(world,
     assert "A setting with this URN is in vsend already" in page
     assert "Select a valid choice" in page
     assert not Setting.objects.filter(name="X").exists()
+
+
+def test_a_platform_administrator_cannot_add_an_authority_twice(world, as_user):
+    client = as_user("platform_admin")
+    url = reverse("organisations:authority-create")
+    existing = world.authority
+    before = LocalAuthority.objects.count()
+    cases = [
+        (
+            {"name": existing.name, "code": "999"},
+            "There is a local authority with this name already",
+        ),
+        (
+            {"name": f"  {existing.name.upper()} ", "code": "998"},
+            "There is a local authority with this name already",
+        ),
+        ({"name": "Brand New Council", "code": existing.code}, "with this LA code already"),
+        ({"name": "Brand New Council", "code": "12"}, "Enter the 3-digit local authority code"),
+        ({"name": "", "code": ""}, "Enter the local authority"),
+    ]
+    for data, message in cases:
+        response = client.post(url, data)
+        page = response.content.decode()
+        assert response.status_code == 200 and message in page, (data, page[:300])
+        assert "There is a problem" in page
+        assert data["name"].strip() in page or not data["name"]  # what was typed is kept
+    assert LocalAuthority.objects.count() == before
+    response = client.post(url, {"name": "Brand New Council", "code": "997"})
+    assert response.status_code == 302
+    assert LocalAuthority.objects.filter(name="Brand New Council", code="997").count() == 1

@@ -28,7 +28,7 @@ def _ask(address: str, client: Client | None = None):
 
 
 def _link(message) -> str:
-    found = re.search(r"http://testserver(/password-reset/[^/\s]+/[^/\s]+/)", message.body)
+    found = re.search(r"https?://[^/\s]+(/password-reset/[^/\s]+/[^/\s]+/)", message.body)
     assert found, message.body
     return found.group(1)
 

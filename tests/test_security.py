@@ -173,6 +173,7 @@ def _production_env() -> dict[str, str]:
         VSEND_ENV="production",
         SECRET_KEY="x" * 60 + "production-test-key",
         ALLOWED_HOSTS="vsend.example.org",
+        EMAIL_HOST="smtp.example.org",
     )
     return env
 
@@ -223,3 +224,16 @@ def test_deploy_check_is_clean_under_production_settings(tmp_path):
         text=True,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_deploy_check_warns_when_production_has_no_mail_server(tmp_path):
+    env = {k: v for k, v in _production_env().items() if k not in ("DATABASE_URL", "EMAIL_HOST")}
+    out = subprocess.run(
+        [sys.executable, "-m", "vsend.config.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env | {"VSEND_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode != 0
+    assert "vsend.W006" in out.stderr + out.stdout
+    assert "No mail server is set" in out.stderr + out.stdout

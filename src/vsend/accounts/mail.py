@@ -1,6 +1,6 @@
 """Emails about a person's own account (password reset), sent through Django's email framework.
 
-Every account email goes through send_account_email: a plain-text and an HTML body from one
+Every account email is built by account_email: a plain-text and an HTML body from one
 pair of templates (`<template>.txt` and `<template>.html`), saying what the message is for. No
 child's personal data is ever put in one.
 """
@@ -14,8 +14,10 @@ from django.template.loader import render_to_string
 from vsend.accounts.models import User
 
 
-def send_account_email(user: User, subject: str, template: str, context: dict[str, Any]) -> None:
-    """Send `template` to the user's own address."""
+def account_email(
+    user: User, subject: str, template: str, context: dict[str, Any]
+) -> EmailMultiAlternatives:
+    """`template` addressed to the user's own address, ready to send."""
     context = {"service_name": settings.VSEND_SERVICE_NAME, "user": user, **context}
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
@@ -26,4 +28,4 @@ def send_account_email(user: User, subject: str, template: str, context: dict[st
         to=[user.email],
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message

@@ -15,16 +15,21 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMultiAlternatives
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from vsend.accounts.mail import send_account_email
+from vsend.accounts.mail import account_email
 from vsend.accounts.models import PasswordResetRequest, User
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, actor_from_request, record
+from vsend.mail.services import absolute, send_later
 
 logger = logging.getLogger(__name__)
 WINDOW = timedelta(hours=1)
@@ -110,23 +115,35 @@ class ResetRequestForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        path = reverse(
-            "accounts:password-reset-confirm",
-            kwargs={"uidb64": context["uid"], "token": context["token"]},
-        )
+        """Queue the message: the `mail.send` job builds it (with a fresh link) and sends it, so
+        the page answers at once and a mail server that is down delays the email, not the page."""
         try:
-            send_account_email(
-                context["user"],
-                "Reset your password",
-                EMAIL_TEMPLATE,
-                {
-                    "reset_url": f"{context['protocol']}://{context['domain']}{path}",
-                    "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
-                },
-            )
+            send_later("password_reset", context["user"].pk)
         except Exception:
             # Never a server error: that would say the address has an account.
-            logger.exception("Failed to send a password reset email to user %s", context["user"].pk)
+            logger.exception("Could not queue a password reset email for %s", context["user"].pk)
+
+
+def reset_email(pk: int) -> EmailMultiAlternatives | None:
+    """The `mail.send` job's message for a reset: a new link made when it is sent, to an account
+    that can still use one (active, with a password); None otherwise. The link's address is the
+    configured VSEND_BASE_URL, never the Host header of the request that asked for it."""
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return None
+    path = reverse(
+        "accounts:password-reset-confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return account_email(
+        user,
+        "Reset your password",
+        EMAIL_TEMPLATE,
+        {"reset_url": absolute(path), "minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
+    )
 
 
 class NewPasswordForm(SetPasswordForm):

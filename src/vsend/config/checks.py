@@ -1,8 +1,9 @@
 """`vsend check --deploy`: warns when the application's database role could change the audit
-trail (PostgreSQL; SQLite has no roles)."""
+trail (PostgreSQL; SQLite has no roles) and when production has no mail server."""
 
 from typing import Any
 
+from django.conf import settings
 from django.core.checks import CheckMessage, Tags, Warning, register
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
@@ -96,3 +97,20 @@ def _findings(
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def email_goes_out(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """In production, invitations and password resets must reach people: without a mail server
+    they would only be written to files on the server."""
+    if not settings.PRODUCTION or settings.EMAIL_HOST:
+        return []
+    return [
+        Warning(
+            "No mail server is set: invitations and password reset links are written to files "
+            f"under {settings.EMAIL_FILE_PATH} instead of being sent.",
+            hint="Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, "
+            "DEFAULT_FROM_EMAIL) as the README's Deploying section says.",
+            id="vsend.W006",
+        )
+    ]

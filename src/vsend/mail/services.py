@@ -22,6 +22,7 @@ MESSAGES: dict[str, tuple[str, str | None]] = {
         "vsend.accounts.invitations.invitation_email",
         "vsend.accounts.invitations.invitation_sent",
     ),
+    "password_reset": ("vsend.accounts.password_reset.reset_email", None),
 }
 
 

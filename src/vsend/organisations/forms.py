@@ -53,7 +53,10 @@ class AuthorityForm(forms.ModelForm):
         }
 
     def clean_name(self) -> str:
-        return " ".join(self.cleaned_data["name"].split())
+        name = " ".join(self.cleaned_data["name"].split())
+        if LocalAuthority.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError("There is a local authority with this name already")
+        return name
 
     def clean_code(self) -> str:
         return str(self.cleaned_data["code"]).strip()
