@@ -8,6 +8,12 @@ page asks the database about one child's permissions once however many questions
 - Reach: a membership reaches children only if its role grants some permission on a child; a
   child outside every such membership's reach does not exist for the user (404).
 - can(perm, child): one membership both reaches the child and grants the permission.
+- Moving between settings (ADR 18): a setting's staff reach a child while the child is on its
+  roll (membership_reach): the receiving setting from the start date, the leaving setting up to
+  and including the leaving date and not after (it keeps no access to what it wrote: the record
+  went with the child). Only the transfer path puts a child on a setting's roll: the receiving
+  SENDCo's exact UPN and date of birth (after the leaving setting recorded the leaving), or an
+  authority transfer (may_change_roll, TRANSFER_CHILD).
 - Disclosure: figures about a setting or an authority are IDENTIFIABLE (small counts shown, links
   to the children behind them) only through a membership that opens the dashboard and may also
   see the children across it; for everyone else who may open it they are ANONYMOUS.
@@ -257,6 +263,25 @@ class AccessPolicy:
             _grants(m, Perm.MANAGE_CLASSES) and _covers_setting(m, setting)
             for m in self.memberships
         )
+
+    # Moving between settings: who may change a setting's roll (ADR 18)
+
+    def may_change_roll(self, setting: "Setting") -> bool:
+        """Record a child leaving this setting, or take a child onto its roll through the
+        transfer path: a membership that changes children's records and covers the setting
+        (its SENDCo, its authority's administrators). Never another setting's roll."""
+        return any(
+            _grants(m, Perm.CHANGE_CHILD) and _covers_setting(m, setting) for m in self.memberships
+        )
+
+    def may_transfer(self, child: Child | int) -> bool:
+        """Move a child between the authority's settings (its administrators, the child's
+        caseworker): the authority's own transfer path."""
+        return self.can(Perm.TRANSFER_CHILD, child)
+
+    def may_export_record(self, child: Child | int) -> bool:
+        """Take a copy of the child's portable record (staff who plan with it, the family)."""
+        return self.can(Perm.EXPORT_RECORD, child)
 
     def setting_disclosure(self, setting: "Setting") -> SettingDisclosure:
         identifying = [

@@ -43,6 +43,8 @@ class Perm(models.TextChoices):
         "manage_classes",
         "Set up a setting's year groups and classes and move children between classes",
     )
+    TRANSFER_CHILD = "transfer_child", "Transfer a child to another setting in the authority"
+    EXPORT_RECORD = "export_record", "Download a child's portable Valuing SEND record"
 
 
 R, P = Role, Perm
@@ -52,7 +54,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     R.LA_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE, P.CREATE_AUTHORITY}),
     # Aggregates only: never a child's name or record.
     R.LA_OFFICER: frozenset({P.VIEW_AUTHORITY, P.VIEW_SETTING_INSIGHT}),
-    R.CASEWORKER: frozenset({P.VIEW_CHILD, P.VIEW_CHILD_ACCESS, P.VIEW_PROFILE}),
+    R.CASEWORKER: frozenset(
+        {P.VIEW_CHILD, P.VIEW_CHILD_ACCESS, P.VIEW_PROFILE, P.TRANSFER_CHILD, P.EXPORT_RECORD}
+    ),
     R.SENDCO: frozenset(
         {
             P.VIEW_CHILD,
@@ -63,11 +67,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.VIEW_SETTING_INSIGHT,
             P.MANAGE_PEOPLE,
             P.MANAGE_CLASSES,
+            P.EXPORT_RECORD,
         }
     ),
     R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT}),
-    R.PARENT: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.RECORD_HOME_CONFIDENCE}),
-    R.YOUNG_PERSON: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE}),
+    # A family may take a copy of the child's record with them (data portability).
+    R.PARENT: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.RECORD_HOME_CONFIDENCE, P.EXPORT_RECORD}),
+    R.YOUNG_PERSON: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.EXPORT_RECORD}),
     # Anonymous summaries of their setting only.
     R.GOVERNOR: frozenset({P.VIEW_SETTING_INSIGHT}),
 }
@@ -82,6 +88,8 @@ CHILD_PERMISSIONS = frozenset(
         P.VIEW_PROFILE,
         P.EDIT_PROFILE,
         P.RECORD_HOME_CONFIDENCE,
+        P.TRANSFER_CHILD,
+        P.EXPORT_RECORD,
     }
 )
 # Figures are identifiable (small counts shown, links to the children behind them) only for a

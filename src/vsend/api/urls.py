@@ -3,6 +3,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from vsend.api import exports, insights, organisation, profiles, views
+from vsend.records import api as records
 
 app_name = "api"
 
@@ -16,6 +17,7 @@ urlpatterns = [
         login_not_required(profiles.child_profiles),
         name="child-profiles",
     ),
+    path("children/<id:pk>/record", login_not_required(records.child_record), name="child-record"),
     path("profiles/<id:pk>/", login_not_required(profiles.profile_detail), name="profile"),
     path(
         "profiles/<id:pk>/chart.svg",

@@ -78,6 +78,15 @@ class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on), started_on__lte=on)
 
 
+class Registration(models.TextChoices):
+    """The census enrolment status: one setting, or the main or subsidiary of two at once
+    (dual registration, as when a child moves gradually from special to mainstream)."""
+
+    SINGLE = "C", "Single registration"
+    MAIN = "M", "Dual registration: main"
+    SUBSIDIARY = "S", "Dual registration: subsidiary"
+
+
 class Enrolment(models.Model):
     """A child's time at a setting, in a year group and class."""
 
@@ -97,11 +106,32 @@ class Enrolment(models.Model):
     )
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+    registration = models.CharField(
+        max_length=1, choices=Registration.choices, default=Registration.SINGLE
+    )
+    # Recorded by the leaving setting with the leaving date: where the child is going.
+    destination_setting = models.ForeignKey(
+        "organisations.Setting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    destination = models.CharField(max_length=200, blank=True)
 
     objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="enrolment_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(registration__in=["C", "M", "S"]), name="enrolment_registration_valid"
+            ),
+        ]
         indexes = [
             models.Index(fields=["setting", "ended_on"]),
             models.Index(fields=["school_class", "ended_on"]),
@@ -152,3 +182,40 @@ class CaseAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.caseworker} for {self.child}"
+
+
+class Transfer(models.Model):
+    """A move in a child's history: the child left one setting (if any) and joined another.
+
+    Made when a receiving setting's SENDCo finds a child by UPN and date of birth, when an
+    authority transfers a child, or when a portable record is imported. Read by everyone who
+    may see the child: the family and caseworker see the move; the receiving setting sees it
+    from the start date (before then the child is not theirs)."""
+
+    class Route(models.TextChoices):
+        CLAIM = "claim", "Found by the receiving setting (UPN and date of birth)"
+        AUTHORITY = "authority", "Transferred by the local authority"
+        RECORD = "record", "Portable record imported"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="transfers")
+    from_setting = models.ForeignKey(
+        "organisations.Setting", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_setting = models.ForeignKey(
+        "organisations.Setting", on_delete=models.PROTECT, related_name="+"
+    )
+    left_on = models.DateField(null=True, blank=True)
+    starts_on = models.DateField()
+    route = models.CharField(max_length=10, choices=Route.choices)
+    dual = models.BooleanField(default=False, help_text="Stays on roll at the first setting too")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["child", "starts_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.child} to {self.to_setting} from {self.starts_on}"

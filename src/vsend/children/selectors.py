@@ -19,7 +19,14 @@ from vsend.accounts.models import Membership
 from vsend.accounts.roles import Perm, Role
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
-from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink
+from vsend.children.models import (
+    CaseAssignment,
+    Child,
+    Enrolment,
+    FamilyLink,
+    Registration,
+    Transfer,
+)
 
 if TYPE_CHECKING:
     from vsend.accounts.policy import AccessPolicy
@@ -30,7 +37,11 @@ EVERYTHING = Q(pk__isnull=False)
 
 
 def membership_reach(m: Membership, on: date | None = None) -> Q:
-    """The children one membership reaches, as a filter on Child."""
+    """The children one membership reaches, as a filter on Child.
+
+    A setting's staff reach the children on its roll on the day (ADR 18): a receiving setting
+    from the child's start date, never before; a leaving setting up to and including the
+    leaving date, and nothing after it. A dual-registered child is on both settings' rolls."""
     current = Enrolment.objects.current(on)
     match m.role:
         case Role.PLATFORM_ADMIN:
@@ -234,4 +245,87 @@ def upn_holder(authority_id: int, upn: str, *, excluding: Child | None = None) -
 
 
 def enrolment_history(child: Child) -> QuerySet[Enrolment]:
-    return child.enrolments.select_related("setting", "year_group", "school_class")
+    return child.enrolments.select_related(
+        "setting", "year_group", "school_class", "destination_setting"
+    )
+
+
+def transfers_of(child: Child) -> QuerySet[Transfer]:
+    """The moves in a child's history, newest first (shown to all who may see the child)."""
+    return child.transfers.select_related("from_setting", "to_setting")
+
+
+def leaving_enrolments(policy: "AccessPolicy", child: Child) -> list[Enrolment]:
+    """The child's current enrolments whose leaving the user may record: at a setting where
+    they may change children's records (their own setting, or any in their authority)."""
+    open_ones = (
+        Enrolment.objects.filter(child=child)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.localdate()))
+        .select_related("setting", "destination_setting")
+    )
+    return [e for e in open_ones if policy.may_change_roll(e.setting)]
+
+
+def joining_child(authority_id: int, upn: str, born: date) -> Child | None:
+    """The child with exactly this UPN and date of birth in the authority, if any. For the
+    joining service only: what the user is told never depends on which part did not match."""
+    return Child.objects.filter(authority_id=authority_id, upn=upn, date_of_birth=born).first()
+
+
+# Counting each child once. A dual-registered child has two current enrolments (main and
+# subsidiary); figures for a locality or authority must count them once. Setting figures count
+# the child at each setting whose roll they are on.
+
+
+def counted_enrolments(on: date | None = None) -> QuerySet[Enrolment]:
+    """Current enrolments that count towards locality and authority figures: one per child
+    (a subsidiary registration is left out; the main one counts)."""
+    return Enrolment.objects.current(on).exclude(registration=Registration.SUBSIDIARY)
+
+
+def count_children_once(enrolments: QuerySet[Enrolment]) -> int:
+    """How many different children these enrolments are for (each child once, whatever their
+    registrations): use for any figure across more than one setting."""
+    return enrolments.values("child_id").distinct().count()
+
+
+def children_on_roll_once(
+    *,
+    authority_id: int | None = None,
+    locality_id: int | None = None,
+    setting_ids: list[int] | None = None,
+    on: date | None = None,
+) -> QuerySet[Child]:
+    """The children on roll across an authority, a locality or a group of settings on a day,
+    each once (a child registered at two of them is one child)."""
+    enrolments = Enrolment.objects.current(on)
+    if authority_id is not None:
+        enrolments = enrolments.filter(setting__authority_id=authority_id)
+    if locality_id is not None:
+        enrolments = enrolments.filter(setting__locality_id=locality_id)
+    if setting_ids is not None:
+        enrolments = enrolments.filter(setting_id__in=setting_ids)
+    return Child.objects.filter(pk__in=enrolments.values("child_id"))
+
+
+def current_enrolments(child: Child) -> list[Enrolment]:
+    """Every setting the child is on roll at today (two for a dual registration)."""
+    return list(
+        Enrolment.objects.current()
+        .filter(child=child)
+        .select_related("setting", "year_group", "school_class")
+        .order_by("registration", "started_on")
+    )
+
+
+def transfer_made_by(user: object, pk: int) -> Transfer:
+    """A move the user made themselves (the page after finding a joining child); anyone
+    else's is not found."""
+    found = (
+        Transfer.objects.filter(pk=pk, made_by_id=getattr(user, "pk", None))
+        .select_related("to_setting", "child")
+        .first()
+    )
+    if found is None:
+        raise Http404("No transfer found")
+    return found

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vsend.children import views
+from vsend.children import move_views, views
 
 app_name = "children"
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("<id:pk>/", views.child_detail, name="detail"),
     path("<id:pk>/edit/", views.child_edit, name="edit"),
     path("<id:pk>/access/", views.child_access, name="access"),
+    path("<id:pk>/leaving/", move_views.record_leaving, name="leaving"),
+    path("<id:pk>/transfer/", move_views.transfer, name="transfer"),
+    path("join/", move_views.join, name="join"),
+    path("join/<id:pk>/", move_views.joined, name="joined"),
 ]

@@ -103,6 +103,12 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_view_profiles": can_view_profiles,
             "can_edit_profiles": may(Perm.EDIT_PROFILE),
             "profiles": profile_history(child.pk) if can_view_profiles else [],
+            "current": selectors.current_enrolments(child),
+            "transfers": selectors.transfers_of(child),
+            "can_record_leaving": may(Perm.CHANGE_CHILD)
+            and bool(selectors.leaving_enrolments(policy, child)),
+            "can_transfer": policy.may_transfer(child),
+            "can_export": policy.may_export_record(child),
             **_latest_profile(child.pk, can_view_profiles),
         },
     )

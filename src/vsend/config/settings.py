@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "vsend.organisations",
     "vsend.accounts",
     "vsend.children",
+    "vsend.records",
     "vsend.frameworks",
     "vsend.profiles",
     "vsend.insights",

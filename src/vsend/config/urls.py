@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("vsend.accounts.urls")),
     path("people/", include("vsend.accounts.people_urls")),
     path("children/", include("vsend.children.urls")),
+    path("records/", include("vsend.records.urls")),
     path("", include("vsend.profiles.urls")),
     path("insight/", include("vsend.insights.urls")),
     path("downloads/", include("vsend.exports.urls")),
