@@ -73,6 +73,10 @@ SEES_ACCESS = CHANGES_CHILD | {"caseworker"}
 SEES_PROFILE = SEES_CHILD
 EDITS_PROFILE = CHANGES_CHILD
 FAMILY = {"parent"}
+# The authority's own transfer path: its administrators and the child's caseworker.
+TRANSFERS = {"platform_admin", "la_admin", "caseworker", "other_authority"}
+# A copy of the portable record: staff who plan with it and the family (not a class teacher).
+EXPORTS_RECORD = SEES_CHILD - {"teacher"}
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,25 @@ ROWS = [
         {"get": AboutChild(CHANGES_CHILD), "post": AboutChild(CHANGES_CHILD)},
     ),
     Row("children:access", "child", {"get": AboutChild(SEES_ACCESS)}),
+    # Empty forms come back with their errors (200).
+    Row(
+        "children:leaving",
+        "child",
+        {"get": AboutChild(CHANGES_CHILD), "post": AboutChild(CHANGES_CHILD)},
+    ),
+    Row(
+        "children:transfer", "child", {"get": AboutChild(TRANSFERS), "post": AboutChild(TRANSFERS)}
+    ),
+    Row("children:join", None, {"get": CAN_ADD, "post": CAN_ADD}),
+    # The page after a SENDCo found a joining child: theirs only.
+    Row(
+        "children:joined",
+        "transfer",
+        {"get": {**only({"sendco"}, others=403), **{p: 404 for p in CHANGES_CHILD - {"sendco"}}}},
+    ),
+    Row("records:export", "child", {"get": AboutChild(EXPORTS_RECORD)}),
+    Row("records:import", None, {"get": CAN_ADD, "post": CAN_ADD}),
+    Row("api:child-record", "child", {"get": AboutChild(EXPORTS_RECORD)}, api=True),
     Row(
         "profiles:start",
         "child_pk",
@@ -446,6 +469,17 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
             data=(Path(__file__).parent / "data" / "gias_extract_925.csv").read_bytes(),
         )
         return reverse(name, kwargs={"pk": world.authority.pk, "import_pk": imp.pk})
+    if key == "transfer":
+        from vsend.children.models import Transfer
+
+        transfer = Transfer.objects.create(
+            child=world.child,
+            to_setting=world.setting,
+            starts_on=date(2025, 9, 1),
+            route=Transfer.Route.CLAIM,
+            made_by=world.users["sendco"],
+        )
+        return reverse(name, kwargs={"pk": transfer.pk})
     if key == "token":
         create_api_token(actor=SYSTEM, user=world.users["sendco"], name="t")
         return reverse(name, kwargs={"pk": ApiToken.objects.get(user=world.users["sendco"]).pk})

@@ -215,7 +215,11 @@ def _mutate(doc: dict, path: str, value) -> dict:
 
 
 MALFORMED = [
-    ("huge", lambda d: b" " * (MAX_BYTES + 10) + b"{}", "The selected file must be smaller than 2 MB"),
+    (
+        "huge",
+        lambda d: b" " * (MAX_BYTES + 10) + b"{}",
+        "The selected file must be smaller than 2 MB",
+    ),
     ("deeply nested", lambda d: _nested(100_000), "nested more deeply than the format allows"),
     ("not JSON", lambda d: b"{not json", "The file is not valid JSON"),
     ("empty", lambda d: b"", "The selected file is empty"),
