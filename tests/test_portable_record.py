@@ -300,3 +300,15 @@ def test_a_malformed_record_is_refused_clearly_and_changes_nothing(
     text = _text(response)
     assert message in text, (name, text[text.find("govuk-error-summary") :][:2000])
     assert _rows() == before, name
+
+
+def test_an_id_past_64_bits_is_not_found(world, as_user):
+    for url in (f"/api/v1/children/{2**63}/record", f"/records/children/{2**63}/record.json"):
+        assert as_user("sendco").get(url).status_code == 404, url
+
+
+def test_a_teacher_may_read_the_record_but_not_take_a_copy_and_the_family_may(world, as_user):
+    url = reverse("records:export", kwargs={"pk": world.child.pk})
+    assert as_user("teacher").get(url).status_code == 403
+    response = as_user("parent").get(url)
+    assert response.status_code == 200 and response.json()["child"]["first_name"] == "Amelia"

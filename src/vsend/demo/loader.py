@@ -20,6 +20,7 @@ from vsend.audit.services import Actor, record, system_actor
 from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink, Relationship
 from vsend.demo import data
 from vsend.demo.invitations import add_invitations, add_suspended_account
+from vsend.demo.moves import add_moves
 from vsend.demo.profiles import build_profiles
 from vsend.insights import cache as insight_cache
 from vsend.organisations.models import (
@@ -362,6 +363,7 @@ def load_demo(
     add_invitations(builder)
     add_suspended_account(builder)
     builder.profiles()
+    add_moves(builder)
     insight_cache.bump(builder.authority.pk)
     record(
         actor,
