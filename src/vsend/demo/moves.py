@@ -37,7 +37,6 @@ def _moved_before(child: Child, left_on: date) -> bool:
 def add_moves(builder: "Builder") -> None:
     actor = system_actor("demo")
     brookside, st_hildas = builder.settings["brookside"], builder.settings["st-hildas"]
-    oakfield = builder.settings["oakfield"]
     authority = builder.authority
     moved = Transfer.objects.filter(child__authority=authority, route=Transfer.Route.CLAIM)
     if not moved.exists():
