@@ -45,7 +45,8 @@ def add_moves(builder: "Builder") -> None:
         for child in builder.by_setting["brookside"]:
             code = _year_code(child)
             if (
-                child.sen_provision != "N"
+                code is not None
+                and child.sen_provision != "N"
                 and child.upn
                 and ("st-hildas", code) in builder.year_groups
                 and _moved_before(child, left_on)
@@ -63,7 +64,7 @@ def add_moves(builder: "Builder") -> None:
                     actor=actor,
                     upn=child.upn,
                     born=child.date_of_birth,
-                    placement=Placement(st_hildas, str(code), classes[0], starts),
+                    placement=Placement(st_hildas, code, classes[0], starts),
                 )
                 break
     dual = Transfer.objects.filter(child__authority=authority, dual=True)
@@ -71,11 +72,15 @@ def add_moves(builder: "Builder") -> None:
         starts = _last_term_end(builder.today) + timedelta(days=3)
         for child in builder.by_setting["oakfield"]:
             code = _year_code(child)
-            if child.sen_provision == "E" and ("brookside", code) in builder.year_groups:
+            if (
+                code is not None
+                and child.sen_provision == "E"
+                and ("brookside", code) in builder.year_groups
+            ):
                 transfer_child(
                     actor=actor,
                     child=child,
-                    placement=Placement(brookside, str(code), None, starts),
+                    placement=Placement(brookside, code, None, starts),
                     dual=True,
                 )
                 break
