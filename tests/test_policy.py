@@ -82,10 +82,22 @@ def test_what_each_persona_may_do_to_a_child(world):
     expected = {
         "platform_admin": CHILD_PERMISSIONS - {Perm.RECORD_HOME_CONFIDENCE},
         "la_admin": CHILD_PERMISSIONS - {Perm.RECORD_HOME_CONFIDENCE},
-        "caseworker": {Perm.VIEW_CHILD, Perm.VIEW_CHILD_ACCESS, Perm.VIEW_PROFILE},
-        "sendco": CHILD_PERMISSIONS - {Perm.RECORD_HOME_CONFIDENCE},
+        "caseworker": {
+            Perm.VIEW_CHILD,
+            Perm.VIEW_CHILD_ACCESS,
+            Perm.VIEW_PROFILE,
+            Perm.TRANSFER_CHILD,
+            Perm.EXPORT_RECORD,
+        },
+        # A setting's roll changes through the authority's transfer, not a SENDCo's own.
+        "sendco": CHILD_PERMISSIONS - {Perm.RECORD_HOME_CONFIDENCE, Perm.TRANSFER_CHILD},
         "teacher": {Perm.VIEW_CHILD, Perm.VIEW_PROFILE},
-        "parent": {Perm.VIEW_CHILD, Perm.VIEW_PROFILE, Perm.RECORD_HOME_CONFIDENCE},
+        "parent": {
+            Perm.VIEW_CHILD,
+            Perm.VIEW_PROFILE,
+            Perm.RECORD_HOME_CONFIDENCE,
+            Perm.EXPORT_RECORD,
+        },
         # Aggregates only, so no child is within their reach: every child id is "not found".
         "la_officer": set(),
         "governor": set(),

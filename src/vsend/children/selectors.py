@@ -255,15 +255,28 @@ def transfers_of(child: Child) -> QuerySet[Transfer]:
     return child.transfers.select_related("from_setting", "to_setting")
 
 
-def leaving_enrolments(policy: "AccessPolicy", child: Child) -> list[Enrolment]:
-    """The child's current enrolments whose leaving the user may record: at a setting where
-    they may change children's records (their own setting, or any in their authority)."""
-    open_ones = (
-        Enrolment.objects.filter(child=child)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.localdate()))
-        .select_related("setting", "destination_setting")
-    )
-    return [e for e in open_ones if policy.may_change_roll(e.setting)]
+def on_roll(enrolments: "list[Enrolment]", on: date | None = None) -> list[Enrolment]:
+    """Of a child's enrolments (already read), those current on the day: the same rule as
+    Enrolment.objects.current, without asking the database again."""
+    on = on or timezone.localdate()
+    return [
+        e for e in enrolments if e.started_on <= on and (e.ended_on is None or e.ended_on >= on)
+    ]
+
+
+def leaving_enrolments(
+    policy: "AccessPolicy", child: Child, enrolments: "list[Enrolment] | None" = None
+) -> list[Enrolment]:
+    """The child's enrolments, not yet ended, whose leaving the user may record: at a setting
+    whose roll they may change (their own setting, or any in their authority)."""
+    if enrolments is None:
+        enrolments = list(enrolment_history(child))
+    today = timezone.localdate()
+    return [
+        e
+        for e in enrolments
+        if (e.ended_on is None or e.ended_on >= today) and policy.may_change_roll(e.setting)
+    ]
 
 
 def joining_child(authority_id: int, upn: str, born: date) -> Child | None:

@@ -87,13 +87,15 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return policy.can(perm, child)  # answered by the check that opened the record
 
     can_view_profiles = may(Perm.VIEW_PROFILE)
+    history = list(selectors.enrolment_history(child))
+    current = selectors.on_roll(history)
     return render(
         request,
         "children/detail.html",
         {
             "child": child,
-            "enrolment": selectors.current_enrolment(child),
-            "history": selectors.enrolment_history(child),
+            "enrolment": current[0] if current else None,
+            "history": history,
             "family": child.family_links.select_related("user"),
             "caseworkers": child.case_assignments.filter(ended_on__isnull=True).select_related(
                 "caseworker"
@@ -103,10 +105,10 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_view_profiles": can_view_profiles,
             "can_edit_profiles": may(Perm.EDIT_PROFILE),
             "profiles": profile_history(child.pk) if can_view_profiles else [],
-            "current": selectors.current_enrolments(child),
+            "current": current,
             "transfers": selectors.transfers_of(child),
             "can_record_leaving": may(Perm.CHANGE_CHILD)
-            and bool(selectors.leaving_enrolments(policy, child)),
+            and bool(selectors.leaving_enrolments(policy, child, history)),
             "can_transfer": policy.may_transfer(child),
             "can_export": policy.may_export_record(child),
             **_latest_profile(child.pk, can_view_profiles),
