@@ -244,3 +244,24 @@ def test_leaving_forms_refuse_bad_dates_with_clear_messages(world, as_user):
     response = _leave(client, world, _in(400))
     assert "Their last day must be within the next year" in _text(response)
     assert Enrolment.objects.get(child=world.child, setting=world.setting).ended_on is None
+
+
+def test_the_demo_has_a_child_who_moved_last_term_and_a_dual_registered_child(db):
+    from vsend.demo.loader import load_demo
+    from vsend.profiles.models import Profile, Status
+
+    load_demo("demo-password-for-tests")
+    moved = Transfer.objects.get(route=Transfer.Route.CLAIM)
+    assert moved.from_setting != moved.to_setting
+    assert moved.starts_on < TODAY and moved.left_on < moved.starts_on
+    history = Profile.objects.filter(child=moved.child, status=Status.FINALISED)
+    assert history.exists() and all(p.assessment_date < moved.starts_on for p in history)
+    on_roll = Enrolment.objects.current().filter(child=moved.child)
+    assert [e.setting for e in on_roll] == [moved.to_setting]
+    dual = Transfer.objects.get(dual=True)
+    regs = sorted(
+        Enrolment.objects.current().filter(child=dual.child).values_list("registration", flat=True)
+    )
+    assert regs == [Registration.MAIN, Registration.SUBSIDIARY]
+    current = Enrolment.objects.current()
+    assert count_children_once(current) == current.count() - 1
