@@ -80,3 +80,32 @@ def test_a_child_moves_and_the_receiving_sendco_sees_their_profile_history(page,
     assert "Support plan" in page.locator("main").inner_text()
     assert_accessible(page, "move-06-profile")
     assert Transfer.objects.get().to_setting == world.other_setting
+
+
+def test_the_authority_transfers_with_dual_registration_and_a_bad_record_is_refused(
+    page, world, tmp_path
+):
+    YearGroup.objects.create(setting=world.other_setting, code="3", name="Year 3", position=5)
+    record = f"/children/{world.child.pk}/"
+    _sign_in(page, "la.admin@example.org", record)
+    page.click("a:has-text('Transfer Amelia Test to another setting')")
+    assert_accessible(page, "move-07-transfer")
+    page.select_option("#id_setting", label="Setting A2")
+    page.select_option("#id_year", "3")
+    _date(page, "started_on", timezone.localdate())
+    page.check("input[name='dual'][value='yes']")
+    page.click("button:has-text('Transfer')")
+    page.wait_for_url(f"**{record}")
+    assert "subsidiary registration" in page.locator(".govuk-caption-l").inner_text()
+    assert_accessible(page, "move-08-dual")
+
+    # A record file of the wrong version is refused with a clear message.
+    bad = tmp_path / "record.json"
+    bad.write_text('{"record_format": "vsend-child-record", "version": 2}')
+    page.goto("/records/import/")
+    assert_accessible(page, "move-09-import")
+    page.set_input_files("#id_record", str(bad))
+    page.select_option("#id_setting", label="Setting A1")
+    page.click("button:has-text('Import the record')")
+    assert "this vsend reads version 1" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page, "move-10-import-refused")

@@ -81,7 +81,13 @@ def import_record(request: HttpRequest) -> HttpResponse:
                 )
             except RecordInvalid as exc:
                 problems = exc.problems
-                form.add_error("record", "The file could not be imported: see the problems below")
+                form.add_error(
+                    "record",
+                    f"The file could not be imported: {problems[0]}"
+                    if len(problems) == 1
+                    else f"The file could not be imported: it has {len(problems)} problems, "
+                    "listed at the top of the page",
+                )
                 record(
                     actor,
                     Action.ACCESS_REFUSED if "UPN" in " ".join(problems) else Action.VIEW,
@@ -94,8 +100,9 @@ def import_record(request: HttpRequest) -> HttpResponse:
         "records/import.html",
         {
             "form": form,
-            "errors": error_list(form) if form.is_bound else [],
-            "problems": problems,
+            # Each problem with the file is an entry in the error summary, linked to the file.
+            "errors": [{"text": p, "href": "#id_record"} for p in problems]
+            or (error_list(form) if form.is_bound else []),
             "result": result,
         },
     )
