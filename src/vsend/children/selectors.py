@@ -259,9 +259,10 @@ def on_roll(enrolments: "list[Enrolment]", on: date | None = None) -> list[Enrol
     """Of a child's enrolments (already read), those current on the day: the same rule as
     Enrolment.objects.current, without asking the database again."""
     on = on or timezone.localdate()
-    return [
+    current = [
         e for e in enrolments if e.started_on <= on and (e.ended_on is None or e.ended_on >= on)
     ]
+    return sorted(current, key=lambda e: e.registration)  # single, then main, then subsidiary
 
 
 def leaving_enrolments(
