@@ -197,7 +197,8 @@ def record_leaving(
     return enrolment
 
 
-def _enrol(child: Child, placement: Placement, registration: str) -> Enrolment:
+def enrol(child: Child, placement: Placement, registration: str) -> Enrolment:
+    """Put the child on a setting's roll (inside a move's transaction, which audits it)."""
     return Enrolment.objects.create(
         child=child,
         setting=placement.setting,
@@ -208,7 +209,8 @@ def _enrol(child: Child, placement: Placement, registration: str) -> Enrolment:
     )
 
 
-def _transfer(
+def record_transfer(
+    # The move's entry in the child's history, and its audit row.
     actor: Actor,
     child: Child,
     placement: Placement,
@@ -279,8 +281,8 @@ def _try_join(
     came_from = max(enrolments, key=lambda e: e.ended_on or date.max, default=None)
     if came_from is not None and came_from.destination_setting_id not in (None, setting.pk):
         return child, "going_elsewhere"
-    _enrol(child, placement, Registration.SINGLE)
-    return _transfer(actor, child, placement, Transfer.Route.CLAIM, came_from)
+    enrol(child, placement, Registration.SINGLE)
+    return record_transfer(actor, child, placement, Transfer.Route.CLAIM, came_from)
 
 
 def refuse_join(actor: Actor, setting: Setting, refused: CannotJoin) -> None:
@@ -326,5 +328,5 @@ def transfer_child(*, actor: Actor, child: Child, placement: Placement, dual: bo
             )
         if came_from is not None:
             came_from.refresh_from_db()
-    _enrol(child, placement, Registration.SUBSIDIARY if dual and open_ones else Registration.SINGLE)
-    return _transfer(actor, child, placement, Transfer.Route.AUTHORITY, came_from, dual=dual)
+    enrol(child, placement, Registration.SUBSIDIARY if dual and open_ones else Registration.SINGLE)
+    return record_transfer(actor, child, placement, Transfer.Route.AUTHORITY, came_from, dual=dual)

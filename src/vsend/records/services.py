@@ -22,8 +22,8 @@ from vsend.children.models import Child, Registration, Transfer
 from vsend.children.services import (
     UPN_TAKEN,
     Placement,
-    _enrol,
-    _transfer,
+    enrol,
+    record_transfer,
     report_upn_held_elsewhere,
 )
 from vsend.frameworks import registry
@@ -235,8 +235,8 @@ def _apply(
             primary_need=census.get("primary_need", ""),
             secondary_need=census.get("secondary_need", ""),
         )
-        _enrol(child, placement, Registration.SINGLE)
-        _transfer(actor, child, placement, Transfer.Route.RECORD, None)
+        enrol(child, placement, Registration.SINGLE)
+        record_transfer(actor, child, placement, Transfer.Route.RECORD, None)
         result = ImportResult(child=child, child_added=True)
     else:
         result = ImportResult(child=child)
