@@ -265,3 +265,28 @@ def test_the_demo_has_a_child_who_moved_last_term_and_a_dual_registered_child(db
     assert regs == [Registration.MAIN, Registration.SUBSIDIARY]
     current = Enrolment.objects.current()
     assert count_children_once(current) == current.count() - 1
+
+
+def test_only_a_settings_own_sendco_and_its_authority_may_change_its_roll(world):
+    from vsend.accounts.policy import AccessPolicy
+
+    may = {
+        persona: (
+            AccessPolicy(world.users[persona]).may_change_roll(world.setting),
+            AccessPolicy(world.users[persona]).may_change_roll(world.other_setting),
+        )
+        for persona in world.users
+    }
+    assert may == {
+        "platform_admin": (True, True),
+        "la_admin": (True, True),
+        "la_officer": (False, False),
+        "caseworker": (False, False),
+        "sendco": (True, False),
+        "teacher": (False, False),
+        "parent": (False, False),
+        "young_person": (False, False),
+        "governor": (False, False),
+        "other_setting": (False, True),
+        "other_authority": (False, False),
+    }
