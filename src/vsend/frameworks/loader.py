@@ -53,6 +53,14 @@ class Domain:
     readiness_prompts: tuple[Prompt, ...]
     confidence_prompts: tuple[Prompt, ...]
     planning_prompts: tuple[tuple[str, ...], ...]
+    # For families (reading age 9 or below); files before version 1.1 may have none.
+    family_descriptors: tuple[str, ...] = ()
+
+    def family_descriptor(self, level: int) -> str:
+        """What a level means, in the words families read (the staff words if none given)."""
+        if level < len(self.family_descriptors):
+            return self.family_descriptors[level]
+        return self.descriptors[level]
 
 
 @dataclass(frozen=True)
@@ -114,8 +122,8 @@ def _check(data: dict[str, Any], where: str) -> None:
             f"Framework file {where}: at domains: each of the five domains must appear once, not {keys}"
         )
     for i, d in enumerate(data["domains"]):
-        for field in ("descriptors", "planning_prompts"):
-            if len(d[field]) != len(levels):
+        for field in ("descriptors", "planning_prompts", "family_descriptors"):
+            if field in d and len(d[field]) != len(levels):
                 raise FrameworkError(
                     f"Framework file {where}: at domains[{i}].{field}: needs one entry per scale level "
                     f"({len(levels)}), found {len(d[field])}"
@@ -169,6 +177,7 @@ def load_framework(path: Path | str) -> Framework:
                 readiness_prompts=tuple(Prompt(**p) for p in d["readiness_prompts"]),
                 confidence_prompts=tuple(Prompt(**p) for p in d["confidence_prompts"]),
                 planning_prompts=tuple(tuple(p) for p in d["planning_prompts"]),
+                family_descriptors=tuple(d.get("family_descriptors", ())),
             )
             for d in domains
         ),
