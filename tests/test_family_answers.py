@@ -105,4 +105,6 @@ def test_a_review_asks_the_family_afresh(world, as_user):
     question = as_user("parent").get(
         reverse("profiles:family-question", kwargs={"pk": second.pk, "domain": DOMAIN_KEYS[0]})
     )
-    assert 'checked' not in question.content.decode().split('name="level"')[1].split("</fieldset>")[0]
+    assert (
+        "checked" not in question.content.decode().split('name="level"')[1].split("</fieldset>")[0]
+    )

@@ -30,7 +30,9 @@ def test_the_task_list_shows_each_part_and_its_status(world, as_user):
 def test_each_area_has_its_own_page_and_continue_goes_where_the_user_stopped(world, as_user):
     client = as_user("sendco")
     pk = start_profile(client, world.child)
-    client.post(reverse("profiles:step", kwargs={"pk": pk, "step": "about"}), step_data("about", pk))
+    client.post(
+        reverse("profiles:step", kwargs={"pk": pk, "step": "about"}), step_data("about", pk)
+    )
     first, second = DOMAIN_KEYS[:2]
     page = client.get(reverse("profiles:need", kwargs={"pk": pk, "domain": first})).content.decode()
     assert "Understanding language" in page  # a sub-area, from the framework file

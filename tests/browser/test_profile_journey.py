@@ -116,7 +116,9 @@ def test_a_profile_from_start_to_finalised_with_the_family(page, browser, live_s
     assert_accessible(phone, "p08-family-start")
     phone.click("text=Start now")
     phone.click("button:has-text('Continue')")
-    assert "Select the answer that fits your family best" in phone.inner_text(".govuk-error-summary")
+    assert "Select the answer that fits your family best" in phone.inner_text(
+        ".govuk-error-summary"
+    )
     assert_accessible(phone, "p09-family-question-error")
     fits_320(phone, "p09-family-question-error")
     choose(phone, "level", CONFIDENCE[DOMAIN_KEYS[0]])
@@ -173,6 +175,23 @@ def test_a_profile_from_start_to_finalised_with_the_family(page, browser, live_s
     assert_accessible(page, "p13-summary-finalised")
     assert Profile.objects.get(pk=profile.pk).status == Status.FINALISED
 
+    # Keep the PDF, and its pages as pictures where pdftoppm is installed, to look at.
+    pdf = page.request.get(f"/profiles/{profile.pk}/pdf/")
+    assert pdf.headers["content-type"] == "application/pdf"
+    (ARTIFACTS / "profile.pdf").write_bytes(pdf.body())
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm:
+        subprocess.run(
+            [
+                pdftoppm,
+                "-png",
+                "-r",
+                "60",
+                str(ARTIFACTS / "profile.pdf"),
+                str(ARTIFACTS / "profile-pdf"),
+            ],
+            check=True,
+        )
 
 
 def test_a_review_draft_does_not_show_last_terms_home_answers(page, browser, live_server, world):

@@ -6,7 +6,7 @@ third has sent their answers, which wait for the SENDCo to talk through.
 """
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils import timezone
 from vsend.accounts.models import Membership, User
 from vsend.accounts.roles import Role
 from vsend.audit.services import Actor
-from vsend.children.models import FamilyLink
+from vsend.children.models import Child, FamilyLink
 from vsend.demo import data
 from vsend.frameworks.loader import DOMAIN_KEYS
 from vsend.profiles import services
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from vsend.demo.loader import Builder
 
 
-def _draft(child, sendco: User, today) -> Profile | None:  # type: ignore[no-untyped-def]
+def _draft(child: Child, sendco: User, today: date) -> Profile | None:
     draft = child.profiles.filter(status=Status.DRAFT).first()
     if draft is not None:
         return draft

@@ -62,7 +62,9 @@ def ask_family(*, actor: Actor, profile: Profile) -> FamilyAnswers:
     for link in links:
         if link.user.email:
             send_later("family_request", link.pk)
-    _audit(actor, profile, "The family was asked for their home-confidence answers", asked=len(links))
+    _audit(
+        actor, profile, "The family was asked for their home-confidence answers", asked=len(links)
+    )
     return answers
 
 

@@ -184,9 +184,9 @@ class FamilyAnswerForm(forms.Form):
         self.fields[
             "level"
         ].label = f"How confident do you feel about {domain.name.lower()} at home?"
-        self.fields["level"].help_text = (
-            f"If your child needs no extra help with this, choose “{framework.scale[-1].confidence}”."
-        )
+        self.fields[
+            "level"
+        ].help_text = f"If your child needs no extra help with this, choose “{framework.scale[-1].confidence}”."
 
 
 class PlanForm(DomainForm):

@@ -246,5 +246,3 @@ def need(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
             "errors": error_list(form) if form.is_bound and form.errors else [],
         },
     )
-
-

@@ -81,7 +81,11 @@ def sections(profile: Profile, view: ProfileView, answers: FamilyAnswers | None)
         )
     home_status, home_hint = _home(profile, answers)
     home = Task(
-        "home", STEP_NAMES["home"], reverse("profiles:step", args=[pk, "home"]), home_status, home_hint
+        "home",
+        STEP_NAMES["home"],
+        reverse("profiles:step", args=[pk, "home"]),
+        home_status,
+        home_hint,
     )
     ready = profile.is_complete
     finish = Task(

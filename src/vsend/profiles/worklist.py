@@ -77,11 +77,15 @@ def _list_link(params: dict[str, Any]) -> str:
     return reverse("children:list") + "?" + urlencode({k: v for k, v in params.items() if v})
 
 
-def worklist_for(children: QuerySet[Child], today: date, *, setting_id: int | None = None) -> Worklist:
+def worklist_for(
+    children: QuerySet[Child], today: date, *, setting_id: int | None = None
+) -> Worklist:
     """The worklist for these children (already limited to the user's reach)."""
     current = _current(today).filter(child__in=children).select_related("child")
     overdue_qs = current.filter(review_date__lt=today).order_by("review_date")
-    overdue_children = filter_children(children, ChildFilters(profile="overdue", setting=setting_id))
+    overdue_children = filter_children(
+        children, ChildFilters(profile="overdue", setting=setting_id)
+    )
     due_qs = current.filter(
         review_date__gte=today, review_date__lte=today + timedelta(days=DUE_SOON_DAYS)
     ).order_by("review_date")
@@ -119,9 +123,7 @@ def worklist_for(children: QuerySet[Child], today: date, *, setting_id: int | No
         ),
         due_soon=Group(list(due_qs[:SHOWN]), due_qs.count()),
         drafts=Group(drafts, drafts_qs.count()),
-        family_received=Group(
-            [a.profile for a in received_qs[:SHOWN]], received_qs.count()
-        ),
+        family_received=Group([a.profile for a in received_qs[:SHOWN]], received_qs.count()),
         family_waiting=Group(list(waiting_qs[:SHOWN]), waiting_qs.count()),
         no_profile=Group(
             list(no_profile_qs.order_by("last_name", "first_name")[:SHOWN]),
