@@ -94,3 +94,12 @@ def test_families_are_shown_the_family_words_for_each_need(world, as_user):
     assert communication.family_descriptor(level).replace("'", "&#39;") in view
     staff = as_user("sendco").get(reverse("profiles:summary", kwargs={"pk": pk})).content.decode()
     assert "What the needs ratings mean" not in staff
+
+
+def test_a_young_persons_own_profile_speaks_to_them(world, as_user):
+    pk = complete_profile(as_user("sendco"), world.young_person_child)
+    page = as_user("young_person").get(reverse("profiles:summary", kwargs={"pk": pk}))
+    text = page.content.decode()
+    assert "Your profile" in text and "About you" in text and "Your strengths" in text
+    section = text.split("What the needs ratings mean")[1].split("</dl>")[0]
+    assert "You " in section and "They " not in section and " their " not in section

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,16 @@ DOMAIN_KEYS = (
     "independence",
 )
 AGE_BANDS = {"under_5": "Under 5", "5_to_25": "5 to 25"}
+# Family descriptors speak of the child as "they"; a young person reads them as "you".
+YOU = {
+    "They": "You",
+    "they": "you",
+    "Their": "Your",
+    "their": "your",
+    "them": "you",
+    "themselves": "yourself",
+}
+SECOND_PERSON = re.compile(r"\b(" + "|".join(sorted(YOU, key=len, reverse=True)) + r")\b")
 
 
 class FrameworkError(ImproperlyConfigured):
@@ -56,11 +67,15 @@ class Domain:
     # For families (reading age 9 or below); files before version 1.1 may have none.
     family_descriptors: tuple[str, ...] = ()
 
-    def family_descriptor(self, level: int) -> str:
-        """What a level means, in the words families read (the staff words if none given)."""
-        if level < len(self.family_descriptors):
-            return self.family_descriptors[level]
-        return self.descriptors[level]
+    def family_descriptor(self, level: int, *, to_reader: bool = False) -> str:
+        """What a level means, in the words families read (the staff words if none given).
+        to_reader: for a young person reading about themselves ("you", not "they")."""
+        if level >= len(self.family_descriptors):
+            return self.descriptors[level]
+        text = self.family_descriptors[level]
+        if to_reader:
+            text = SECOND_PERSON.sub(lambda m: YOU[m.group(0)], text)
+        return text
 
 
 @dataclass(frozen=True)
