@@ -66,7 +66,7 @@ def test_families_see_plain_words_and_no_staff_things(world, as_user):
     parent = as_user("parent")
     record = parent.get(reverse("children:detail", kwargs={"pk": world.child.pk})).content.decode()
     assert world.child.upn not in record and "UPN" not in record and "ULN" not in record
-    assert "Special educational needs (SEN) support" in record
+    assert "Special educational needs (SEN) support at school or setting" in record
     staff = as_user("sendco").get(reverse("children:detail", kwargs={"pk": world.child.pk}))
     assert world.child.upn in staff.content.decode()
     assert "API tokens" not in parent.get(reverse("accounts:account")).content.decode()
