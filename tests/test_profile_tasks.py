@@ -81,12 +81,15 @@ def test_the_introduction_comes_from_the_framework_file(world, as_user):
 
 def test_the_summary_shows_the_childs_details(world, as_user):
     client = as_user("sendco")
-    pk = complete_profile(client, world.child)
+    pk = complete_profile(client, world.child, finalise=False)
+    page = client.get(reverse("profiles:summary", kwargs={"pk": pk})).content.decode()
+    assert "Started by" in page and world.users["sendco"].full_name in page
+    client.post(reverse("profiles:finalise", kwargs={"pk": pk}), {"lock_version": lock(pk)})
     page = client.get(reverse("profiles:summary", kwargs={"pk": pk})).content.decode()
     assert world.setting.name in page
-    assert "Year group" in page and "SEN provision" in page
+    assert "Year group" in page and "Year 3" in page and "SEN provision" in page
     assert world.child.get_sen_provision_display() in page
-    assert "Started by" in page and world.users["sendco"].full_name in page
+    assert "Completed" in page and world.users["sendco"].full_name in page
 
 
 def test_finalising_asks_for_confirmation_then_says_it_is_done(world, as_user):

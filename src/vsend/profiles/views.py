@@ -164,7 +164,9 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     policy = AccessPolicy.for_request(request)  # already asked about this child: no query
     can_edit = policy.can(Perm.EDIT_PROFILE, profile.child_id)
     can_family = policy.can(Perm.RECORD_HOME_CONFIDENCE, profile.child_id)
-    is_latest = selectors.is_latest(profile)
+    history = selectors.history(profile.child_id)
+    # No review has been started from this profile (read from the history: no extra query).
+    is_latest = not any(h.previous_id == profile.pk for h in history)
     context: dict[str, Any] = {
         "profile": profile,
         "view": view,
@@ -174,7 +176,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit and profile.is_draft,
         "can_review": can_edit and not profile.is_draft and is_latest,
         "can_family": can_family and profile.is_draft,
-        "history": selectors.history(profile.child_id),
+        "history": history,
         "enrolment": children.current_enrolment(profile.child),
         "family_view": family_only(policy),
         "own_record": own_record(policy),
