@@ -35,6 +35,9 @@ ALLOWED: dict[str, str] = {
     "accounts/invitations.py": "invitation services: writes, each with its audit call",
     "accounts/people.py": "services for roles and suspension: writes, each audited",
     "accounts/people_selectors.py": "people lists: children only through the viewer's reach",
+    "profiles/family.py": "the family's answers: writes, each with its audit call; reads by a "
+    "profile the caller has already opened, or by children from the viewer's reach",
+    "profiles/worklist.py": "worklists: profiles of children from the viewer's reach only",
     "insights/queries.py": "aggregate SQL, scoped by construction to one authority or setting",
     "insights/bench.py": "builds the benchmark authority's synthetic data",
     "*/migrations/*.py": "schema and data migrations",

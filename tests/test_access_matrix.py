@@ -243,11 +243,26 @@ ROWS = [
     Row(
         "profiles:step",
         "profile_step",
-        # An empty needs step comes back with its errors.
+        # An empty readiness step comes back with its errors.
         {"get": AboutChild(EDITS_PROFILE), "post": AboutChild(EDITS_PROFILE)},
     ),
-    # The draft is incomplete, so finalising is refused (409) for those allowed to try.
-    Row("profiles:finalise", "profile", {"post": AboutChild(EDITS_PROFILE, 409)}),
+    # The draft is incomplete: the confirmation page says what is left, and finalising is
+    # refused (409) for those allowed to try.
+    Row(
+        "profiles:finalise",
+        "profile",
+        {"get": AboutChild(EDITS_PROFILE), "post": AboutChild(EDITS_PROFILE, 409)},
+    ),
+    Row("profiles:tasks", "profile", {"get": AboutChild(EDITS_PROFILE)}),
+    Row("profiles:introduction", "profile", {"get": AboutChild(EDITS_PROFILE)}),
+    # An empty answer comes back with its error.
+    Row(
+        "profiles:need",
+        "profile_domain",
+        {"get": AboutChild(EDITS_PROFILE), "post": AboutChild(EDITS_PROFILE)},
+    ),
+    # Asking the family goes back to the task list.
+    Row("profiles:ask-family", "profile", {"post": AboutChild(EDITS_PROFILE, 302)}),
     # Reviewing a draft just returns to its summary.
     Row("profiles:review", "profile", {"post": AboutChild(EDITS_PROFILE, 302)}),
     Row("profiles:family-start", "profile", {"get": AboutChild(FAMILY)}),
@@ -415,7 +430,7 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
             return reverse(name, kwargs={"child_pk": child.pk})
         pk = _profile(world, child_attr)
         if key == "profile_step":
-            return reverse(name, kwargs={"pk": pk, "step": "needs"})
+            return reverse(name, kwargs={"pk": pk, "step": "readiness"})
         if key == "profile_domain":
             return reverse(name, kwargs={"pk": pk, "domain": "semh"})
         return reverse(name, kwargs={"pk": pk})

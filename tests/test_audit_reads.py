@@ -32,6 +32,11 @@ CHILD_DATA = {
     "profiles:chart": ("sendco", "profile", "child"),
     "profiles:pdf": ("sendco", "profile", "child"),
     "profiles:family-start": ("parent", "profile", "shown"),
+    "profiles:tasks": ("sendco", "profile", "shown"),
+    "profiles:introduction": ("sendco", "profile", "shown"),
+    "profiles:need": ("sendco", "profile_domain", "shown"),
+    # The confirmation page (GET); finalising itself is a write, audited by the service.
+    "profiles:finalise": ("sendco", "profile", "shown"),
     "profiles:family-question": ("parent", "profile_domain", "child"),
     "profiles:family-check": ("parent", "profile", "shown"),
     "api:children": ("sendco", None, "shown"),
@@ -86,7 +91,7 @@ NO_CHILD_DATA = {
     "children:join": "a form (UPN and date of birth typed by the user); each try is audited",
     "children:joined": "the setting and first day of a move the user made, without the name",
     "records:import": "an upload form; each import, or refusal, is audited",
-    "profiles:finalise": "a write, audited by the service",
+    "profiles:ask-family": "a write, audited by the service (the request names no child)",
     "profiles:review": "a write (a new draft), audited by the service",
     "audit-log": "the audit trail (ids and summaries, never a child's details)",
     "api:me": "the user's own account",
@@ -168,7 +173,7 @@ def _url(name: str, key: str | None, world, fmt: str = "csv") -> str:
         )
         kwargs = {"pk": export.pk}
     elif key == "profile_step":
-        kwargs = {"pk": _profile_pk(world), "step": "needs"}
+        kwargs = {"pk": _profile_pk(world), "step": "readiness"}
     elif key == "profile_domain":
         kwargs = {"pk": _profile_pk(world), "domain": "semh"}
     return reverse(name, kwargs=kwargs)

@@ -56,6 +56,18 @@ def test_the_demo_builds_a_realistic_authority_and_is_idempotent(settings):
     overdue = profiles.filter(status=Status.FINALISED, review_date__lt=timezone.localdate())
     assert overdue.filter(next_version__isnull=True).exists()
     assert profiles.filter(home_by_family=True).exists()
+    # Families asked for their answers about home: one waiting, one part way, one sent.
+    from vsend.profiles.models import FamilyAnswers
+
+    assert sorted(a.status for a in FamilyAnswers.objects.all()) == [
+        "requested",
+        "sent",
+        "started",
+    ]
+    # A draft credits someone with home confidence exactly when it has the answers.
+    for draft in profiles.filter(status=Status.DRAFT):
+        rated = draft.ratings.filter(confidence_level__isnull=False).exists()
+        assert (draft.home_recorded_by_id is not None) == rated, draft
     asd = DomainRating.objects.filter(
         profile__child__primary_need="ASD", domain="communication_interaction"
     )

@@ -105,7 +105,7 @@ def test_finalising_twice_goes_to_the_profile_not_an_error(world, as_user):
     first = client.post(reverse("profiles:finalise", kwargs={"pk": pk}), data)
     second = client.post(reverse("profiles:finalise", kwargs={"pk": pk}), data)
     assert first.status_code == second.status_code == 302
-    assert second["Location"] == reverse("profiles:summary", kwargs={"pk": pk})
+    assert second["Location"] == reverse("profiles:summary", kwargs={"pk": pk}) + "?finalised=1"
 
 
 def test_a_upn_taken_by_a_racing_save_is_a_form_error_not_a_500(world, as_user, monkeypatch):

@@ -19,7 +19,7 @@ from tests.profile_helpers import (
 )
 from vsend.audit.models import Action, AuditEvent
 from vsend.frameworks.loader import DOMAIN_KEYS
-from vsend.profiles.models import Profile, Status
+from vsend.profiles.models import STEP_NAMES, Profile, Status
 
 # A review is dated after the profile it replaces (assessed 2 November 2026).
 REVIEW_DATE = day("assessment_date", date(2026, 11, 20))
@@ -88,10 +88,13 @@ def test_a_review_links_to_the_previous_version_and_shows_the_change(world, as_u
     first = complete_profile(client, world.child)
     response = client.post(reverse("profiles:review", kwargs={"pk": first}))
     second = Profile.objects.get(child=world.child, number=2)
-    assert response.url == reverse("profiles:step", kwargs={"pk": second.pk, "step": "about"})
+    assert response.url == reverse("profiles:tasks", kwargs={"pk": second.pk})
     assert second.previous_id == first and second.status == Status.DRAFT
-    # Pre-filled from the previous version.
+    # Pre-filled from the previous version, except the family's home confidence: that is
+    # asked afresh, so last term's answers never show as this term's.
     assert {r.domain: r.need_level for r in second.ratings.all()} == NEEDS
+    assert {r.confidence_level for r in second.ratings.all()} == {None}
+    assert second.home_recorded_by is None
     assert second.strengths == "Loves drawing and trains"
     # The review lowers communication by 2 and raises SEMH by 1, and reviews the last outcome.
     outcome = Profile.objects.get(pk=first).outcomes.get()
@@ -353,13 +356,18 @@ def test_every_step_page_and_the_summary_render_for_a_draft_and_a_review(world, 
     first = complete_profile(client, world.child)
     client.post(reverse("profiles:review", kwargs={"pk": first}))
     second = Profile.objects.get(child=world.child, number=2)
-    for step in ("about", "needs", "readiness", "home", "plan"):
+    for step in ("about", "readiness", "home", "plan"):
         response = client.get(reverse("profiles:step", kwargs={"pk": second.pk, "step": step}))
         assert response.status_code == 200, step
-        assert (
-            f"step {('about', 'needs', 'readiness', 'home', 'plan').index(step) + 1} of 5"
-            in response.content.decode()
-        )
+        assert STEP_NAMES[step] in response.content.decode()
+    # The needs are one page per area, starting with the first not done yet.
+    response = client.get(reverse("profiles:step", kwargs={"pk": second.pk, "step": "needs"}))
+    assert response.url == reverse(
+        "profiles:need", kwargs={"pk": second.pk, "domain": "communication_interaction"}
+    )
+    for key in DOMAIN_KEYS:
+        page = client.get(reverse("profiles:need", kwargs={"pk": second.pk, "domain": key}))
+        assert page.status_code == 200 and "This area covers" in page.content.decode()
     plan = html.unescape(
         client.get(
             reverse("profiles:step", kwargs={"pk": second.pk, "step": "plan"})

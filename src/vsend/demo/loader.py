@@ -19,6 +19,7 @@ from vsend.audit.models import Action
 from vsend.audit.services import Actor, record, system_actor
 from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink, Relationship
 from vsend.demo import data
+from vsend.demo.family_requests import add_family_requests
 from vsend.demo.invitations import add_invitations, add_suspended_account
 from vsend.demo.moves import add_moves
 from vsend.demo.profiles import build_profiles
@@ -364,6 +365,7 @@ def load_demo(
     add_suspended_account(builder)
     builder.profiles()
     add_moves(builder)
+    add_family_requests(builder)
     insight_cache.bump(builder.authority.pk)
     record(
         actor,

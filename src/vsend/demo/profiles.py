@@ -114,8 +114,11 @@ def build_profiles(
                 strengths="Kind to friends, and enjoys practical tasks.",
                 child_views="Likes it when adults explain what is happening next.",
                 created_by=creator,
-                home_recorded_by_id=parents[child.pk] if by_family else creator.pk,
-                home_by_family=by_family,
+                # A draft has no home-confidence answers yet, so nobody is credited with them.
+                home_recorded_by_id=None
+                if draft
+                else (parents[child.pk] if by_family else creator.pk),
+                home_by_family=by_family and not draft,
                 home_recorded_at=None
                 if draft
                 else timezone.make_aware(datetime.combine(assessed, time(15))),

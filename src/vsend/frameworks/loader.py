@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,6 +22,16 @@ DOMAIN_KEYS = (
     "independence",
 )
 AGE_BANDS = {"under_5": "Under 5", "5_to_25": "5 to 25"}
+# Family descriptors speak of the child as "they"; a young person reads them as "you".
+YOU = {
+    "They": "You",
+    "they": "you",
+    "Their": "Your",
+    "their": "your",
+    "them": "you",
+    "themselves": "yourself",
+}
+SECOND_PERSON = re.compile(r"\b(" + "|".join(sorted(YOU, key=len, reverse=True)) + r")\b")
 
 
 class FrameworkError(ImproperlyConfigured):
@@ -53,6 +64,18 @@ class Domain:
     readiness_prompts: tuple[Prompt, ...]
     confidence_prompts: tuple[Prompt, ...]
     planning_prompts: tuple[tuple[str, ...], ...]
+    # For families (reading age 9 or below); files before version 1.1 may have none.
+    family_descriptors: tuple[str, ...] = ()
+
+    def family_descriptor(self, level: int, *, to_reader: bool = False) -> str:
+        """What a level means, in the words families read (the staff words if none given).
+        to_reader: for a young person reading about themselves ("you", not "they")."""
+        if level >= len(self.family_descriptors):
+            return self.descriptors[level]
+        text = self.family_descriptors[level]
+        if to_reader:
+            text = SECOND_PERSON.sub(lambda m: YOU[m.group(0)], text)
+        return text
 
 
 @dataclass(frozen=True)
@@ -114,8 +137,8 @@ def _check(data: dict[str, Any], where: str) -> None:
             f"Framework file {where}: at domains: each of the five domains must appear once, not {keys}"
         )
     for i, d in enumerate(data["domains"]):
-        for field in ("descriptors", "planning_prompts"):
-            if len(d[field]) != len(levels):
+        for field in ("descriptors", "planning_prompts", "family_descriptors"):
+            if field in d and len(d[field]) != len(levels):
                 raise FrameworkError(
                     f"Framework file {where}: at domains[{i}].{field}: needs one entry per scale level "
                     f"({len(levels)}), found {len(d[field])}"
@@ -169,6 +192,7 @@ def load_framework(path: Path | str) -> Framework:
                 readiness_prompts=tuple(Prompt(**p) for p in d["readiness_prompts"]),
                 confidence_prompts=tuple(Prompt(**p) for p in d["confidence_prompts"]),
                 planning_prompts=tuple(tuple(p) for p in d["planning_prompts"]),
+                family_descriptors=tuple(d.get("family_descriptors", ())),
             )
             for d in domains
         ),

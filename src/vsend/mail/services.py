@@ -23,6 +23,7 @@ MESSAGES: dict[str, tuple[str, str | None]] = {
         "vsend.accounts.invitations.invitation_sent",
     ),
     "password_reset": ("vsend.accounts.password_reset.reset_email", None),
+    "family_request": ("vsend.profiles.family.request_email", None),
 }
 
 

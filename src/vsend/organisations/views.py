@@ -12,9 +12,12 @@ from vsend.accounts.policy import AccessPolicy, Disclosure
 from vsend.accounts.roles import Perm, Role
 from vsend.audit.services import actor_from_request, record_children_shown
 from vsend.children import selectors
+from vsend.children.selectors import today
 from vsend.insights import dashboards, suppression
 from vsend.organisations import start
 from vsend.organisations.models import LocalAuthority, Setting
+from vsend.profiles import family
+from vsend.profiles.worklist import worklist_for
 
 CHILDREN_SHOWN = 25
 
@@ -25,8 +28,12 @@ def _rows(children):
 
 def _section_rows(section: dict) -> list:
     if section["kind"] == "classes":
-        return [row for _, rows in section["classes"] for row in rows]
-    return section.get("rows", [])
+        rows = [row for _, rows in section["classes"] for row in rows]
+    else:
+        rows = list(section.get("rows", []))
+    if section.get("worklist"):
+        rows += [(c, None) for c in section["worklist"].children]
+    return rows
 
 
 def _setting_figures(settings_qs):
@@ -81,6 +88,7 @@ def home(request: HttpRequest) -> HttpResponse:
                     "rows": _rows(children[:CHILDREN_SHOWN]),
                     "heading": "Children you are named for",
                     "total": children.count(),
+                    "worklist": worklist_for(policy.children_reached_by(m), today()),
                 }
             )
         elif m.role == Role.SENDCO:
@@ -100,6 +108,9 @@ def home(request: HttpRequest) -> HttpResponse:
                     "totals": totals,
                     "total": totals["k"] + totals["e"],
                     "setting": m.setting,
+                    "worklist": worklist_for(
+                        policy.children_reached_by(m), today(), setting_id=m.setting_id
+                    ),
                 }
             )
         elif m.role == Role.TEACHER:
@@ -112,12 +123,22 @@ def home(request: HttpRequest) -> HttpResponse:
                     )
                 )
                 classes.append((school_class, _rows(children)))
-            sections.append({"kind": "classes", "membership": m, "classes": classes})
+            sections.append(
+                {
+                    "kind": "classes",
+                    "membership": m,
+                    "classes": classes,
+                    "worklist": worklist_for(policy.children_reached_by(m), today()),
+                }
+            )
         elif m.role == Role.GOVERNOR:
             sections.append({"kind": "governor", "membership": m})
         elif m.role in (Role.PARENT, Role.YOUNG_PERSON):
             children = selectors.with_current_enrolment(policy.children_reached_by(m))
-            sections.append({"kind": "family", "membership": m, "rows": _rows(children)})
+            asked = family.pending_for(policy.children_reached_by(m, Perm.RECORD_HOME_CONFIDENCE))
+            sections.append(
+                {"kind": "family", "membership": m, "rows": _rows(children), "asked": list(asked)}
+            )
     shown = [c for section in sections for c, _ in _section_rows(section)]
     if shown:
         record_children_shown(

@@ -113,6 +113,20 @@ class NeedsForm(DomainForm):
         }
 
 
+class NeedAreaForm(forms.Form):
+    """One area of need on its own page."""
+
+    level = forms.TypedChoiceField(label="", choices=[], coerce=int, widget=forms.RadioSelect)
+    evidence = _text("Evidence", help_text="What you have seen, and who told you")
+
+    def __init__(self, *args: Any, framework: Framework, domain: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        message = f"Select the level of need for {domain.name.lower()}"
+        self.fields["level"].choices = _levels(framework, "need")  # type: ignore[attr-defined]
+        self.fields["level"].error_messages = {"required": message, "invalid_choice": message}
+        self.fields["level"].label = f"Level of need in {domain.name.lower()}"
+
+
 class ReadinessForm(DomainForm):
     def add_domain_fields(self, d: Any) -> None:
         self.fields[f"prompts__{d.key}"] = forms.MultipleChoiceField(
@@ -170,6 +184,9 @@ class FamilyAnswerForm(forms.Form):
         self.fields[
             "level"
         ].label = f"How confident do you feel about {domain.name.lower()} at home?"
+        self.fields[
+            "level"
+        ].help_text = f"If your child needs no extra help with this, choose “{framework.scale[-1].confidence}”."
 
 
 class PlanForm(DomainForm):

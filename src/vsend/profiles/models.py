@@ -193,3 +193,38 @@ class OutcomeReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome}: {self.result}"
+
+
+class FamilyAnswers(models.Model):
+    """The family's home-confidence answers for one draft, kept in the database as they go.
+
+    Staff may ask for them (requested_at); a parent's answers are saved a question at a time,
+    so an idle sign-out loses nothing; once checked and sent (sent_at) they are written to the
+    profile's ratings and the SENDCo sees that they have arrived.
+    """
+
+    profile = models.OneToOneField(Profile, on_delete=models.CASCADE, related_name="family_answers")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    # {domain: {"level": int, "note": str}}
+    answers = models.JSONField(default=dict, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["sent_at", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"Family answers for {self.profile}"
+
+    @property
+    def status(self) -> str:
+        """requested, started or sent: what the family has done so far."""
+        if self.sent_at:
+            return "sent"
+        return "started" if self.answers else "requested"

@@ -155,8 +155,8 @@ def start_profile(
                 readiness_level=level(key, "readiness_level"),
                 readiness_prompts=getattr(carried.get(key), "readiness_prompts", []),
                 readiness_note=getattr(carried.get(key), "readiness_note", ""),
-                confidence_level=level(key, "confidence_level"),
-                confidence_note=getattr(carried.get(key), "confidence_note", ""),
+                # Home confidence is the family's answer for now: last time's answers are not
+                # carried, so nothing shows them as current (the family answers afresh).
             )
             for key in DOMAIN_KEYS
         ]
@@ -228,6 +228,19 @@ def save_needs(
     )
     _complete(profile, "needs")
     _audit(actor, profile, Action.UPDATE, f"{STEP_NAMES['needs']} saved", changes=changes)
+
+
+@transaction.atomic
+def save_need_area(
+    *, actor: Actor, profile: Profile, expected: int, domain: str, level: int, evidence: str
+) -> None:
+    """One area of need, from its own page; the needs step is done once every area is."""
+    _claim(profile, expected)
+    changes = _save_ratings(profile, {domain: {"need_level": level, "need_evidence": evidence}})
+    _complete(profile, f"need:{domain}")
+    if all(f"need:{k}" in profile.completed_steps for k in DOMAIN_KEYS):
+        _complete(profile, "needs")
+    _audit(actor, profile, Action.UPDATE, f"Need saved: {domain}", changes=changes)
 
 
 @transaction.atomic

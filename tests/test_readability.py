@@ -1,0 +1,91 @@
+"""Family-facing words at reading age 9 or below (Flesch-Kincaid grade 4), measured.
+
+The measure is vsend.frameworks.readability (a documented Flesch-Kincaid implementation). The
+last tests show the check fails when a sentence is made harder.
+"""
+
+import re
+
+import pytest
+
+from vsend.frameworks import registry
+from vsend.frameworks.readability import grade, reading_age
+from vsend.profiles.forms import FamilyAnswerForm
+
+LIMIT = 4.0  # grade 4 is reading age 9
+
+
+def _frameworks():
+    return [registry.current(band) for band in ("under_5", "5_to_25")]
+
+
+def _family_texts():
+    for fw in _frameworks():
+        for d in fw.domains:
+            for level, text in enumerate(d.family_descriptors):
+                yield f"{fw.age_band} {d.key} level {level}", text
+
+
+def too_hard(texts) -> list[tuple[str, float, str]]:
+    return [(where, grade(text), text) for where, text in texts if grade(text) > LIMIT]
+
+
+def test_every_domain_has_a_family_descriptor_per_level():
+    for fw in _frameworks():
+        for d in fw.domains:
+            assert len(d.family_descriptors) == len(fw.scale), d.key
+
+
+def test_family_descriptors_are_at_reading_age_9_or_below():
+    assert too_hard(_family_texts()) == []
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", ". ", html)  # each element is its own sentence, as read
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize("page", ["family-start", "family-question"])
+def test_the_family_pages_are_at_reading_age_9_or_below(page, world, as_user):
+    from django.urls import reverse
+
+    from tests.profile_helpers import start_profile
+
+    pk = start_profile(as_user("sendco"), world.child)
+    kwargs = {"pk": pk} | ({"domain": "semh"} if page == "family-question" else {})
+    html = as_user("parent").get(reverse(f"profiles:{page}", kwargs=kwargs)).content.decode()
+    main = html.split('id="main-content"')[1].split("</main>")[0]
+    # Names of the child and the service are not the family's reading load.
+    text = _visible_text(main).replace(world.child.full_name, "Sam")
+    assert grade(text) <= LIMIT, (grade(text), text)
+
+
+def test_home_confidence_labels_are_plain_and_rise():
+    for fw in _frameworks():
+        labels = [lv.confidence for lv in fw.scale]
+        assert all(grade(label) <= LIMIT for label in labels), labels
+        assert "need a lot of help" in labels[0] and "confident" in labels[-1]
+        form = FamilyAnswerForm(framework=fw, domain=fw.domains[0])
+        assert [c[1] for c in form.fields["level"].choices] == labels  # type: ignore[attr-defined]
+
+
+def test_the_check_fails_when_a_sentence_is_made_harder():
+    fw = registry.current("5_to_25")
+    plain = fw.domains[0].family_descriptors[2]
+    harder = plain.replace(
+        "It is hard for them to make friends or cope when plans change.",
+        "Establishing reciprocal friendships and accommodating unanticipated modifications "
+        "to established routines presents considerable difficulty.",
+    )
+    assert harder != plain
+    assert too_hard([("plain", plain)]) == []
+    assert too_hard([("harder", harder)]) != []
+    assert reading_age(harder) > 9
+
+
+def test_the_staff_descriptors_are_much_harder_than_the_family_ones():
+    fw = registry.current("5_to_25")
+    staff = " ".join(t for d in fw.domains for t in d.descriptors)
+    family = " ".join(t for d in fw.domains for t in d.family_descriptors)
+    assert grade(staff) > grade(family) + 5
