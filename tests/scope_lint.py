@@ -37,6 +37,8 @@ ALLOWED: dict[str, str] = {
     "accounts/people_selectors.py": "people lists: children only through the viewer's reach",
     "insights/queries.py": "aggregate SQL, scoped by construction to one authority or setting",
     "insights/bench.py": "builds the benchmark authority's synthetic data",
+    "aggregates/events.py": "which settings a changed child was ever enrolled at (ids only)",
+    "aggregates/bench.py": "builds the benchmark authorities' synthetic data",
     "*/migrations/*.py": "schema and data migrations",
     "demo/*.py": "demo data, never in production",
     "demo/*/*.py": "demo data",

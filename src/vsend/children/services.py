@@ -12,7 +12,7 @@ from vsend.audit.changes import diff
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Child, Enrolment
-from vsend.insights import cache as insight_cache
+from vsend.aggregates import events
 from vsend.organisations.models import SchoolClass, Setting
 
 DETAIL_FIELDS = (
@@ -85,7 +85,12 @@ def create_child(*, actor: Actor, details: dict[str, Any], placement: Placement)
         started_on=placement.started_on,
     )
     record(actor, Action.CREATE, obj=child, summary=f"Record created at {placement.setting}")
-    insight_cache.bump(child.authority_id)
+    events.announce(
+        "child.created",
+        authority_id=authority_id,
+        child_id=child.pk,
+        since=placement.started_on,
+    )
     return child
 
 
@@ -109,7 +114,8 @@ def update_child(
     if not updated:
         raise StaleEdit
     child.refresh_from_db()
-    insight_cache.bump(child.authority_id)
+    if changed:  # sex, SEN provision or needs: every figure the child is in, every date
+        events.announce("child.updated", authority_id=child.authority_id, child_id=child.pk)
     record(
         actor,
         Action.UPDATE,

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "vsend.frameworks",
     "vsend.profiles",
     "vsend.insights",
+    "vsend.aggregates",
     "vsend.api",
     "vsend.submissions",
     "vsend.demo",

@@ -21,6 +21,7 @@ from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink, 
 from vsend.demo import data
 from vsend.demo.invitations import add_invitations, add_suspended_account
 from vsend.demo.profiles import build_profiles
+from vsend.aggregates.store import refresh_authority
 from vsend.insights import cache as insight_cache
 from vsend.organisations.models import (
     NATIONAL_CURRICULUM_YEARS,
@@ -363,6 +364,7 @@ def load_demo(
     add_suspended_account(builder)
     builder.profiles()
     insight_cache.bump(builder.authority.pk)
+    refresh_authority(builder.authority.pk)
     record(
         actor,
         Action.CREATE,
