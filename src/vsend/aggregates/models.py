@@ -22,6 +22,7 @@ class SettingAggregate(models.Model):
     values = models.JSONField(default=dict)
     duplicates = models.JSONField(default=dict)
     computed_at = models.DateTimeField(default=timezone.now)
+    stamp = models.BigIntegerField(default=0)  # nanoseconds at computation: what memos key on
 
     class Meta:
         constraints = [

@@ -1,7 +1,9 @@
 """Stored rows: recompute some settings, read them, and sum them to any group of settings."""
 
+import time
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -45,12 +47,13 @@ def recompute(kind: Kind | str, authority_id: int, setting_ids: Iterable[int], a
                     values=values.get(pk, {}),
                     duplicates=duplicates.get(pk, {}),
                     computed_at=now,
+                    stamp=time.time_ns(),
                 )
                 for pk in ids
             ],
             update_conflicts=True,
             unique_fields=["kind", "setting", "as_at"],
-            update_fields=["values", "duplicates", "computed_at"],
+            update_fields=["values", "duplicates", "computed_at", "stamp"],
         )
 
 
@@ -61,31 +64,67 @@ def stored_dates(kind: str, authority_id: int, since: date | None = None) -> lis
     return sorted(set(dates.values_list("as_at", flat=True)))
 
 
-def rows(
-    kind: str, authority_id: int, as_at: date, setting_ids: Iterable[int] | None = None
-) -> dict[int, tuple[Values, Values]]:
-    """Each setting's (values, duplicates) as at a stored date; settings with no row yet are
-    computed (together) and stored first."""
+class Row(NamedTuple):
+    values: Values
+    duplicates: Values
+    stamp: object  # when it was computed: what memos are keyed by
+
+
+# Rows already read by this process, by (kind, setting, date): only rows computed again since
+# are read again, so under a steady stream of changes a page decodes a handful of rows.
+_MEMO: dict[tuple[str, int, date], Row] = {}
+MEMO_MAX = 50_000
+
+
+def rows_at(
+    kind: str, authority_id: int, dates: Iterable[date], setting_ids: Iterable[int] | None = None
+) -> dict[date, dict[int, Row]]:
+    """Each setting's row at each stored date; settings with no row yet at a date are computed
+    (together) and stored first. Two queries when nothing changed, three when something did."""
+    dates = sorted(set(dates))
     wanted = (
         set(setting_ids)
         if setting_ids is not None
         else set(Setting.objects.filter(authority_id=authority_id).values_list("pk", flat=True))
     )
-    found = {
-        pk: (values, dups)
-        for pk, values, dups in SettingAggregate.objects.filter(
-            kind=kind, authority_id=authority_id, as_at=as_at, setting_id__in=wanted
-        ).values_list("setting_id", "values", "duplicates")
-    }
-    missing = wanted - found.keys()
-    if missing:
-        recompute(kind, authority_id, missing, as_at)
-        found |= rows(kind, authority_id, as_at, missing)
-    return found
+    base = SettingAggregate.objects.filter(kind=kind, authority_id=authority_id, as_at__in=dates)
+    if setting_ids is not None:
+        base = base.filter(setting_id__in=wanted)
+    stamps = {(pk, d): at for pk, d, at in base.values_list("setting_id", "as_at", "stamp")}
+    for as_at in dates:
+        missing = {pk for pk in wanted if (pk, as_at) not in stamps}
+        if missing:
+            recompute(kind, authority_id, missing, as_at)
+            for pk, at in SettingAggregate.objects.filter(
+                kind=kind, setting_id__in=missing, as_at=as_at
+            ).values_list("setting_id", "stamp"):
+                stamps[(pk, as_at)] = at
+    stale = [
+        key for key, at in stamps.items() if (m := _MEMO.get((kind, *key))) is None or m.stamp != at
+    ]
+    if stale:
+        if len(_MEMO) > MEMO_MAX:
+            _MEMO.clear()
+        ids = {pk for pk, _ in stale}
+        for pk, as_at, values, dups, at in base.filter(setting_id__in=ids).values_list(
+            "setting_id", "as_at", "values", "duplicates", "stamp"
+        ):
+            _MEMO[(kind, pk, as_at)] = Row(values, dups, at)
+    out: dict[date, dict[int, Row]] = {d: {} for d in dates}
+    for pk, as_at in stamps:
+        if pk in wanted:
+            out[as_at][pk] = _MEMO[(kind, pk, as_at)]
+    return out
+
+
+def rows(
+    kind: str, authority_id: int, as_at: date, setting_ids: Iterable[int] | None = None
+) -> dict[int, Row]:
+    return rows_at(kind, authority_id, [as_at], setting_ids)[as_at]
 
 
 def sums(
-    stored: Mapping[int, tuple[Values, Values]], groups: Mapping[object, Iterable[int]]
+    stored: Mapping[int, tuple[Values, Values] | Row], groups: Mapping[object, Iterable[int]]
 ) -> dict[object, Values]:
     """Each group's figures: the sum of its settings' rows, less the children counted at
     another setting of the sum (so a child registered at two settings counts once)."""
@@ -93,7 +132,7 @@ def sums(
     for key, members in groups.items():
         total: Values = {}
         for pk in members:
-            values, duplicates = stored.get(pk, ({}, {}))
+            values, duplicates = stored.get(pk, ({}, {}))[:2]
             add(total, values)
             add(total, duplicates, -1)
         out[key] = total

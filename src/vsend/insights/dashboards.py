@@ -56,17 +56,6 @@ class Dashboard:
     def note(self) -> str:
         return suppression.NOTE if self.suppressed else ""
 
-    @property
-    def whole_setting_note(self) -> str:
-        """Anonymous views are never narrowed: say so, rather than offer filters they ignore."""
-        if self.identifiable:
-            return ""
-        return (
-            f"Figures are for every child in the whole {'setting' if self.title else 'authority'}"
-            f", as at the end of the term ({self.as_at:%-d %B %Y}). They cannot be narrowed to a "
-            "year group, class or group of children, to protect children's privacy."
-        )
-
 
 def domain_names() -> dict[str, str]:
     framework = registry.dashboard_framework()
@@ -163,7 +152,10 @@ def authority_dashboard(
     scope = Scope(authority.pk)
     found = figures_.figures(scope, filters, as_at)
     settings = sorted(
-        Setting.objects.filter(authority=authority).select_related("locality"), key=lambda s: s.name
+        Setting.objects.filter(authority=authority)
+        .select_related("locality")
+        .only("name", "authority_id", "locality__name"),
+        key=lambda s: s.name,
     )
     localities = sorted({s.locality for s in settings}, key=lambda loc: loc.name)
     by_locality = {

@@ -6,6 +6,7 @@ filter, a teacher's classes, another date) is computed from scratch and cached u
 authority's figures next change.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,20 +18,48 @@ from vsend.insights.cache import cached
 from vsend.insights.queries import Block, Filters, Scale, Scope
 
 
+# Blocks already built by this process from stored rows, keyed by the rows' stamps.
+_BLOCKS: dict[tuple[object, ...], Block] = {}
+
+
+def _memo(key: tuple[object, ...] | None, build: Callable[[], Block]) -> Block:
+    if key is None:
+        return build()
+    if key not in _BLOCKS:
+        if len(_BLOCKS) > 20_000:
+            _BLOCKS.clear()
+        _BLOCKS[key] = build()
+    return _BLOCKS[key]
+
+
 @dataclass
 class Figures:
     scale: Scale
     values: dict[int, Values] = field(default_factory=dict)  # per setting
     duplicates: dict[int, Values] = field(default_factory=dict)  # counted at another setting too
+    stamps: dict[int, object] | None = None  # stored rows: when each was computed
+    as_at: date | None = None
+
+    def _key(self, what: str, pks: list[int]) -> tuple[object, ...] | None:
+        if self.stamps is None:
+            return None
+        return (what, self.scale, self.as_at, tuple(pks), tuple(self.stamps.get(pk) for pk in pks))
 
     def setting(self, pk: int) -> Block:
-        return aggregate.unflatten(self.values.get(pk, {}), self.scale)
+        return _memo(
+            self._key("setting", [pk]),
+            lambda: aggregate.unflatten(self.values.get(pk, {}), self.scale),
+        )
 
     def group(self, pks: list[int] | None = None) -> Block:
         """Settings summed, each child once (pks None: every setting here)."""
-        members = list(self.values) if pks is None else pks
-        stored = {pk: (self.values.get(pk, {}), self.duplicates.get(pk, {})) for pk in members}
-        return aggregate.unflatten(store.sums(stored, {0: members})[0], self.scale)
+        members = sorted(self.values) if pks is None else sorted(pks)
+
+        def build() -> Block:
+            stored = {pk: (self.values.get(pk, {}), self.duplicates.get(pk, {})) for pk in members}
+            return aggregate.unflatten(store.sums(stored, {0: members})[0], self.scale)
+
+        return _memo(self._key("group", members), build)
 
     def settings(self) -> dict[int, Block]:
         return {pk: self.setting(pk) for pk in self.values}
@@ -40,16 +69,27 @@ def from_stored_rows(scope: Scope, filters: Filters, as_at: date) -> bool:
     return filters == Filters() and scope.class_ids is None and store.is_stored_date(as_at)
 
 
-def figures(scope: Scope, filters: Filters, as_at: date) -> Figures:
+def _stored(scope: Scope, dates: list[date]) -> dict[date, Figures]:
     scale = queries.current_scale()
     ids = (scope.setting_id,) if scope.setting_id else None
-    if from_stored_rows(scope, filters, as_at):
-        rows = store.rows(aggregate.KIND, scope.authority_id, as_at, ids)
-        return Figures(
+    found = store.rows_at(aggregate.KIND, scope.authority_id, dates, ids)
+    return {
+        d: Figures(
             scale,
-            {pk: v for pk, (v, _) in rows.items()},
-            {pk: d for pk, (_, d) in rows.items()},
+            {pk: r.values for pk, r in rows.items()},
+            {pk: r.duplicates for pk, r in rows.items()},
+            {pk: r.stamp for pk, r in rows.items()},
+            d,
         )
+        for d, rows in found.items()
+    }
+
+
+def figures(scope: Scope, filters: Filters, as_at: date) -> Figures:
+    if from_stored_rows(scope, filters, as_at):
+        return _stored(scope, [as_at])[as_at]
+    scale = queries.current_scale()
+    ids = (scope.setting_id,) if scope.setting_id else None
     aid = scope.authority_id
 
     def compute(duplicates: bool) -> dict[int, Values]:
@@ -69,9 +109,10 @@ def trend(scope: Scope, filters: Filters, dates: list[date]) -> list[TrendPoint]
     """Per date, per domain: children profiled, their total need, those at significant need."""
     scale = queries.current_scale()
     if all(from_stored_rows(scope, filters, d) for d in dates):
+        stored = _stored(scope, dates)
         out = []
         for d in dates:
-            block = figures(scope, filters, d).group()
+            block = stored[d].group()
             out.append(
                 {
                     k: (s.n, s.need_total, s.significant)

@@ -58,7 +58,10 @@ def authority_page(request: HttpRequest) -> HttpResponse:
         authority_id=authority.pk,
         summary="Authority dashboard viewed",
     )
-    return _render(request, dashboard, form, {"authority": authority})
+    from vsend.insights import compare
+
+    sharing = compare.sharing(authority) if compare.may_choose(request.user, authority) else None
+    return _render(request, dashboard, form, {"authority": authority, "sharing": sharing})
 
 
 def _authority_dashboard(request: HttpRequest) -> tuple[Any, Any, LocalAuthority]:
