@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db import connection
 
+from vsend.children import cohort
 from vsend.children.models import Child, Enrolment
 from vsend.organisations.models import Setting, YearGroup
 from vsend.profiles.models import DomainRating, Profile
@@ -116,22 +117,11 @@ def _cohort_sql(scope: Scope, filters: Filters, as_at: date) -> tuple[str, list[
         marks = ", ".join(["%s"] * len(scope.class_ids)) or "NULL"
         where.append(f"e.school_class_id IN ({marks})")
         params.extend(scope.class_ids)
-    if filters.year:
+    conditions, values, year_join = cohort.sql(filters)  # the one cohort definition
+    if year_join:
         joins = f" JOIN {T['yeargroup']} y ON y.id = e.year_group_id"
-        where.append("y.code = %s")
-        params.append(filters.year)
-    if filters.school_class:
-        where.append("e.school_class_id = %s")
-        params.append(filters.school_class)
-    if filters.sen_provision:
-        where.append("c.sen_provision = %s")
-        params.append(filters.sen_provision)
-    if filters.need:
-        where.append("c.primary_need = %s")
-        params.append(filters.need)
-    if filters.sex:
-        where.append("c.sex = %s")
-        params.append(filters.sex)
+    where.extend(conditions)
+    params.extend(values)
     sql = (
         f"{T['child']} c JOIN {T['enrolment']} e ON e.child_id = c.id AND e.started_on <= %s "
         f"AND (e.ended_on IS NULL OR e.ended_on >= %s) "

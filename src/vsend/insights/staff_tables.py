@@ -51,7 +51,8 @@ def block_tables(
             ],
             links=[
                 [None, link()],
-                [None, None],
+                # Already narrowed to one provision: those are the children with SEN shown.
+                [None, link() if (link_base or {}).get("sen_provision") else link(sen_provision="with_sen")],
                 [None, link(sen_provision="K")],
                 [None, link(sen_provision="E")],
                 [None, link(profile="current")],
