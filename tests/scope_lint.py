@@ -36,6 +36,7 @@ ALLOWED: dict[str, str] = {
     "accounts/people.py": "services for roles and suspension: writes, each audited",
     "accounts/people_selectors.py": "people lists: children only through the viewer's reach",
     "insights/queries.py": "aggregate SQL, scoped by construction to one authority or setting",
+    "insights/breakdowns.py": "aggregate SQL by year group, class and need (queries.py's cohort)",
     "insights/bench.py": "builds the benchmark authority's synthetic data",
     "aggregates/events.py": "which settings a changed child was ever enrolled at (ids only)",
     "aggregates/bench.py": "builds the benchmark authorities' synthetic data",

@@ -150,29 +150,38 @@ def measure(out: Out, runs: int, seconds: int) -> None:
         f"{'setting dashboard':>30}{'writes':>8}\n{'':<26}{'median / p95 ms':>30}{'ms':>10}"
         f"{'':>7}{'median / p95 ms':>30}\n"
     )
-    for i, authority in enumerate(authorities):
+    for authority in authorities:
         user = User.objects.get(email=email(CODES.index(authority.code)))
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
         setting = Setting.objects.filter(authority=authority).order_by("pk")[250]
         writer_process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-c", "from vsend.config.cli import main; main()", "bench",
-             "aggregates", "--writer", authority.code, "--seconds", str(seconds)],
+            [
+                sys.executable,
+                "-c",
+                "from vsend.config.cli import main; main()",
+                "bench",
+                "aggregates",
+                "--writer",
+                authority.code,
+                "--seconds",
+                str(seconds),
+            ],
             stdout=subprocess.PIPE,
             text=True,
         )
         time.sleep(2)  # the writer is running
 
-        def page(url: str) -> Any:
+        def page(url: str, client: Client = client) -> Any:
             def go() -> None:
                 response = client.get(url)
                 assert response.status_code == 200, response.status_code
 
             return go
 
-        def floor() -> None:
+        def floor(pk: int = authority.pk) -> None:
             with connection.cursor() as cursor:
-                cursor.execute(FLOOR_SQL["postgresql"], [aggregate.KIND, authority.pk, dates])
+                cursor.execute(FLOOR_SQL["postgresql"], [aggregate.KIND, pk, dates])
                 cursor.fetchall()
 
         la = _times(page(reverse("insights:authority") + f"?authority={authority.pk}"), runs)

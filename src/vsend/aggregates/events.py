@@ -89,4 +89,6 @@ def refresh() -> int:
     from vsend.organisations.models import LocalAuthority
 
     process_events()
-    return sum(store.refresh_authority(pk) for pk in LocalAuthority.objects.values_list("pk", flat=True))
+    return sum(
+        store.refresh_authority(pk) for pk in LocalAuthority.objects.values_list("pk", flat=True)
+    )

@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from vsend.aggregates import events
 from vsend.audit.changes import diff
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Child, Enrolment
-from vsend.aggregates import events
 from vsend.organisations.models import SchoolClass, Setting
 
 DETAIL_FIELDS = (

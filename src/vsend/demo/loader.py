@@ -15,13 +15,13 @@ from faker import Faker
 
 from vsend.accounts.models import ApiToken, Membership, User, hash_token
 from vsend.accounts.roles import Role
+from vsend.aggregates.store import refresh_authority
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record, system_actor
 from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink, Relationship
 from vsend.demo import data
 from vsend.demo.invitations import add_invitations, add_suspended_account
 from vsend.demo.profiles import build_profiles
-from vsend.aggregates.store import refresh_authority
 from vsend.insights import cache as insight_cache
 from vsend.organisations.models import (
     NATIONAL_CURRICULUM_YEARS,

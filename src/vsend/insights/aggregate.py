@@ -2,10 +2,19 @@
 additive counts (registered with vsend.aggregates; ADR 18)."""
 
 from datetime import date, timedelta
+from typing import TypedDict
 
 from vsend.aggregates.registry import Kind, Values, register
 from vsend.insights import cache, queries
-from vsend.insights.queries import Block, ChangeStats, CohortStats, DomainStats, Filters, Scale, Scope
+from vsend.insights.queries import (
+    Block,
+    ChangeStats,
+    CohortStats,
+    DomainStats,
+    Filters,
+    Scale,
+    Scope,
+)
 from vsend.insights.terms import one_year_before, previous_term, term_containing
 
 KIND = "insight"
@@ -22,7 +31,13 @@ DOMAIN_FIELDS = (
 CHANGE_FIELDS = ("n", "improved", "same", "increased", "total_change")
 
 
-def dates_for(as_at: date) -> dict[str, date]:
+class Dates(TypedDict):
+    previous_term_end: date
+    year_before: date
+    due_by: date
+
+
+def dates_for(as_at: date) -> Dates:
     """The other dates a picture as at as_at compares with."""
     return {
         "previous_term_end": previous_term(term_containing(as_at)).ends,

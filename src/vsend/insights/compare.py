@@ -71,7 +71,11 @@ def comparison(names: dict[str, str]) -> tuple[date, list[Table]]:
         summary.append(published.summary_row(authority.name, block))
         row: list[Any] = [authority.name]
         for k in DOMAIN_KEYS:
-            d = block.domains.get(k, DomainStats(k)) if published.detailed(block) else DomainStats(k)
+            d = (
+                block.domains.get(k, DomainStats(k))
+                if published.detailed(block)
+                else DomainStats(k)
+            )
             row.append(pct(count(d.significant), count(d.n)))
         need.append(row)
     return as_at, [

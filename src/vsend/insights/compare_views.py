@@ -54,6 +54,3 @@ def compare_page(request: HttpRequest) -> HttpResponse:
             "charts": {t.key: table_chart(t) for t in tables},
         },
     )
-
-
-

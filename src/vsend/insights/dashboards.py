@@ -15,7 +15,7 @@ from django.utils import timezone
 from vsend.frameworks import registry
 from vsend.frameworks.loader import DOMAIN_KEYS
 from vsend.insights import figures as figures_
-from vsend.insights import published, suppression
+from vsend.insights import published, setting_tables, suppression
 from vsend.insights.access import (  # noqa: F401 - the names other modules use from here
     SettingView,
     authority_for,
@@ -26,7 +26,7 @@ from vsend.insights.access import (  # noqa: F401 - the names other modules use 
     setting_view,
     teacher_classes,
 )
-from vsend.insights.aggregate import DUE_WITHIN, dates_for
+from vsend.insights.aggregate import DUE_WITHIN, Dates, dates_for
 from vsend.insights.queries import Block, Filters, Scale, Scope
 from vsend.insights.staff_tables import SUMMARY_COLUMNS, benchmark, block_tables, summary_row
 from vsend.insights.staff_tables import _mean as _mean
@@ -62,7 +62,7 @@ def domain_names() -> dict[str, str]:
     return {d.key: d.name for d in framework.domains}
 
 
-def _dates(as_at: date) -> dict[str, date]:
+def _dates(as_at: date) -> Dates:
     return dates_for(as_at)
 
 
@@ -117,6 +117,9 @@ def setting_dashboard(
         today = timezone.localdate()
         link_base = {"setting": setting.pk, **filters.as_query()} if as_at >= today else None
         tables = block_tables(block, names, link_base, found.scale)
+        tables += setting_tables.tables(
+            setting, scope, filters, as_at, link_base, names, found.scale
+        )
     else:
         tables = published.block_tables(block, names, found.scale)
     dashboard.tables = [

@@ -17,7 +17,6 @@ from vsend.insights import aggregate, queries
 from vsend.insights.cache import cached
 from vsend.insights.queries import Block, Filters, Scale, Scope
 
-
 # Blocks already built by this process from stored rows, keyed by the rows' stamps.
 _BLOCKS: dict[tuple[object, ...], Block] = {}
 

@@ -73,8 +73,12 @@ def block_tables(
             "Need by area",
             [
                 "Area",
-                f"Below significant (levels 0 to {sig - 1})" if sig > 1 else "Below significant (level 0)",
-                f"Significant (levels {sig} to {top})" if sig < top else f"Significant (level {top})",
+                f"Below significant (levels 0 to {sig - 1})"
+                if sig > 1
+                else "Below significant (level 0)",
+                f"Significant (levels {sig} to {top})"
+                if sig < top
+                else f"Significant (level {top})",
                 "Children",
                 "% significant",
             ],

@@ -52,7 +52,12 @@ def block_tables(
             links=[
                 [None, link()],
                 # Already narrowed to one provision: those are the children with SEN shown.
-                [None, link() if (link_base or {}).get("sen_provision") else link(sen_provision="with_sen")],
+                [
+                    None,
+                    link()
+                    if (link_base or {}).get("sen_provision")
+                    else link(sen_provision="with_sen"),
+                ],
                 [None, link(sen_provision="K")],
                 [None, link(sen_provision="E")],
                 [None, link(profile="current")],
@@ -89,8 +94,7 @@ def block_tables(
                 for d in domains
             ],
             links=[
-                [None, link(domain=d.key, min_level=scale.significant), None, None]
-                for d in domains
+                [None, link(domain=d.key, min_level=scale.significant), None, None] for d in domains
             ],
             chart="bars",
         )
@@ -238,5 +242,3 @@ def benchmark(
         rows,
         "Percentages of the children profiled in each.",
     )
-
-

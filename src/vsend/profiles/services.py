@@ -8,13 +8,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from vsend.aggregates import events
 from vsend.audit.changes import diff
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Child
 from vsend.frameworks import registry
 from vsend.frameworks.loader import DOMAIN_KEYS, Framework
-from vsend.aggregates import events
 from vsend.profiles.errors import (  # noqa: F401 (re-exported for views and the API)
     DraftExists,
     FrameworkUnavailable,

@@ -6,43 +6,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_setting_register_details'),
+        ("organisations", "0002_setting_register_details"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=60)),
-                ('child_id', models.BigIntegerField(blank=True, null=True)),
-                ('setting_ids', models.JSONField(default=list)),
-                ('since', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('processed_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=60)),
+                ("child_id", models.BigIntegerField(blank=True, null=True)),
+                ("setting_ids", models.JSONField(default=list)),
+                ("since", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("processed_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.localauthority",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SettingAggregate',
+            name="SettingAggregate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('as_at', models.DateField()),
-                ('values', models.JSONField(default=dict)),
-                ('duplicates', models.JSONField(default=dict)),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('stamp', models.BigIntegerField(default=0)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.localauthority')),
-                ('setting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.setting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40)),
+                ("as_at", models.DateField()),
+                ("values", models.JSONField(default=dict)),
+                ("duplicates", models.JSONField(default=dict)),
+                ("computed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("stamp", models.BigIntegerField(default=0)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.setting",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['kind', 'authority', 'as_at'], name='aggregates__kind_2fc96a_idx')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'setting', 'as_at'), name='one_aggregate_per_setting_date')],
+                "indexes": [
+                    models.Index(
+                        fields=["kind", "authority", "as_at"], name="aggregates__kind_2fc96a_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "setting", "as_at"), name="one_aggregate_per_setting_date"
+                    )
+                ],
             },
         ),
     ]

@@ -7,20 +7,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('insights', '0001_initial'),
-        ('organisations', '0002_setting_register_details'),
+        ("insights", "0001_initial"),
+        ("organisations", "0002_setting_register_details"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BenchmarkSharing',
+            name="BenchmarkSharing",
             fields=[
-                ('authority', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='benchmark_sharing', serialize=False, to='organisations.localauthority')),
-                ('shared_since', models.DateTimeField(default=django.utils.timezone.now)),
-                ('chosen_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "authority",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="benchmark_sharing",
+                        serialize=False,
+                        to="organisations.localauthority",
+                    ),
+                ),
+                ("shared_since", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "chosen_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]

@@ -28,7 +28,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("what", choices=["profile", "insight", "disclosure", "pdf-worst-case", "aggregates"]
+        parser.add_argument(
+            "what", choices=["profile", "insight", "disclosure", "pdf-worst-case", "aggregates"]
         )
         parser.add_argument(
             "--build", type=int, default=0, help="aggregates: build this many authorities first"
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--writer", default="", help=argparse.SUPPRESS)
         parser.add_argument(
             "--seconds", type=int, default=600, help="aggregates: the writer's time limit"
+        )
         parser.add_argument(
             "--authority",
             default="",
