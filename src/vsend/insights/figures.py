@@ -17,8 +17,10 @@ from vsend.insights import aggregate, queries
 from vsend.insights.cache import cached
 from vsend.insights.queries import Block, Filters, Scale, Scope
 
-# Blocks already built by this process from stored rows, keyed by the rows' stamps.
+# Blocks and sums already built by this process from stored rows, keyed by the rows' stamps.
 _BLOCKS: dict[tuple[object, ...], Block] = {}
+_VALUES: dict[tuple[object, ...], Values] = {}
+CHUNK = 25
 
 
 def _memo(key: tuple[object, ...] | None, build: Callable[[], Block]) -> Block:
@@ -53,12 +55,30 @@ class Figures:
     def group(self, pks: list[int] | None = None) -> Block:
         """Settings summed, each child once (pks None: every setting here)."""
         members = sorted(self.values) if pks is None else sorted(pks)
+        return _memo(
+            self._key("group", members),
+            lambda: aggregate.unflatten(self.group_values(members), self.scale),
+        )
 
-        def build() -> Block:
+    def group_values(self, members: list[int]) -> Values:
+        """The sum of some settings' rows less their duplicates. Large groups are summed in
+        chunks of CHUNK settings, each kept by its rows' stamps, so when one setting's row
+        changes only its chunk is summed again."""
+        if len(members) <= CHUNK:
+            key = self._key("values", members)
+            if key is not None and key in _VALUES:
+                return _VALUES[key]
             stored = {pk: (self.values.get(pk, {}), self.duplicates.get(pk, {})) for pk in members}
-            return aggregate.unflatten(store.sums(stored, {0: members})[0], self.scale)
-
-        return _memo(self._key("group", members), build)
+            total = store.sums(stored, {0: members})[0]
+            if key is not None:
+                if len(_VALUES) > 20_000:
+                    _VALUES.clear()
+                _VALUES[key] = total
+            return total
+        total: Values = {}
+        for i in range(0, len(members), CHUNK):
+            store.add(total, self.group_values(members[i : i + CHUNK]))
+        return total
 
     def settings(self) -> dict[int, Block]:
         return {pk: self.setting(pk) for pk in self.values}

@@ -36,6 +36,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--writer", default="", help=argparse.SUPPRESS)
         parser.add_argument(
+            "--authorities", type=int, default=10, help="aggregates: time at most this many"
+        )
+        parser.add_argument(
             "--seconds", type=int, default=600, help="aggregates: the writer's time limit"
         )
         parser.add_argument(
@@ -77,7 +80,7 @@ class Command(BaseCommand):
                 bench.writer(options["writer"], options["seconds"])
                 return
             bench.build(self.stdout, options["build"], options["children"])
-            bench.measure(self.stdout, options["runs"], options["seconds"])
+            bench.measure(self.stdout, options["runs"], options["seconds"], options["authorities"])
             return
         if options["what"] == "insight":
             from vsend.insights.bench import run
