@@ -117,8 +117,9 @@ def setting_dashboard(
         today = timezone.localdate()
         link_base = {"setting": setting.pk, **filters.as_query()} if as_at >= today else None
         tables = block_tables(block, names, link_base, found.scale)
+        stamp = found.stamps.get(setting.pk) if found.stamps is not None else None
         tables += setting_tables.tables(
-            setting, scope, filters, as_at, link_base, names, found.scale
+            setting, scope, filters, as_at, link_base, names, found.scale, stamp
         )
     else:
         tables = published.block_tables(block, names, found.scale)

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from vsend.children.census import NeedType
 from vsend.frameworks.loader import DOMAIN_KEYS
 from vsend.insights import breakdowns
-from vsend.insights.cache import cached
+from vsend.insights.cache import cached, cached_by_stamp
 from vsend.insights.queries import Filters, Scale, Scope
 from vsend.insights.tables import Table
 from vsend.organisations.models import SchoolClass, Setting, YearGroup
@@ -26,7 +26,11 @@ def tables(
     link_base: dict[str, Any] | None,
     names: dict[str, str],
     scale: Scale,
+    stamp: object = None,
 ) -> list[Table]:
+    """stamp: the setting's stored row's, when the figures come from it; the breakdowns are
+    then kept until that setting's figures change, not until any change in the authority."""
+
     def link(**kw: Any) -> str | None:
         if link_base is None:
             return None
@@ -35,16 +39,19 @@ def tables(
         )
 
     sen_link = {} if (link_base or {}).get("sen_provision") else {"sen_provision": "with_sen"}
-    key = ("breakdowns", scope, filters, as_at, scale)
-    years, classes, needs = cached(
-        scope.authority_id,
-        key,
-        lambda: (
+
+    def compute() -> tuple[Any, Any, Any]:
+        return (
             breakdowns.by_group(scope, filters, as_at, "year", scale),
             breakdowns.by_group(scope, filters, as_at, "class", scale),
             breakdowns.by_need_type(scope, filters, as_at),
-        ),
-    )
+        )
+
+    key = ("breakdowns", scope, filters, as_at, scale)
+    if stamp is not None:
+        years, classes, needs = cached_by_stamp((*key, stamp), compute)
+    else:
+        years, classes, needs = cached(scope.authority_id, key, compute)
     year_of = {y.pk: y for y in YearGroup.objects.filter(setting=setting)}
     class_of = {c.pk: c for c in SchoolClass.objects.filter(setting=setting)}
     columns = [
