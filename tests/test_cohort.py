@@ -114,3 +114,18 @@ def test_the_sendco_home_see_all_link_lists_every_child_with_sen(school, as_user
     href = html.split("sen_provision=with_sen")[0].rsplit('href="', 1)[1] + "sen_provision=with_sen"
     href += html.split("sen_provision=with_sen")[1].split('"')[0]
     assert listed(school.users["sendco"], href.replace("&amp;", "&")) == with_sen
+
+
+@pytest.mark.parametrize("persona", ["governor", "la_officer"])
+def test_anonymous_views_offer_no_filter_and_say_the_figures_are_whole(school, as_user, persona):
+    url = (
+        f"/insight/settings/{school.setting.pk}/?year=3&sex=F&need=ASD"
+        if persona == "governor"
+        else "/insight/authority/?year=3&sex=F&need=ASD"
+    )
+    html = as_user(persona).get(url).content.decode()
+    for name in ("year", "sex", "need", "school_class", "sen_provision"):
+        assert f'name="{name}"' not in html, name
+    whole = "whole setting" if persona == "governor" else "whole authority"
+    assert f"Figures are for every child in the {whole}" in html
+    assert "cannot be narrowed to a year group" in html
