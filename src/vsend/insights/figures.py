@@ -69,12 +69,12 @@ class Figures:
             if key is not None and key in _VALUES:
                 return _VALUES[key]
             stored = {pk: (self.values.get(pk, {}), self.duplicates.get(pk, {})) for pk in members}
-            total = store.sums(stored, {0: members})[0]
+            chunk = store.sums(stored, {0: members})[0]
             if key is not None:
                 if len(_VALUES) > 20_000:
                     _VALUES.clear()
-                _VALUES[key] = total
-            return total
+                _VALUES[key] = chunk
+            return chunk
         total: Values = {}
         for i in range(0, len(members), CHUNK):
             store.add(total, self.group_values(members[i : i + CHUNK]))
