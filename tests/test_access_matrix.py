@@ -306,6 +306,13 @@ ROWS = [
         "export:svg",
         {"get": {p: 404 if s == 200 else s for p, s in AUTHORITY_INSIGHT.items()}},
     ),
+    Row(
+        "insights:sharing",
+        "authority",
+        {"post": {**RUNS_AUTHORITY, "platform_admin": 302, "la_admin": 302}},
+    ),
+    # Platform administrators, and viewers of a sharing authority's dashboard (none shares here).
+    Row("insights:compare", None, {"get": only({"platform_admin"}, others=403)}),
     Row("api:setting-insight", "setting", {"get": SETTING_INSIGHT}, api=True),
     Row("api:authority-insight", None, {"get": AUTHORITY_INSIGHT}, api=True),
     Row(

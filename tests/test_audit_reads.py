@@ -66,6 +66,8 @@ AGGREGATES = {
     "api:authority-insight": ("la_admin", None),
 }
 NO_CHILD_DATA = {
+    "insights:compare": "sharing authorities' published (suppressed) figures; each view audited",
+    "insights:sharing": "an authority's choice to share its published figures; audited",
     "healthz": "service status only",
     "readyz": "service readiness only",
     "accounts:sign-in": "sign-in form",

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from vsend.children.census import NeedType, SENProvision, Sex
+from vsend.children.cohort import WITH_SEN
 from vsend.children.models import Child, age_in_years
 from vsend.children.selectors import upn_holder
 from vsend.children.validators import normalise_upn, validate_uln, validate_upn
@@ -281,10 +282,21 @@ class ChildFilterForm(forms.Form):
         label="Class", required=False, coerce=int, empty_value=None
     )
     sen_provision = forms.ChoiceField(
-        label="SEN provision", required=False, choices=[("", "All"), *SENProvision.choices]
+        label="SEN provision",
+        required=False,
+        choices=[
+            ("", "All"),
+            (WITH_SEN, "SEN support or an EHC plan"),
+            *SENProvision.choices,
+        ],
     )
     need = forms.ChoiceField(
-        label="Type of need", required=False, choices=[("", "All types of need"), *NeedType.choices]
+        label="Primary type of need",
+        required=False,
+        choices=[("", "All types of need"), *NeedType.choices],
+    )
+    sex = forms.ChoiceField(  # set by links from a dashboard figure
+        required=False, widget=forms.HiddenInput, choices=[("", ""), *Sex.choices]
     )
 
     # Set by links from a dashboard figure; kept as hidden fields.
@@ -306,7 +318,7 @@ class ChildFilterForm(forms.Form):
         widget=forms.HiddenInput,
         choices=[("", ""), ("current", "current"), ("none", "none"), ("overdue", "overdue")],
     )
-    HIDDEN = ("setting", "domain", "level", "min_level", "gap", "profile")
+    HIDDEN = ("setting", "sex", "domain", "level", "min_level", "gap", "profile")
 
     def __init__(self, *args: Any, classes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from vsend.accounts.models import Membership
 from vsend.accounts.roles import Perm, Role
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
+from vsend.children import cohort
 from vsend.children.models import (
     CaseAssignment,
     Child,
@@ -146,7 +147,8 @@ class ChildFilters:
     year: str = ""
     school_class: int | None = None
     sen_provision: str = ""
-    need: str = ""
+    need: str = ""  # primary need, as in the figures
+    sex: str = ""
     setting: int | None = None
     # The children behind a dashboard figure, from their current profile.
     domain: str = ""
@@ -167,17 +169,8 @@ def filter_children(qs: QuerySet[Child], f: ChildFilters) -> QuerySet[Child]:
             | Q(last_name__icontains=word)
             | Q(preferred_name__icontains=word)
         )
-    if f.sen_provision:
-        qs = qs.filter(sen_provision=f.sen_provision)
-    if f.need:
-        qs = qs.filter(Q(primary_need=f.need) | Q(secondary_need=f.need))
-    enrolment = Q()
-    if f.year:
-        enrolment &= Q(year_group__code=f.year)
-    if f.school_class:
-        enrolment &= Q(school_class_id=f.school_class)
-    if f.setting:
-        enrolment &= Q(setting_id=f.setting)
+    qs = qs.filter(cohort.child_q(f))  # the same definition as the dashboards' figures
+    enrolment = cohort.enrolment_q(f)
     if enrolment:
         qs = qs.filter(pk__in=Enrolment.objects.current().filter(enrolment).values("child_id"))
     if f.profile or f.domain:
@@ -199,7 +192,13 @@ def _profile_filters(qs: QuerySet[Child], f: ChildFilters) -> QuerySet[Child]:
     elif f.profile == "overdue":
         qs = qs.filter(pk__in=current.filter(review_date__lt=today).values("child_id"))
     if f.domain:
-        ratings = DomainRating.objects.filter(profile__in=current, domain=f.domain)
+        # Need figures count only profiles on the dashboards' scale: so does the list.
+        from vsend.insights.queries import current_scale
+
+        on_scale = Q(pk__in=[])
+        for fid, version, band in current_scale().frameworks:
+            on_scale |= Q(framework_id=fid, framework_version=version, age_band=band)
+        ratings = DomainRating.objects.filter(profile__in=current.filter(on_scale), domain=f.domain)
         if f.level is not None:
             ratings = ratings.filter(need_level=f.level)
         if f.min_level is not None:

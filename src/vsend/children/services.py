@@ -8,11 +8,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from vsend.aggregates import events
 from vsend.audit.changes import diff
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Child, Enrolment, Registration, Transfer
-from vsend.insights import cache as insight_cache
 from vsend.organisations.models import SchoolClass, Setting
 
 DETAIL_FIELDS = (
@@ -85,7 +85,12 @@ def create_child(*, actor: Actor, details: dict[str, Any], placement: Placement)
         started_on=placement.started_on,
     )
     record(actor, Action.CREATE, obj=child, summary=f"Record created at {placement.setting}")
-    insight_cache.bump(child.authority_id)
+    events.announce(
+        "child.created",
+        authority_id=authority_id,
+        child_id=child.pk,
+        since=placement.started_on,
+    )
     return child
 
 
@@ -109,7 +114,8 @@ def update_child(
     if not updated:
         raise StaleEdit
     child.refresh_from_db()
-    insight_cache.bump(child.authority_id)
+    if changed:  # sex, SEN provision or needs: every figure the child is in, every date
+        events.announce("child.updated", authority_id=child.authority_id, child_id=child.pk)
     record(
         actor,
         Action.UPDATE,
@@ -193,7 +199,13 @@ def record_leaving(
             "destination": destination[:200],
         },
     )
-    insight_cache.bump(child.authority_id)
+    events.announce(
+        "child.left",
+        authority_id=child.authority_id,
+        child_id=child.pk,
+        setting_ids=[enrolment.setting_id],
+        since=left_on,
+    )
     return enrolment
 
 
@@ -246,7 +258,13 @@ def record_transfer(
             "dual": dual,
         },
     )
-    insight_cache.bump(child.authority_id)
+    events.announce(
+        "child.moved",
+        authority_id=child.authority_id,
+        child_id=child.pk,
+        setting_ids=[s for s in (transfer.from_setting_id, placement.setting.pk) if s],
+        since=placement.started_on,
+    )
     return transfer
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "vsend.frameworks",
     "vsend.profiles",
     "vsend.insights",
+    "vsend.aggregates",
     "vsend.api",
     "vsend.submissions",
     "vsend.demo",

@@ -15,6 +15,7 @@ from faker import Faker
 
 from vsend.accounts.models import ApiToken, Membership, User, hash_token
 from vsend.accounts.roles import Role
+from vsend.aggregates.store import refresh_authority
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record, system_actor
 from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink, Relationship
@@ -367,6 +368,7 @@ def load_demo(
     add_moves(builder)
     add_family_requests(builder)
     insight_cache.bump(builder.authority.pk)
+    refresh_authority(builder.authority.pk)
     record(
         actor,
         Action.CREATE,

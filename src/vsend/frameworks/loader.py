@@ -90,6 +90,16 @@ class Framework:
     domains: tuple[Domain, ...]
     checksum: str
     path: str
+    significant_from: int = 0  # set from the file, or the default, by load_framework
+
+    @property
+    def levels(self) -> int:
+        return len(self.scale)
+
+    @property
+    def scale_key(self) -> tuple[int, int]:
+        """Two frameworks' ratings may be counted together only if this is the same."""
+        return (self.levels, self.significant_from)
 
     @property
     def max_level(self) -> int:
@@ -130,6 +140,12 @@ def _check(data: dict[str, Any], where: str) -> None:
     if levels != list(range(len(levels))):
         raise FrameworkError(
             f"Framework file {where}: at scale: levels must be 0, 1, 2... in order, not {levels}"
+        )
+    significant = data.get("significant_from")
+    if significant is not None and significant >= len(levels):
+        raise FrameworkError(
+            f"Framework file {where}: at significant_from: must be a level on the scale "
+            f"(0 to {len(levels) - 1}), not {significant}"
         )
     keys = [d["key"] for d in data["domains"]]
     if sorted(keys) != sorted(DOMAIN_KEYS):
@@ -198,4 +214,10 @@ def load_framework(path: Path | str) -> Framework:
         ),
         checksum=hashlib.sha256(raw).hexdigest(),
         path=where,
+        significant_from=data.get("significant_from") or default_significant(len(data["scale"])),
     )
+
+
+def default_significant(levels: int) -> int:
+    """Three fifths of the way up the scale: 3 on 0-4, 2 on 0-3, 3 on 0-6."""
+    return max(1, (3 * levels) // 5)

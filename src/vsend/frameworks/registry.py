@@ -76,3 +76,16 @@ def age_band_for(born: date, on: date) -> str:
             "person was 26 or older on the assessment date"
         )
     return "under_5" if months < 60 else "5_to_25"
+
+
+def dashboard_framework() -> Framework:
+    """The framework whose scale the dashboards count on: the configured one for 5 to 25."""
+    return current("5_to_25")
+
+
+def sharing_scale(framework: Framework) -> list[tuple[str, str, str]]:
+    """(id, version, age band) of every loaded framework whose ratings may be counted with this
+    one's: the same number of levels and the same significant level. Others are never pooled."""
+    if not _loaded:
+        load_configured()
+    return sorted(k for k, fw in _loaded.items() if fw.scale_key == framework.scale_key)

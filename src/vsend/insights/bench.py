@@ -36,10 +36,20 @@ CHUNK = 4000
 
 
 @transaction.atomic
-def _build(out: Out, children: int, settings_count: int, localities: int) -> LocalAuthority:
-    rng = random.Random(60_000)  # noqa: S311 - synthetic data
+def _build(
+    out: Out,
+    children: int,
+    settings_count: int,
+    localities: int,
+    *,
+    code: str = CODE,
+    name: str = NAME,
+    email: str = EMAIL,
+    seed: int = 60_000,
+) -> LocalAuthority:
+    rng = random.Random(seed)  # noqa: S311 - synthetic data
     started = time.perf_counter()
-    authority = LocalAuthority.objects.create(name=NAME, code=CODE)
+    authority = LocalAuthority.objects.create(name=name, code=code)
     locs = Locality.objects.bulk_create(
         [Locality(authority=authority, name=f"Locality {i + 1}") for i in range(localities)]
     )
@@ -52,14 +62,14 @@ def _build(out: Out, children: int, settings_count: int, localities: int) -> Loc
                 authority=authority,
                 locality=locs[i % localities],
                 name=f"Setting {i + 1:03d}",
-                urn=f"{990000 + i:06d}",
+                urn=f"{(990000 + i + 1000 * (seed - 60_000)) % 1_000_000:06d}",
                 setting_type=kinds[i % len(kinds)],
             )
             for i in range(settings_count)
         ]
     )
     user, _ = User.objects.get_or_create(
-        email=EMAIL, defaults={"full_name": "Benchmark administrator"}
+        email=email, defaults={"full_name": "Benchmark administrator"}
     )
     Membership.objects.get_or_create(user=user, role=Role.LA_ADMIN, authority=authority)
     framework = registry.current("5_to_25")
@@ -138,7 +148,7 @@ def _build(out: Out, children: int, settings_count: int, localities: int) -> Loc
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    out.write(f"Built {NAME} in {time.perf_counter() - started:.0f} s\n")
+    out.write(f"Built {name} in {time.perf_counter() - started:.0f} s\n")
     return authority
 
 

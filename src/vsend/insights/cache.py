@@ -41,3 +41,14 @@ def cached(authority_id: int, parts: tuple[object, ...], compute: Callable[[], T
         value = compute()
         cache.set(key, value, settings.VSEND_INSIGHT_CACHE_SECONDS)
     return value
+
+
+def cached_by_stamp(parts: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """For figures that follow one stored row: parts include the row's stamp, so a change to
+    that row (and only that) makes the entry unreachable."""
+    key = "insight-row:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.VSEND_INSIGHT_CACHE_SECONDS)
+    return value

@@ -34,7 +34,11 @@ def detailed(block: Block) -> bool:
     return block.cohort.profiled >= MIN_DETAIL
 
 
-def block_tables(block: Block, names: dict[str, str]) -> list[Table]:
+def block_tables(
+    block: Block, names: dict[str, str], scale: queries.Scale | None = None
+) -> list[Table]:
+    scale = scale or queries.Scale()
+    top, sig = scale.levels - 1, scale.significant
     c = block.cohort
     domains = [block.domains.get(k, queries.DomainStats(k)) for k in DOMAIN_KEYS]
     tables = [
@@ -69,8 +73,12 @@ def block_tables(block: Block, names: dict[str, str]) -> list[Table]:
             "Need by area",
             [
                 "Area",
-                "Below significant (levels 0 to 2)",
-                "Significant (levels 3 and 4)",
+                f"Below significant (levels 0 to {sig - 1})"
+                if sig > 1
+                else "Below significant (level 0)",
+                f"Significant (levels {sig} to {top})"
+                if sig < top
+                else f"Significant (level {top})",
                 "Children",
                 "% significant",
             ],

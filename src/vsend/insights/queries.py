@@ -12,11 +12,12 @@ from datetime import date
 
 from django.db import connection
 
+from vsend.children import cohort
 from vsend.children.models import Child, Enrolment
 from vsend.organisations.models import Setting, YearGroup
 from vsend.profiles.models import DomainRating, Profile
 
-SIGNIFICANT = 3  # need at level 3 or above is "significant" on the 0-4 scale
+SIGNIFICANT = 3  # the shipped framework's: level 3 or above on the 0-4 scale (see Scale)
 LEVELS = 5
 T = {
     "child": Child._meta.db_table,
@@ -29,11 +30,64 @@ T = {
 
 
 @dataclass(frozen=True)
+class Scale:
+    """The rating scale figures are counted on, from the framework: its number of levels, the
+    lowest significant level, and the frameworks whose profiles share it (no other profile's
+    ratings are ever pooled with these)."""
+
+    levels: int = LEVELS
+    significant: int = SIGNIFICANT
+    frameworks: tuple[tuple[str, str, str], ...] = ()
+
+    def sql(self, alias: str) -> tuple[str, list[object]]:
+        if not self.frameworks:
+            return "", []
+        marks = " OR ".join(
+            f"({alias}.framework_id = %s AND {alias}.framework_version = %s AND {alias}.age_band = %s)"
+            for _ in self.frameworks
+        )
+        return f" AND ({marks})", [v for f in self.frameworks for v in f]
+
+
+def current_scale() -> Scale:
+    from vsend.frameworks import registry
+
+    framework = registry.dashboard_framework()
+    return Scale(
+        framework.levels, framework.significant_from, tuple(registry.sharing_scale(framework))
+    )
+
+
+@dataclass(frozen=True)
 class Scope:
     authority_id: int
     setting_id: int | None = None
     locality_id: int | None = None
     class_ids: tuple[int, ...] | None = None  # a teacher's classes
+    setting_ids: tuple[int, ...] | None = None  # several settings (stored rows' recomputation)
+    # Only children counted at another setting too, whose main registration is elsewhere (see
+    # DUPLICATE): subtracted from sums of settings' stored rows so each child counts once.
+    duplicates_only: bool = False
+
+
+# A child enrolled at two settings on a date counts at both settings, and once in sums: at their
+# main registration (a subsidiary registration never is; between two of the same kind, the
+# enrolment that started first, then the lower id). The same rule as
+# children.selectors.counted_enrolments.
+_SUBSIDIARY = "CASE WHEN {alias}.registration = 'S' THEN 1 ELSE 0 END"
+DUPLICATE = (
+    "EXISTS (SELECT 1 FROM {enrolment} e2 WHERE e2.child_id = e.child_id AND e2.id <> e.id "
+    "AND e2.started_on <= %s AND (e2.ended_on IS NULL OR e2.ended_on >= %s) "
+    "AND ("
+    + _SUBSIDIARY.format(alias="e2")
+    + " < "
+    + _SUBSIDIARY.format(alias="e")
+    + " OR ("
+    + _SUBSIDIARY.format(alias="e2")
+    + " = "
+    + _SUBSIDIARY.format(alias="e")
+    + " AND (e2.started_on < e.started_on OR (e2.started_on = e.started_on AND e2.id < e.id)))))"
+)
 
 
 @dataclass(frozen=True)
@@ -62,26 +116,22 @@ def _cohort_sql(scope: Scope, filters: Filters, as_at: date) -> tuple[str, list[
     if scope.locality_id:
         where.append("s.locality_id = %s")
         params.append(scope.locality_id)
+    if scope.setting_ids is not None:
+        marks = ", ".join(["%s"] * len(scope.setting_ids)) or "NULL"
+        where.append(f"e.setting_id IN ({marks})")
+        params.extend(scope.setting_ids)
+    if scope.duplicates_only:
+        where.append(DUPLICATE.format(enrolment=T["enrolment"]))
+        params.extend([as_at, as_at])
     if scope.class_ids is not None:
         marks = ", ".join(["%s"] * len(scope.class_ids)) or "NULL"
         where.append(f"e.school_class_id IN ({marks})")
         params.extend(scope.class_ids)
-    if filters.year:
+    conditions, values, year_join = cohort.sql(filters)  # the one cohort definition
+    if year_join:
         joins = f" JOIN {T['yeargroup']} y ON y.id = e.year_group_id"
-        where.append("y.code = %s")
-        params.append(filters.year)
-    if filters.school_class:
-        where.append("e.school_class_id = %s")
-        params.append(filters.school_class)
-    if filters.sen_provision:
-        where.append("c.sen_provision = %s")
-        params.append(filters.sen_provision)
-    if filters.need:
-        where.append("c.primary_need = %s")
-        params.append(filters.need)
-    if filters.sex:
-        where.append("c.sex = %s")
-        params.append(filters.sex)
+    where.extend(conditions)
+    params.extend(values)
     sql = (
         f"{T['child']} c JOIN {T['enrolment']} e ON e.child_id = c.id AND e.started_on <= %s "
         f"AND (e.ended_on IS NULL OR e.ended_on >= %s) "
@@ -90,14 +140,18 @@ def _cohort_sql(scope: Scope, filters: Filters, as_at: date) -> tuple[str, list[
     return sql, params
 
 
-def _profile_join(alias: str, as_at: date, *, left: bool = False) -> tuple[str, list[object]]:
-    """Join each child's picture as at a date: finalised, assessed by then, not yet replaced."""
+def _profile_join(
+    alias: str, as_at: date, *, left: bool = False, scale: Scale | None = None
+) -> tuple[str, list[object]]:
+    """Join each child's picture as at a date: finalised, assessed by then, not yet replaced;
+    with a scale, only profiles made on it."""
     kind = "LEFT JOIN" if left else "JOIN"
+    scale_sql, scale_params = scale.sql(alias) if scale is not None else ("", [])
     return (
         f" {kind} {T['profile']} {alias} ON {alias}.child_id = c.id AND {alias}.status = 'finalised' "
         f"AND {alias}.assessment_date <= %s "
-        f"AND ({alias}.superseded_on IS NULL OR {alias}.superseded_on > %s)",
-        [as_at, as_at],
+        f"AND ({alias}.superseded_on IS NULL OR {alias}.superseded_on > %s){scale_sql}",
+        [as_at, as_at, *scale_params],
     )
 
 
@@ -129,7 +183,7 @@ def _case(cond: str) -> str:
 class DomainStats:
     key: str
     n: int = 0
-    levels: list[int] = field(default_factory=lambda: [0] * LEVELS)
+    levels: list[int] = field(default_factory=list)
     significant: int = 0
     readiness_gap: int = 0
     readiness_gap_total: int = 0
@@ -139,7 +193,9 @@ class DomainStats:
 
     def add(self, other: "DomainStats") -> None:
         self.n += other.n
-        self.levels = [a + b for a, b in zip(self.levels, other.levels, strict=True)]
+        width = max(len(self.levels), len(other.levels))
+        mine, theirs = self.levels + [0] * width, other.levels + [0] * width
+        self.levels = [mine[i] + theirs[i] for i in range(width)]
         for f in (
             "significant",
             "readiness_gap",
@@ -187,6 +243,10 @@ class CohortStats:
         for f in self.__dataclass_fields__:
             setattr(self, f, getattr(self, f) + getattr(other, f))
 
+    def subtract(self, other: "CohortStats") -> None:
+        for f in self.__dataclass_fields__:
+            setattr(self, f, getattr(self, f) - getattr(other, f))
+
     @property
     def with_sen(self) -> int:
         return self.sen_support + self.ehc_plan
@@ -215,12 +275,15 @@ class Block:
         self.complexity = [a + b for a, b in zip(self.complexity, other.complexity, strict=True)]
 
 
-def _domain_query(cohort: tuple[str, list[object]], as_at: date) -> list[tuple]:
-    level_cols = ", ".join(_case(f"r.need_level = {i}") for i in range(LEVELS))
-    frm, params = _from(cohort, [_profile_join("p", as_at), RATINGS])
+def _domain_query(
+    cohort: tuple[str, list[object]], as_at: date, scale: Scale | None = None
+) -> list[tuple]:
+    scale = scale or Scale()
+    level_cols = ", ".join(_case(f"r.need_level = {i}") for i in range(scale.levels))
+    frm, params = _from(cohort, [_profile_join("p", as_at, scale=scale), RATINGS])
     sql = (
         f"SELECT e.setting_id, r.domain, COUNT(*), {level_cols}, "
-        f"{_case(f'r.need_level >= {SIGNIFICANT}')}, "
+        f"{_case(f'r.need_level >= {scale.significant}')}, "
         f"{_case('r.need_level > r.readiness_level')}, "
         f"SUM(CASE WHEN r.need_level > r.readiness_level THEN r.need_level - r.readiness_level ELSE 0 END), "
         f"{_case('r.need_level > r.confidence_level')}, "
@@ -231,11 +294,14 @@ def _domain_query(cohort: tuple[str, list[object]], as_at: date) -> list[tuple]:
     return _rows(sql, params)
 
 
-def _complexity_query(cohort: tuple[str, list[object]], as_at: date) -> list[tuple]:
-    frm, params = _from(cohort, [_profile_join("p", as_at), RATINGS])
+def _complexity_query(
+    cohort: tuple[str, list[object]], as_at: date, scale: Scale | None = None
+) -> list[tuple]:
+    scale = scale or Scale()
+    frm, params = _from(cohort, [_profile_join("p", as_at, scale=scale), RATINGS])
     sql = (
         f"SELECT setting_id, k, COUNT(*) FROM (SELECT e.setting_id AS setting_id, "
-        f"{_case(f'r.need_level >= {SIGNIFICANT}')} AS k FROM {frm} GROUP BY e.setting_id, p.id) per_child "
+        f"{_case(f'r.need_level >= {scale.significant}')} AS k FROM {frm} GROUP BY e.setting_id, p.id) per_child "
         f"GROUP BY setting_id, k"
     )
     return _rows(sql, params)
@@ -253,13 +319,15 @@ def _cohort_query(cohort: tuple[str, list[object]], as_at: date, due_by: date) -
     return _rows(sql, [as_at, as_at, due_by, *params])  # the SELECT's parameters come first
 
 
-def _change_query(cohort: tuple[str, list[object]], as_at: date, before: date) -> list[tuple]:
+def _change_query(
+    cohort: tuple[str, list[object]], as_at: date, before: date, scale: Scale | None = None
+) -> list[tuple]:
     frm, params = _from(
         cohort,
         [
-            _profile_join("p", as_at),
+            _profile_join("p", as_at, scale=scale),
             RATINGS,
-            _profile_join("q", before),
+            _profile_join("q", before, scale=scale),
             (f" JOIN {T['rating']} rq ON rq.profile_id = q.id AND rq.domain = r.domain", []),
         ],
     )
@@ -281,8 +349,10 @@ def blocks_by_setting(
     previous_term_end: date,
     year_before: date,
     due_by: date,
+    scale: Scale | None = None,
 ) -> dict[int, Block]:
     """Every figure per setting in the scope: five queries, whatever the number of children."""
+    scale = scale or current_scale()
     cohort = _cohort_sql(scope, filters, as_at)
     blocks: dict[int, Block] = {}
 
@@ -291,14 +361,15 @@ def blocks_by_setting(
 
     for setting_id, *counts in _cohort_query(cohort, as_at, due_by):
         block(setting_id).cohort = CohortStats(*(int(c or 0) for c in counts))
-    for setting_id, domain, n, *rest in _domain_query(cohort, as_at):
-        levels, rest = [int(x or 0) for x in rest[:LEVELS]], [int(x or 0) for x in rest[LEVELS:]]
+    for setting_id, domain, n, *rest in _domain_query(cohort, as_at, scale):
+        width = scale.levels
+        levels, rest = [int(x or 0) for x in rest[:width]], [int(x or 0) for x in rest[width:]]
         block(setting_id).domains[domain] = DomainStats(domain, int(n), levels, *rest)
-    for setting_id, k, n in _complexity_query(cohort, as_at):
+    for setting_id, k, n in _complexity_query(cohort, as_at, scale):
         block(setting_id).complexity[min(int(k or 0), 5)] += int(n)
     for attr, then in (("change_term", previous_term_end), ("change_year", year_before)):
         for setting_id, domain, n, improved, same, increased, total in _change_query(
-            cohort, as_at, then
+            cohort, as_at, then, scale
         ):
             getattr(block(setting_id), attr)[domain] = ChangeStats(
                 domain,
@@ -312,19 +383,22 @@ def blocks_by_setting(
 
 
 def trend(
-    scope: Scope, filters: Filters, dates: list[date]
+    scope: Scope, filters: Filters, dates: list[date], scale: Scale | None = None
 ) -> list[dict[str, tuple[int, int, int]]]:
     """For each date: per domain, (children profiled, total need, children at significant
     need), for mean need (or, anonymously, the share at significant need) over terms.
 
     One query: the as-at selections for every date are stacked with UNION ALL.
     """
+    scale = scale or current_scale()
     parts, params = [], []
     for i, d in enumerate(dates):
-        frm, p = _from(_cohort_sql(scope, filters, d), [_profile_join("p", d), RATINGS])
+        frm, p = _from(
+            _cohort_sql(scope, filters, d), [_profile_join("p", d, scale=scale), RATINGS]
+        )
         parts.append(
             f"SELECT {i} AS t, r.domain AS domain, COUNT(*) AS n, SUM(r.need_level) AS total, "
-            f"{_case(f'r.need_level >= {SIGNIFICANT}')} AS sig "
+            f"{_case(f'r.need_level >= {scale.significant}')} AS sig "
             f"FROM {frm} AND r.need_level IS NOT NULL GROUP BY r.domain"
         )
         params += p

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vsend.insights import views
+from vsend.insights import compare_views, views
 
 app_name = "insights"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("settings/<id:pk>/governors.pdf", views.governors_summary, name="governors"),
     path("authority/", views.authority_page, name="authority"),
     path("authority/export.<str:fmt>", views.authority_export, name="authority-export"),
+    path("authorities/<id:pk>/sharing/", compare_views.sharing, name="sharing"),
+    path("authorities/compare/", compare_views.compare_page, name="compare"),
 ]

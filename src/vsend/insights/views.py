@@ -12,6 +12,7 @@ from vsend.audit.services import actor_from_request, record
 from vsend.exports.access import request_governors_pdf
 from vsend.exports.views import progress_or_redirect
 from vsend.insights import dashboards, exports
+from vsend.insights import render as render_fast
 from vsend.insights.charts import table_chart
 from vsend.insights.forms import InsightFilterForm
 from vsend.organisations.models import LocalAuthority, SchoolClass, Setting
@@ -58,12 +59,17 @@ def authority_page(request: HttpRequest) -> HttpResponse:
         authority_id=authority.pk,
         summary="Authority dashboard viewed",
     )
-    return _render(request, dashboard, form, {"authority": authority})
+    from vsend.insights import compare
+
+    sharing = compare.sharing(authority) if compare.may_choose(request.user, authority) else None
+    return _render(request, dashboard, form, {"authority": authority, "sharing": sharing})
 
 
 def _authority_dashboard(request: HttpRequest) -> tuple[Any, Any, LocalAuthority]:
     authority = dashboards.authority_for(actor_from_request(request), request.GET.get("authority"))
-    settings_list = list(Setting.objects.filter(authority=authority).order_by("name"))
+    settings_list = list(
+        Setting.objects.filter(authority=authority).only("name", "locality_id").order_by("name")
+    )
     anonymous = not dashboards.authority_identifiable(request.user, authority)
     form = InsightFilterForm(request.GET or None, settings=settings_list, anonymous=anonymous)
     chosen = form.cleaned_data.get("setting") if form.is_valid() else None
@@ -83,6 +89,7 @@ def _render(request: HttpRequest, dashboard: Any, form: Any, extra: dict[str, An
             "dashboard": dashboard,
             "form": form,
             "charts": {t.key: table_chart(t) for t in dashboard.tables},
+            "fast": render_fast,
             "query": query,
             **extra,
         },

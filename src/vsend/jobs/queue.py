@@ -25,6 +25,8 @@ JOBS: dict[str, tuple[str, str | None]] = {
     ),
     "exports.delete_expired": ("vsend.exports.services.delete_expired", None),
     "jobs.check": ("vsend.jobs.checks.check", None),
+    "aggregates.process_events": ("vsend.aggregates.events.process_events", None),
+    "aggregates.refresh": ("vsend.aggregates.events.refresh", None),
     # (kind, id): the message is built when the job runs (see vsend/mail/services.py).
     "mail.send": ("vsend.mail.services.send", "vsend.mail.services.send_failed"),
 }
@@ -32,6 +34,8 @@ JOBS: dict[str, tuple[str, str | None]] = {
 # Jobs that run on their own at fixed times: name -> (job, schedule type).
 SCHEDULES: dict[str, tuple[str, str]] = {
     "Delete expired downloads": ("exports.delete_expired", Schedule.HOURLY),
+    "Aggregates: events no handler processed": ("aggregates.process_events", Schedule.HOURLY),
+    "Aggregates: every stored row again": ("aggregates.refresh", Schedule.DAILY),
 }
 
 

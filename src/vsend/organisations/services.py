@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from vsend.aggregates import events
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Enrolment
@@ -81,6 +82,13 @@ def move_children(
             if to_class.year_group_id:
                 enrolment.year_group_id = to_class.year_group_id
             enrolment.save(update_fields=["school_class", "year_group"])
+        if moved:
+            events.announce(
+                "enrolments.moved",
+                authority_id=setting.authority_id,
+                setting_ids=[setting.pk],
+                since=today,
+            )
         record(
             actor,
             Action.UPDATE,

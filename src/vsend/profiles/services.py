@@ -8,13 +8,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from vsend.aggregates import events
 from vsend.audit.changes import diff
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Child
 from vsend.frameworks import registry
 from vsend.frameworks.loader import DOMAIN_KEYS, Framework
-from vsend.insights import cache as insight_cache
 from vsend.profiles.errors import (  # noqa: F401 (re-exported for views and the API)
     DraftExists,
     FrameworkUnavailable,
@@ -377,7 +377,12 @@ def finalise(*, actor: Actor, profile: Profile, expected: int) -> None:
         status=Status.FINALISED, finalised_at=now, finalised_by=actor.user
     )
     profile.status, profile.finalised_at, profile.finalised_by = Status.FINALISED, now, actor.user
-    insight_cache.bump(profile.child.authority_id)
+    events.announce(
+        "profile.finalised",
+        authority_id=profile.child.authority_id,
+        child_id=profile.child_id,
+        since=profile.assessment_date,
+    )
     _audit(
         actor,
         profile,

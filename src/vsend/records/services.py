@@ -27,7 +27,7 @@ from vsend.children.services import (
     report_upn_held_elsewhere,
 )
 from vsend.frameworks import registry
-from vsend.insights import cache as insight_cache
+from vsend.aggregates import events
 from vsend.profiles.models import (
     STEPS,
     DomainRating,
@@ -269,7 +269,7 @@ def _apply(
     if problems:
         raise RecordInvalid([*problems, "Nothing was imported"])
     if result.changed:
-        insight_cache.bump(authority_id)
+        events.announce("record.imported", authority_id=authority_id, child_id=child.pk)
     record(
         actor,
         Action.CREATE if result.changed else Action.VIEW,

@@ -4,6 +4,7 @@ Runs in-process through Django's full request stack (middleware, sessions, scopi
 templates, WeasyPrint) against the demo authority, so the figures leave out only the network.
 """
 
+import argparse
 import statistics
 import time
 from typing import Any
@@ -27,7 +28,19 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("what", choices=["profile", "insight", "disclosure", "pdf-worst-case"])
+        parser.add_argument(
+            "what", choices=["profile", "insight", "disclosure", "pdf-worst-case", "aggregates"]
+        )
+        parser.add_argument(
+            "--build", type=int, default=0, help="aggregates: build this many authorities first"
+        )
+        parser.add_argument("--writer", default="", help=argparse.SUPPRESS)
+        parser.add_argument(
+            "--authorities", type=int, default=10, help="aggregates: time at most this many"
+        )
+        parser.add_argument(
+            "--seconds", type=int, default=600, help="aggregates: the writer's time limit"
+        )
         parser.add_argument(
             "--authority",
             default="",
@@ -59,6 +72,15 @@ class Command(BaseCommand):
             )
         if options["what"] == "disclosure":
             self._disclosure(options["authority"])
+            return
+        if options["what"] == "aggregates":
+            from vsend.aggregates import bench
+
+            if options["writer"]:
+                bench.writer(options["writer"], options["seconds"])
+                return
+            bench.build(self.stdout, options["build"], options["children"])
+            bench.measure(self.stdout, options["runs"], options["seconds"], options["authorities"])
             return
         if options["what"] == "insight":
             from vsend.insights.bench import run
