@@ -39,6 +39,11 @@ class Perm(models.TextChoices):
         "Load and change the authority's settings, localities and trusts",
     )
     CREATE_AUTHORITY = "create_authority", "Add a local authority to the service"
+    VIEW_PROVISION = "view_provision", "See a child's provision and its cost"
+    MANAGE_PROVISION = (
+        "manage_provision",
+        "Run a setting's provision: catalogue, staff costs, groups, delivery and budget",
+    )
     MANAGE_CLASSES = (
         "manage_classes",
         "Set up a setting's year groups and classes and move children between classes",
@@ -52,7 +57,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     R.LA_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE, P.CREATE_AUTHORITY}),
     # Aggregates only: never a child's name or record.
     R.LA_OFFICER: frozenset({P.VIEW_AUTHORITY, P.VIEW_SETTING_INSIGHT}),
-    R.CASEWORKER: frozenset({P.VIEW_CHILD, P.VIEW_CHILD_ACCESS, P.VIEW_PROFILE}),
+    R.CASEWORKER: frozenset(
+        {P.VIEW_CHILD, P.VIEW_CHILD_ACCESS, P.VIEW_PROFILE, P.VIEW_PROVISION}
+    ),
     R.SENDCO: frozenset(
         {
             P.VIEW_CHILD,
@@ -63,9 +70,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.VIEW_SETTING_INSIGHT,
             P.MANAGE_PEOPLE,
             P.MANAGE_CLASSES,
+            P.VIEW_PROVISION,
+            P.MANAGE_PROVISION,
         }
     ),
-    R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT}),
+    R.TEACHER: frozenset(
+        {P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT, P.VIEW_PROVISION}
+    ),
     R.PARENT: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.RECORD_HOME_CONFIDENCE}),
     R.YOUNG_PERSON: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE}),
     # Anonymous summaries of their setting only.
@@ -82,6 +93,7 @@ CHILD_PERMISSIONS = frozenset(
         P.VIEW_PROFILE,
         P.EDIT_PROFILE,
         P.RECORD_HOME_CONFIDENCE,
+        P.VIEW_PROVISION,
     }
 )
 # Figures are identifiable (small counts shown, links to the children behind them) only for a
