@@ -56,7 +56,11 @@ def test_missed_sessions_come_off_at_that_days_share():
         costs.Span(1, date(2027, 1, 1), date(2027, 3, 31)),
         costs.Span(2, date(2027, 1, 31), date(2027, 3, 31)),
     ]
-    misses = [costs.Miss(date(2027, 1, 10)), costs.Miss(date(2027, 2, 10)), costs.Miss(date(2027, 3, 3), 2)]
+    misses = [
+        costs.Miss(date(2027, 1, 10)),
+        costs.Miss(date(2027, 2, 10)),
+        costs.Miss(date(2027, 3, 3), 2),
+    ]
     tf = costs.term_figures(rate, spans, misses, SPRING, date(2027, 1, 1))
     one, two = tf.places[1], tf.places[2]
     assert (one.missed, two.missed) == (2, 2)
@@ -68,7 +72,11 @@ def test_missed_sessions_come_off_at_that_days_share():
 def test_per_term_and_one_off_costs():
     term_rate = costs.Rate("term", D(1), 60, cost=D(300))
     tf = costs.term_figures(
-        term_rate, [costs.Span(1, date(2026, 9, 1), date(2026, 10, 31))], [], AUTUMN, date(2026, 9, 1)
+        term_rate,
+        [costs.Span(1, date(2026, 9, 1), date(2026, 10, 31))],
+        [],
+        AUTUMN,
+        date(2026, 9, 1),
     )
     assert money(tf.places[1].cost) == D("150.00")  # 61 of 122 days
     assert tenth(tf.places[1].planned) == D("7.0")
@@ -189,7 +197,10 @@ def test_the_ledger_and_the_childs_three_term_map(hand_made):
     fin = child_map(kids["Fin"].pk, [AUTUMN, SPRING, SUMMER])
     assert money(fin.total.cost) == D("36.00")
     # A provision in two areas is split evenly, so areas add up to the whole.
-    assert PlaceTermCost.objects.filter(child=kids["Eve"], provision__name="Reading and maths").count() == 4
+    assert (
+        PlaceTermCost.objects.filter(child=kids["Eve"], provision__name="Reading and maths").count()
+        == 4
+    )
 
 
 def test_a_rate_change_rewrites_the_ledger_and_is_audited(hand_made, world):

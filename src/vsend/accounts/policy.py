@@ -258,6 +258,22 @@ class AccessPolicy:
             for m in self.memberships
         )
 
+    def may_manage_provision(self, setting: "Setting") -> bool:
+        """Run the setting's provision: catalogue, staff costs, groups, delivery, budget."""
+        return any(
+            _grants(m, Perm.MANAGE_PROVISION) and _covers_setting(m, setting)
+            for m in self.memberships
+        )
+
+    def may_view_provision_at(self, setting: "Setting") -> bool:
+        """See some of the setting's provision (a teacher: for their classes' children)."""
+        return any(
+            _grants(m, Perm.VIEW_PROVISION)
+            and m.setting_id is not None
+            and _covers_setting(m, setting)
+            for m in self.memberships
+        ) or self.may_manage_provision(setting)
+
     def setting_disclosure(self, setting: "Setting") -> SettingDisclosure:
         identifying = [
             m

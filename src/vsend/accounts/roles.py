@@ -57,9 +57,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     R.LA_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE, P.CREATE_AUTHORITY}),
     # Aggregates only: never a child's name or record.
     R.LA_OFFICER: frozenset({P.VIEW_AUTHORITY, P.VIEW_SETTING_INSIGHT}),
-    R.CASEWORKER: frozenset(
-        {P.VIEW_CHILD, P.VIEW_CHILD_ACCESS, P.VIEW_PROFILE, P.VIEW_PROVISION}
-    ),
+    R.CASEWORKER: frozenset({P.VIEW_CHILD, P.VIEW_CHILD_ACCESS, P.VIEW_PROFILE, P.VIEW_PROVISION}),
     R.SENDCO: frozenset(
         {
             P.VIEW_CHILD,
@@ -74,9 +72,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.MANAGE_PROVISION,
         }
     ),
-    R.TEACHER: frozenset(
-        {P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT, P.VIEW_PROVISION}
-    ),
+    R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT, P.VIEW_PROVISION}),
     R.PARENT: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.RECORD_HOME_CONFIDENCE}),
     R.YOUNG_PERSON: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE}),
     # Anonymous summaries of their setting only.

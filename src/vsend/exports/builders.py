@@ -43,7 +43,14 @@ def build_governors_pdf(export: Export) -> bytes:
     return governors_pdf(dashboard)
 
 
+def build_provision_map_pdf(export: Export) -> bytes:
+    from vsend.provision.exports import build_child_map_pdf
+
+    return build_child_map_pdf(export)
+
+
 BUILDERS: dict[str, Callable[[Export], bytes]] = {
     Kind.PROFILE_PDF: build_profile_pdf,
     Kind.GOVERNORS_PDF: build_governors_pdf,
+    Kind.PROVISION_MAP_PDF: build_provision_map_pdf,
 }

@@ -10,9 +10,10 @@ authority in one query (the rows a stored aggregate would hold, keyed by setting
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from vsend.insights.terms import Term, previous_term
 from vsend.profiles.models import DomainRating, Profile
@@ -59,7 +60,7 @@ class AreaChange:
     total_change: int
 
 
-def _ledger(setting_id: int, term: Term):  # type: ignore[no-untyped-def]
+def _ledger(setting_id: int, term: Term) -> QuerySet[PlaceTermCost]:
     return PlaceTermCost.objects.filter(setting_id=setting_id, term_starts=term.starts)
 
 
@@ -117,6 +118,17 @@ def children_with_provision(setting_id: int, term: Term) -> int:
     return _ledger(setting_id, term).values("child").distinct().count()
 
 
+def children_by_setting(setting_ids: Iterable[int], term: Term) -> dict[int, int]:
+    """children_with_provision for many settings, in one query."""
+    rows = (
+        PlaceTermCost.objects.filter(setting_id__in=list(setting_ids), term_starts=term.starts)
+        .values("setting")
+        .annotate(n=Count("child", distinct=True))
+        .order_by()
+    )
+    return {r["setting"]: r["n"] for r in rows}
+
+
 def spend_by_setting_area(setting_ids: Iterable[int], term: Term) -> dict[int, list[AreaSpend]]:
     """spend_by_area for many settings, in one query."""
     out: dict[int, list[AreaSpend]] = {}
@@ -133,7 +145,9 @@ def spend_by_setting_area(setting_ids: Iterable[int], term: Term) -> dict[int, l
     return out
 
 
-def spend_by_provision_name(setting_ids: Iterable[int], term: Term) -> list[tuple[str, int, Decimal]]:
+def spend_by_provision_name(
+    setting_ids: Iterable[int], term: Term
+) -> list[tuple[str, int, Decimal]]:
     """The provisions most used across settings, by name: (name, children, cost)."""
     rows = (
         PlaceTermCost.objects.filter(setting_id__in=list(setting_ids), term_starts=term.starts)
@@ -144,6 +158,7 @@ def spend_by_provision_name(setting_ids: Iterable[int], term: Term) -> list[tupl
     return [(r["provision__name"], r["children"], _d(r["cost"])) for r in rows]
 
 
+# Table names come from the models; every value is a parameter.
 CHANGE_SQL = f"""
 SELECT l.setting_id, r.domain, COUNT(*),
   SUM(CASE WHEN r.need_level < rq.need_level THEN 1 ELSE 0 END),
@@ -160,7 +175,7 @@ JOIN {PROFILE} q ON q.child_id = l.child_id AND q.status = 'finalised'
 JOIN {RATING} rq ON rq.profile_id = q.id AND rq.domain = r.domain
 WHERE q.id <> p.id AND r.need_level IS NOT NULL AND rq.need_level IS NOT NULL
 GROUP BY l.setting_id, r.domain
-"""
+"""  # noqa: S608
 
 
 def change_by_setting_area(setting_ids: Iterable[int], term: Term) -> dict[int, list[AreaChange]]:
@@ -173,12 +188,14 @@ def change_by_setting_area(setting_ids: Iterable[int], term: Term) -> dict[int, 
         return out
     before = previous_term(term).ends
     sql = CHANGE_SQL.replace("{marks}", ", ".join(["%s"] * len(ids)))
-    params = [term.starts, *ids, term.ends, term.ends, before, before]
+    params: list[Any] = [term.starts, *ids, term.ends, term.ends, before, before]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for setting_id, area, n, fell, same, rose, total in cursor.fetchall():
             out.setdefault(setting_id, []).append(
-                AreaChange(area, int(n), int(fell or 0), int(same or 0), int(rose or 0), int(total or 0))
+                AreaChange(
+                    area, int(n), int(fell or 0), int(same or 0), int(rose or 0), int(total or 0)
+                )
             )
     return out
 

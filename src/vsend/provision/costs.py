@@ -106,9 +106,15 @@ def term_figures(
         out.places[key] = Figures()
     days = Decimal(term_days(term))
     whole_term_sessions = rate.sessions_per_week * TEACHING_WEEKS[term.season]
-    cuts = sorted({w[0] for w in windows.values()} | {w[1] + timedelta(days=1) for w in windows.values()})
+    cuts = sorted(
+        {w[0] for w in windows.values()} | {w[1] + timedelta(days=1) for w in windows.values()}
+    )
     for piece_start, piece_next in zip(cuts, cuts[1:], strict=False):
-        present = [k for k, (a, b) in windows.items() if a <= piece_start and piece_next - timedelta(days=1) <= b]
+        present = [
+            k
+            for k, (a, b) in windows.items()
+            if a <= piece_start and piece_next - timedelta(days=1) <= b
+        ]
         if not present:
             continue
         share_of_term = Decimal((piece_next - piece_start).days) / days

@@ -76,7 +76,9 @@ class Evaluation:
         return [c for c in self.children if not c.compared]
 
 
-def _pictures(child_ids: list[int], ends: date) -> dict[int, list[tuple[date, int, dict[str, int]]]]:
+def _pictures(
+    child_ids: list[int], ends: date
+) -> dict[int, list[tuple[date, int, dict[str, int]]]]:
     """Each child's finalised profiles assessed by `ends`, oldest first, with need by area."""
     rows = (
         DomainRating.objects.filter(
@@ -85,13 +87,15 @@ def _pictures(child_ids: list[int], ends: date) -> dict[int, list[tuple[date, in
             profile__assessment_date__lte=ends,
             need_level__isnull=False,
         )
-        .values_list("profile__child_id", "profile_id", "profile__assessment_date", "domain", "need_level")
+        .values_list(
+            "profile__child_id", "profile_id", "profile__assessment_date", "domain", "need_level"
+        )
         .order_by("profile__child_id", "profile__assessment_date", "profile_id")
     )
     out: dict[int, dict[int, tuple[date, int, dict[str, int]]]] = defaultdict(dict)
     for child_id, profile_id, assessed, domain, level in rows:
         entry = out[child_id].setdefault(profile_id, (assessed, profile_id, {}))
-        entry[2][domain] = level
+        entry[2][domain] = int(level or 0)
     return {c: sorted(v.values()) for c, v in out.items()}
 
 

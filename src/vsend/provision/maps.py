@@ -190,14 +190,18 @@ def setting_map(setting_id: int, terms: list[Term]) -> SettingMap:
             totals[i] += ps.cost
         for a in aggregates.spend_by_area(setting_id, term):
             arow = by_area.setdefault(
-                a.area, {"area": a.area, "cells": [Cell() for _ in terms], "children": [0] * len(terms)}
+                a.area,
+                {"area": a.area, "cells": [Cell() for _ in terms], "children": [0] * len(terms)},
             )
             arow["cells"][i] = Cell(hours=a.hours, cost=a.cost)
             arow["children"][i] = a.children
         for rs in aggregates.spend_by_staff_role(setting_id, term):
             rrow = by_role.setdefault(
                 rs.role_id,
-                {"role": roles.get(rs.role_id or 0, "External or no staff role"), "cells": [Cell() for _ in terms]},
+                {
+                    "role": roles.get(rs.role_id or 0, "External or no staff role"),
+                    "cells": [Cell() for _ in terms],
+                },
             )
             rrow["cells"][i] = Cell(hours=rs.hours, cost=rs.cost)
     current = terms[len(terms) // 2]

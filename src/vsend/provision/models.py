@@ -225,6 +225,9 @@ class PlaceTermCost(models.Model):
             models.Index(fields=["term_starts", "setting"], name="ptc_term_setting"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.place_id} {self.term} {self.area}: {self.cost}"
+
 
 class SenBudget(models.Model):
     """The notional SEN budget a setting enters for an academic year (autumn to summer)."""

@@ -66,7 +66,9 @@ def recompute_group(group: ProvisionGroup) -> None:
     share = Decimal(1) / Decimal(len(areas))
     rows = []
     child_of = {p.pk: p.child_id for p in places}
-    for tf in costs.group_figures(rate_of(provision), spans, misses, group.starts_on, group.ends_on):
+    for tf in costs.group_figures(
+        rate_of(provision), spans, misses, group.starts_on, group.ends_on
+    ):
         for key, f in tf.places.items():
             for area in areas:
                 rows.append(
@@ -336,7 +338,7 @@ def record_missed(
     made = 0
     with transaction.atomic():
         for day in sorted(set(dates)):
-            for child_id in child_ids or [None]:
+            for child_id in child_ids or [None]:  # type: ignore[list-item]
                 _, created = MissedSession.objects.get_or_create(
                     group=group,
                     date=day,
