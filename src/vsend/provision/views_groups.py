@@ -171,11 +171,10 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = _group_context(request, group)
     choices = [(str(p.child_id), p.child.full_name) for p in ctx["places"]]
     form = MissedForm(request.POST or None, group=group, children=choices)
-    add_form = AddChildForm(
-        None,
-        group=group,
-        children=setting_children(group.setting, {p.child_id for p in ctx["places"]}),
+    others = (
+        setting_children(group.setting, {p.child_id for p in ctx["places"]}) if manages else []
     )
+    add_form = AddChildForm(None, group=group, children=others)
     if request.method == "POST":
         group = selectors.group_for(request, pk, manage=True)
         if form.is_valid():
@@ -195,7 +194,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return once(request, miss)
     record_children_shown(
         actor_from_request(request),
-        [p.child for p in ctx["places"]],
+        [p.child for p in ctx["places"]] + _children(others),
         summary=f"Provision group {group.name}",
     )
     return render(
@@ -217,13 +216,11 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["POST"])
 def group_add_child(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.group_for(request, pk)  # a group the user cannot see is not found, first
     group = selectors.group_for(request, pk, manage=True)
     ctx = _group_context(request, group)
-    form = AddChildForm(
-        request.POST,
-        group=group,
-        children=setting_children(group.setting, {p.child_id for p in ctx["places"]}),
-    )
+    others = setting_children(group.setting, {p.child_id for p in ctx["places"]})
+    form = AddChildForm(request.POST, group=group, children=others)
     if form.is_valid():
 
         def add() -> str:
@@ -239,7 +236,7 @@ def group_add_child(request: HttpRequest, pk: int) -> HttpResponse:
         return once(request, add)
     record_children_shown(
         actor_from_request(request),
-        [p.child for p in ctx["places"]],
+        [p.child for p in ctx["places"]] + _children(others),
         summary=f"Provision group {group.name}",
     )
     choices = [(str(p.child_id), p.child.full_name) for p in ctx["places"]]
