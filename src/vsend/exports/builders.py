@@ -40,7 +40,9 @@ def build_governors_pdf(export: Export) -> bytes:
     dashboard = dashboards.setting_dashboard(
         user, setting, form.filters(), form.as_at(), anonymous=True
     )
-    return governors_pdf(dashboard)
+    from vsend.provision.authority import governors_spend_table
+
+    return governors_pdf(dashboard, [governors_spend_table(setting.pk, dashboard.term)])
 
 
 def build_provision_map_pdf(export: Export) -> bytes:

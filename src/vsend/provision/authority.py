@@ -162,3 +162,27 @@ def authority_provision(
     )
     out.tables = [area_table, locality_table, setting_table, used_table]
     return out
+
+
+def governors_spend_table(setting_id: int, term: Term) -> Table:
+    """For the governors' SEN summary: spend by area in a term, aggregates only, through the
+    same disclosure control as every other figure governors see."""
+    names = domain_names()
+    spend = {a.area: a for a in aggregates.spend_by_area(setting_id, term)}
+    children = aggregates.children_with_provision(setting_id, term)
+    rows: list[list[Any]] = []
+    for key in DOMAIN_KEYS:
+        a = spend.get(key)
+        n, cost = (a.children, a.cost) if a else (0, ZERO)
+        rows.append([names[key], suppression.count(n), published.spend(cost, n)])
+    total = sum((a.cost for a in spend.values()), ZERO)
+    rows.append(["All provision", suppression.count(children), published.spend(total, children)])
+    return Table(
+        "provision_spend",
+        f"Provision spending by area of need, {term.label}",
+        ["Area", "Children with provision", "Spend (£)"],
+        rows,
+        f"Spending is rounded to the nearest {published.MONEY_ROUNDING} pounds and shown only "
+        f"for {published.MIN_DETAIL} or more children. A provision in more than one area is "
+        "split evenly between them.",
+    )
