@@ -60,38 +60,54 @@ class AreaChange:
     total_change: int
 
 
-def _ledger(setting_id: int, term: Term) -> QuerySet[PlaceTermCost]:
-    return PlaceTermCost.objects.filter(setting_id=setting_id, term_starts=term.starts)
+def _ledger(setting_id: int, terms: list[Term]) -> QuerySet[PlaceTermCost]:
+    return PlaceTermCost.objects.filter(
+        setting_id=setting_id, term_starts__in=[t.starts for t in terms]
+    )
 
 
 def _d(value: object) -> Decimal:
     return Decimal(str(value)) if value is not None else ZERO
 
 
-def spend_by_area(setting_id: int, term: Term) -> list[AreaSpend]:
+def _by_term(terms: list[Term], rows: Iterable[dict[str, Any]], make: Any) -> dict[Term, list[Any]]:
+    index = {t.starts: t for t in terms}
+    out: dict[Term, list[Any]] = {t: [] for t in terms}
+    for r in rows:
+        out[index[r["term_starts"]]].append(make(r))
+    return out
+
+
+def spend_by_area_terms(setting_id: int, terms: list[Term]) -> dict[Term, list[AreaSpend]]:
     rows = (
-        _ledger(setting_id, term)
-        .values("area")
+        _ledger(setting_id, terms)
+        .values("term_starts", "area")
         .annotate(children=Count("child", distinct=True), hours=Sum("hours"), cost=Sum("cost"))
-        .order_by("area")
+        .order_by("term_starts", "area")
     )
-    return [AreaSpend(r["area"], r["children"], _d(r["hours"]), _d(r["cost"])) for r in rows]
+    return _by_term(
+        terms, rows, lambda r: AreaSpend(r["area"], r["children"], _d(r["hours"]), _d(r["cost"]))
+    )
 
 
-def spend_by_staff_role(setting_id: int, term: Term) -> list[RoleSpend]:
+def spend_by_staff_role_terms(setting_id: int, terms: list[Term]) -> dict[Term, list[RoleSpend]]:
     rows = (
-        _ledger(setting_id, term)
-        .values("staff_role")
+        _ledger(setting_id, terms)
+        .values("term_starts", "staff_role")
         .annotate(hours=Sum("hours"), cost=Sum("cost"))
-        .order_by("staff_role")
+        .order_by("term_starts", "staff_role")
     )
-    return [RoleSpend(r["staff_role"], _d(r["hours"]), _d(r["cost"])) for r in rows]
+    return _by_term(
+        terms, rows, lambda r: RoleSpend(r["staff_role"], _d(r["hours"]), _d(r["cost"]))
+    )
 
 
-def spend_by_provision(setting_id: int, term: Term) -> list[ProvisionSpend]:
+def spend_by_provision_terms(
+    setting_id: int, terms: list[Term]
+) -> dict[Term, list[ProvisionSpend]]:
     rows = (
-        _ledger(setting_id, term)
-        .values("provision")
+        _ledger(setting_id, terms)
+        .values("term_starts", "provision")
         .annotate(
             children=Count("child", distinct=True),
             planned=Sum("planned_sessions"),
@@ -99,23 +115,39 @@ def spend_by_provision(setting_id: int, term: Term) -> list[ProvisionSpend]:
             hours=Sum("hours"),
             cost=Sum("cost"),
         )
-        .order_by("provision")
+        .order_by("term_starts", "provision")
     )
-    return [
-        ProvisionSpend(
+    return _by_term(
+        terms,
+        rows,
+        lambda r: ProvisionSpend(
             r["provision"],
             r["children"],
             _d(r["planned"]),
             _d(r["missed"]),
             _d(r["hours"]),
             _d(r["cost"]),
-        )
-        for r in rows
-    ]
+        ),
+    )
+
+
+# The pure functions of (setting, term), for the stored per-setting per-term aggregates.
+
+
+def spend_by_area(setting_id: int, term: Term) -> list[AreaSpend]:
+    return spend_by_area_terms(setting_id, [term])[term]
+
+
+def spend_by_staff_role(setting_id: int, term: Term) -> list[RoleSpend]:
+    return spend_by_staff_role_terms(setting_id, [term])[term]
+
+
+def spend_by_provision(setting_id: int, term: Term) -> list[ProvisionSpend]:
+    return spend_by_provision_terms(setting_id, [term])[term]
 
 
 def children_with_provision(setting_id: int, term: Term) -> int:
-    return _ledger(setting_id, term).values("child").distinct().count()
+    return _ledger(setting_id, [term]).values("child").distinct().count()
 
 
 def children_by_setting(setting_ids: Iterable[int], term: Term) -> dict[int, int]:

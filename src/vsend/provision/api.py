@@ -22,7 +22,7 @@ from vsend.audit.services import actor_from_request, record
 from vsend.insights import dashboards, published, suppression
 from vsend.insights.terms import parse_term, previous_term, term_containing
 from vsend.provision import selectors
-from vsend.provision.authority import NOTE, authority_provision
+from vsend.provision.authority import NOTE, cached_authority_provision
 from vsend.provision.evaluation import CAVEAT, MIN_GROUP, evaluate
 from vsend.provision.maps import child_map, money, setting_map, tenth, three_terms
 from vsend.provision.models import Provision
@@ -323,7 +323,7 @@ def authority_api(request: Request) -> Response:
         if identifiable
         else (asked if asked and asked.ends <= last_ended.ends else last_ended)
     )
-    view = authority_provision(authority, term, identifiable)
+    view = cached_authority_provision(authority, term, identifiable)
     record(
         actor,
         Action.VIEW,

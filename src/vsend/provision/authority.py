@@ -80,6 +80,21 @@ def columns(identifiable: bool, first: str) -> list[str]:
     return [*base, "Mean change in need"] if identifiable else base
 
 
+def cached_authority_provision(
+    authority: LocalAuthority, term: Term, identifiable: bool
+) -> AuthorityProvision:
+    """The view through the dashboards' cache (insights.cache, keyed by the authority's data
+    version, which every provision write bumps); the stored per-setting per-term aggregates
+    will replace it (ADR 18)."""
+    from vsend.insights import cache
+
+    return cache.cached(
+        authority.pk,
+        ("provision", term.slug, identifiable),
+        lambda: authority_provision(authority, term, identifiable),
+    )
+
+
 def authority_provision(
     authority: LocalAuthority, term: Term, identifiable: bool
 ) -> AuthorityProvision:

@@ -174,8 +174,11 @@ def setting_map(setting_id: int, terms: list[Term]) -> SettingMap:
     }
     by_role: dict[int | None, dict[str, Any]] = {}
     totals = [ZERO for _ in terms]
+    provision_spend = aggregates.spend_by_provision_terms(setting_id, terms)
+    area_spend = aggregates.spend_by_area_terms(setting_id, terms)
+    role_spend = aggregates.spend_by_staff_role_terms(setting_id, terms)
     for i, term in enumerate(terms):
-        for ps in aggregates.spend_by_provision(setting_id, term):
+        for ps in provision_spend[term]:
             p = provisions.get(ps.provision_id)
             row = by_provision.setdefault(
                 ps.provision_id,
@@ -188,14 +191,14 @@ def setting_map(setting_id: int, terms: list[Term]) -> SettingMap:
             row["cells"][i] = Cell(ps.planned, ps.missed, ps.hours, ps.cost)
             row["children"][i] = ps.children
             totals[i] += ps.cost
-        for a in aggregates.spend_by_area(setting_id, term):
+        for a in area_spend[term]:
             arow = by_area.setdefault(
                 a.area,
                 {"area": a.area, "cells": [Cell() for _ in terms], "children": [0] * len(terms)},
             )
             arow["cells"][i] = Cell(hours=a.hours, cost=a.cost)
             arow["children"][i] = a.children
-        for rs in aggregates.spend_by_staff_role(setting_id, term):
+        for rs in role_spend[term]:
             rrow = by_role.setdefault(
                 rs.role_id,
                 {

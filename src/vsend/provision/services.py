@@ -15,6 +15,7 @@ from django.utils import timezone
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Child, Enrolment
+from vsend.insights import cache as insight_cache
 from vsend.organisations.models import Setting
 from vsend.provision import costs
 from vsend.provision.library import library_entry
@@ -50,6 +51,12 @@ def recompute_group(group: ProvisionGroup) -> None:
     """Rewrite the ledger rows of every place in the group."""
     provision = Provision.objects.select_related("staff_role").get(pk=group.provision_id)
     places = list(group.places.all())
+    # The authority's provision figures are cached with the dashboards' (insights.cache):
+    # a new version makes them computed again on the next request.
+    authority_id = Setting.objects.filter(pk=group.setting_id).values_list(
+        "authority_id", flat=True
+    )
+    insight_cache.bump(authority_id.get())
     PlaceTermCost.objects.filter(place__group=group).delete()
     if not places:
         return

@@ -171,9 +171,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = _group_context(request, group)
     choices = [(str(p.child_id), p.child.full_name) for p in ctx["places"]]
     form = MissedForm(request.POST or None, group=group, children=choices)
-    others = (
-        setting_children(group.setting, {p.child_id for p in ctx["places"]}) if manages else []
-    )
+    others = setting_children(group.setting, {p.child_id for p in ctx["places"]}) if manages else []
     add_form = AddChildForm(None, group=group, children=others)
     if request.method == "POST":
         group = selectors.group_for(request, pk, manage=True)

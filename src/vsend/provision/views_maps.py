@@ -15,7 +15,7 @@ from vsend.children.models import Child
 from vsend.insights import dashboards, published
 from vsend.insights.terms import Term, parse_term, previous_term, term_containing
 from vsend.provision import exports, selectors
-from vsend.provision.authority import authority_provision
+from vsend.provision.authority import cached_authority_provision
 from vsend.provision.evaluation import CAVEAT, MIN_GROUP, evaluate
 from vsend.provision.maps import child_map, domain_names, setting_map, three_terms
 
@@ -185,7 +185,7 @@ def _authority(request: HttpRequest) -> tuple[Any, Term, bool]:
 @require_safe
 def authority_page(request: HttpRequest) -> HttpResponse:
     authority, term, identifiable = _authority(request)
-    view = authority_provision(authority, term, identifiable)
+    view = cached_authority_provision(authority, term, identifiable)
     last_ended = term_containing(published.as_at_term_end(timezone.localdate()))
     return render(
         request,
@@ -197,7 +197,7 @@ def authority_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 def authority_xlsx(request: HttpRequest) -> HttpResponse:
     authority, term, identifiable = _authority(request)
-    view = authority_provision(authority, term, identifiable)
+    view = cached_authority_provision(authority, term, identifiable)
     header = [
         [f"Provision across {authority.name}"],
         [f"{term.label} ({term.starts.isoformat()} to {term.ends.isoformat()})"],
