@@ -70,7 +70,7 @@ def _d(value: object) -> Decimal:
     return Decimal(str(value)) if value is not None else ZERO
 
 
-def _by_term(terms: list[Term], rows: Iterable[dict[str, Any]], make: Any) -> dict[Term, list[Any]]:
+def _by_term(terms: list[Term], rows: Iterable[Any], make: Any) -> dict[Term, list[Any]]:
     index = {t.starts: t for t in terms}
     out: dict[Term, list[Any]] = {t: [] for t in terms}
     for r in rows:

@@ -345,7 +345,7 @@ def run(out: Out, *, children: int, settings_count: int, runs: int) -> None:
     out.write(
         f"Setting: {counts[0]} provisions, {counts[1]} children, {counts[2]} terms of delivery\n"
     )
-    rows = [
+    rows: list[tuple[str, Callable[[], Any], int]] = [
         ("setting map (computed)", lambda: setting_map(setting.pk, terms), 100),
         (
             "setting map page",
