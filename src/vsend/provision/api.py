@@ -69,7 +69,7 @@ class ProvisionOut(serializers.ModelSerializer[Provision]):
 
 
 @extend_schema(
-    responses={200: ProvisionOut(many=True), **problem_responses(403, 404)},
+    responses={200: ProvisionOut(many=True), **problem_responses(400, 403, 404)},
     summary="A setting's provision catalogue",
 )
 @api_view(["GET"])
@@ -116,7 +116,7 @@ class ChildMapOut(serializers.Serializer[Any]):
 
 @extend_schema(
     parameters=[TERM],
-    responses={200: ChildMapOut, **problem_responses(403, 404)},
+    responses={200: ChildMapOut, **problem_responses(400, 403, 404)},
     summary="A child's provision and costed map over three terms (the one before, the term, the one after)",
 )
 @api_view(["GET"])
@@ -170,7 +170,7 @@ class SettingMapOut(serializers.Serializer[Any]):
 
 @extend_schema(
     parameters=[TERM],
-    responses={200: SettingMapOut, **problem_responses(403, 404)},
+    responses={200: SettingMapOut, **problem_responses(400, 403, 404)},
     summary="A setting's provision map: spend by area (beside need), staff role and provision",
 )
 @api_view(["GET"])
@@ -235,7 +235,7 @@ class AchievesOut(serializers.Serializer[Any]):
 
 @extend_schema(
     parameters=[TERM],
-    responses={200: AchievesOut, **problem_responses(403, 404)},
+    responses={200: AchievesOut, **problem_responses(400, 403, 404)},
     summary="What provision achieves at a setting: change in need beside provision and cost",
 )
 @api_view(["GET"])
@@ -307,7 +307,7 @@ class AuthorityOut(serializers.Serializer[Any]):
             "authority", OpenApiTypes.INT64, description="An authority the user may see"
         ),
     ],
-    responses={200: AuthorityOut, **problem_responses(403, 404)},
+    responses={200: AuthorityOut, **problem_responses(400, 403, 404)},
     summary="Provision spend and change in need across the authority (suppressed for LA officers)",
 )
 @api_view(["GET"])
