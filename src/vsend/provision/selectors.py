@@ -133,3 +133,9 @@ def setting_children(setting: Any, exclude: set[int] | None = None) -> list[tupl
         for e in enrolments
         if e.child_id not in (exclude or set())
     ]
+
+
+def children_listed(ids: list[int]) -> list[Child]:
+    """Children by id, for a page whose caller has found them through a setting the user runs
+    (its enrolments, or its provision)."""
+    return list(Child.objects.filter(pk__in=ids))

@@ -64,11 +64,7 @@ def group_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _children(choices: list[tuple[str, str]]) -> list[Any]:
-    from vsend.children.models import Child
-
-    return list(
-        Child.objects.filter(pk__in=[int(c) for c, _ in choices])
-    )  # scope-lint: allow enrolled at a setting the user runs
+    return selectors.children_listed([int(c) for c, _ in choices])
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_safe
 from vsend.accounts.policy import Disclosure
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record, record_children_shown
-from vsend.children.models import Child
 from vsend.insights import dashboards, published
 from vsend.insights.terms import Term, parse_term, previous_term, term_containing
 from vsend.provision import exports, selectors
@@ -136,9 +135,7 @@ def achieves(request: HttpRequest, pk: int) -> HttpResponse:
     end = parse_term(request.GET.get("term", "")[:20]) or current
     terms = [previous_term(previous_term(end)), previous_term(end), end]
     result = evaluate(setting.pk, terms)
-    children = {
-        c.pk: c for c in Child.objects.filter(pk__in=[c.child_id for c in result.children])
-    }  # scope-lint: allow children with provision at a setting the user runs
+    children = {c.pk: c for c in selectors.children_listed([c.child_id for c in result.children])}
     record_children_shown(
         actor_from_request(request),
         children.values(),
