@@ -93,6 +93,15 @@ def test_group_provision_from_the_plan_a_missed_session_and_the_printed_map(page
     assert pdf.headers["content-type"] == "application/pdf"
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "provision-map.pdf").write_bytes(pdf.body())
+    # The setting's pages: its provision, its map and what the provision achieves.
+    for url, name in (
+        (f"/provision/settings/{world.setting.pk}/", "v06-setting"),
+        (f"/provision/settings/{world.setting.pk}/map?term=autumn-2026", "v07-setting-map"),
+        (f"/provision/settings/{world.setting.pk}/achieves", "v08-achieves"),
+        (f"/provision/settings/{world.setting.pk}/library", "v09-library"),
+    ):
+        page.goto(url)
+        assert_accessible(page, name)
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm:
         subprocess.run(
