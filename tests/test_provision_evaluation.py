@@ -257,3 +257,18 @@ def test_an_officer_cannot_ask_for_a_term_not_yet_ended(world, as_user):
         as_user("la_officer").get(reverse("api:provision-authority") + "?term=summer-2027").content
     )
     assert data["term"] == "summer-2026"
+
+
+def test_the_authority_view_asks_the_same_number_of_queries_whatever_the_children(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            authority_provision(world.authority, SUMMER, identifiable=False)
+        return len(ctx.captured_queries)
+
+    _summer_group(world, 2)
+    few = count()
+    _summer_group(world, 14)
+    assert count() == few == 5
