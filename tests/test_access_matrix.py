@@ -137,6 +137,17 @@ RUNS_CLASSES = {
     "other_setting": 404,
     "other_authority": 404,
 }
+# Provision at setting A1: seen by those who run it and by its teachers (their classes' children
+# only); run by its SENDCo and authority A's administrators.
+PROV_MANAGE = {
+    **only({"platform_admin", "la_admin", "sendco"}, others=403),
+    "other_setting": 404,
+    "other_authority": 404,
+}
+PROV_VIEW = {**PROV_MANAGE, "teacher": 200, "caseworker": 404}
+# The group's POST records a missed session: a teacher sees the group but may not change it.
+PROV_GROUP_POST = {**PROV_VIEW, "teacher": 403}
+SEES_PROVISION = SEES_CHILD - {"parent", "young_person"}
 # Only the uploader reaches their upload; confirming it loads it (the result page, 200).
 UPLOADER = {**RUNS_AUTHORITY, "platform_admin": 404}
 
@@ -376,8 +387,37 @@ ROWS = [
     Row("organisations:year-group-create", "setting", {"post": RUNS_CLASSES}),
     Row("organisations:class-create", "setting", {"post": RUNS_CLASSES}),
     Row("organisations:move-children", "setting", {"get": RUNS_CLASSES, "post": RUNS_CLASSES}),
+    # Provision. Empty forms come back with their errors (200).
+    Row("provision:setting", "setting", {"get": PROV_VIEW}),
+    Row("provision:provision-add", "setting", {"get": PROV_MANAGE, "post": PROV_MANAGE}),
+    Row("provision:library", "setting", {"get": PROV_MANAGE, "post": PROV_MANAGE}),
+    Row("provision:staff", "setting", {"get": PROV_MANAGE, "post": PROV_MANAGE}),
+    Row("provision:budget", "setting", {"get": PROV_MANAGE, "post": PROV_MANAGE}),
+    Row("provision:group-add", "setting", {"get": PROV_MANAGE, "post": PROV_MANAGE}),
+    Row("provision:setting-map", "setting", {"get": PROV_MANAGE}),
+    Row("provision:setting-map-xlsx", "setting", {"get": PROV_MANAGE}),
+    Row("provision:achieves", "setting", {"get": PROV_MANAGE}),
+    Row("provision:provision-edit", "provision", {"get": PROV_MANAGE, "post": PROV_MANAGE}),
+    Row("provision:staff-edit", "staff_role", {"get": PROV_MANAGE, "post": PROV_MANAGE}),
+    Row("provision:group", "prov_group", {"get": PROV_VIEW, "post": PROV_GROUP_POST}),
+    Row("provision:group-add-child", "prov_group", {"post": PROV_GROUP_POST}),
+    Row(
+        "provision:from-action",
+        "plan_action",
+        {"get": AboutChild(CHANGES_CHILD), "post": AboutChild(CHANGES_CHILD)},
+    ),
+    Row("provision:child-map", "child", {"get": AboutChild(SEES_PROVISION)}),
+    Row("provision:child-map-xlsx", "child", {"get": AboutChild(SEES_PROVISION)}),
+    Row("provision:child-map-pdf", "child", {"get": AboutChild(SEES_PROVISION, ok=302)}),
+    Row("provision:authority", None, {"get": AUTHORITY_INSIGHT}),
+    Row("provision:authority-xlsx", None, {"get": AUTHORITY_INSIGHT}),
+    Row("api:provision-catalogue", "setting", {"get": PROV_MANAGE}, api=True),
+    Row("api:provision-setting-map", "setting", {"get": PROV_MANAGE}, api=True),
+    Row("api:provision-achieves", "setting", {"get": PROV_MANAGE}, api=True),
+    Row("api:provision-authority", None, {"get": AUTHORITY_INSIGHT}, api=True),
+    Row("api:child-provision", "child", {"get": AboutChild(SEES_PROVISION)}, api=True),
 ]
-CHILD_KEYS = {"child", "child_pk", "profile", "profile_step", "profile_domain"}
+CHILD_KEYS = {"child", "child_pk", "profile", "profile_step", "profile_domain", "plan_action"}
 
 
 def _names(patterns, prefix=""):  # type: ignore[no-untyped-def]
@@ -436,6 +476,16 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
         if key == "child_pk":
             return reverse(name, kwargs={"child_pk": child.pk})
         pk = _profile(world, child_attr)
+        if key == "plan_action":
+            from vsend.profiles.models import SupportAction
+
+            action, _ = SupportAction.objects.get_or_create(
+                profile_id=pk,
+                domain="communication_interaction",
+                what="Talk time in a small group",
+                defaults={"who": "TA", "how_often": "Twice a week", "starts_on": date(2026, 11, 2)},
+            )
+            return reverse(name, kwargs={"pk": action.pk})
         if key == "profile_step":
             return reverse(name, kwargs={"pk": pk, "step": "readiness"})
         if key == "profile_domain":
@@ -443,6 +493,16 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
         return reverse(name, kwargs={"pk": pk})
     if key == "setting":
         return reverse(name, kwargs={"pk": world.setting.pk})
+    if key in ("prov_group", "provision", "staff_role"):
+        from tests.provision_helpers import world_group
+
+        group = world_group(world)
+        pk = {
+            "prov_group": group.pk,
+            "provision": group.provision_id,
+            "staff_role": group.provision.staff_role_id,
+        }[key]
+        return reverse(name, kwargs={"pk": pk})
     if key and key.startswith("setting_export:"):
         return reverse(name, kwargs={"pk": world.setting.pk, "fmt": key.split(":")[1]})
     if key and key.startswith("export:"):
@@ -558,6 +618,7 @@ def _documents_without_typesetting(monkeypatch):
 
     monkeypatch.setattr("vsend.exports.builders.profile_pdf", pdf)
     monkeypatch.setattr("vsend.exports.builders.governors_pdf", pdf)
+    monkeypatch.setattr("vsend.provision.exports.child_map_pdf", pdf)
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.id)

@@ -108,6 +108,13 @@ def _reachable(world) -> dict[str, list[str]]:
             reverse("insights:authority-export", kwargs={"fmt": "xlsx"}) + suffix,
             reverse("api:authority-insight") + suffix,
         ]
+    for q in terms:
+        suffix = f"?{q}" if q else ""
+        authority_urls += [
+            reverse("provision:authority") + suffix,
+            reverse("provision:authority-xlsx") + suffix,
+            reverse("api:provision-authority") + suffix,
+        ]
     officer_settings = [
         reverse("insights:setting", kwargs={"pk": a2}),
         reverse("api:setting-insight", kwargs={"pk": a2}),

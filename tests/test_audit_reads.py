@@ -53,6 +53,14 @@ CHILD_DATA = {
     "people:setting": ("sendco", "setting", "shown"),
     "people:setting-invite": ("sendco", "setting", "shown"),
     "organisations:move-children": ("sendco", "setting", "shown"),
+    "provision:group-add": ("sendco", "setting", "shown"),
+    "provision:group": ("sendco", "prov_group", "shown"),
+    "provision:from-action": ("sendco", "plan_action", "shown"),
+    "provision:child-map": ("sendco", "child", "shown"),
+    "provision:child-map-xlsx": ("sendco", "child", "child"),
+    "provision:child-map-pdf": ("sendco", "child", "child"),
+    "provision:achieves": ("sendco", "setting", "shown"),
+    "api:child-provision": ("sendco", "child", "child"),
 }
 # Aggregates: one row per request, naming the setting or authority (no child is shown by name;
 # figures that lead to children link to the child list, which is audited itself).
@@ -64,6 +72,15 @@ AGGREGATES = {
     "insights:authority-export": ("la_admin", "csv"),
     "api:setting-insight": ("sendco", "setting"),
     "api:authority-insight": ("la_admin", None),
+    # Provision: costs and counts by setting, area, staff role and provision; no child named.
+    "provision:setting": ("sendco", "setting"),
+    "provision:setting-map": ("sendco", "setting"),
+    "provision:setting-map-xlsx": ("sendco", "setting"),
+    "provision:authority": ("la_admin", None),
+    "provision:authority-xlsx": ("la_admin", None),
+    "api:provision-catalogue": ("sendco", "setting"),
+    "api:provision-setting-map": ("sendco", "setting"),
+    "api:provision-authority": ("la_admin", None),
 }
 NO_CHILD_DATA = {
     "insights:compare": "sharing authorities' published (suppressed) figures; each view audited",
@@ -120,6 +137,14 @@ NO_CHILD_DATA = {
     "organisations:classes": "a setting's year groups and classes (no child is named)",
     "organisations:year-group-create": "a write, audited by the service",
     "organisations:class-create": "a write, audited by the service",
+    "provision:provision-add": "a form for the catalogue; the provision it adds is audited",
+    "provision:provision-edit": "one catalogue entry; changes are audited",
+    "provision:library": "the library of common provisions; adding is audited",
+    "provision:staff": "staff roles and hourly costs; changes are audited",
+    "provision:staff-edit": "one staff role; changes are audited",
+    "provision:budget": "the setting's notional SEN budget; changes are audited",
+    "provision:group-add-child": "a write (a place), audited by the service",
+    "api:provision-achieves": "children by id; its one row names them all (test_provision_views)",
 }
 
 
@@ -151,8 +176,25 @@ def _profile_pk(world) -> int:
 
 
 def _url(name: str, key: str | None, world, fmt: str = "csv") -> str:
+    from tests.provision_helpers import world_group
+
+    world_group(world)  # setting A1 runs a group for the child and a classmate
     kwargs: dict[str, object] = {}
-    if key in ("child", "setting"):
+    if key == "prov_group":
+        kwargs = {"pk": world_group(world).pk}
+    elif key == "plan_action":
+        from vsend.profiles.models import SupportAction
+
+        action = SupportAction.objects.create(
+            profile_id=_profile_pk(world),
+            domain="communication_interaction",
+            what="Talk time",
+            who="TA",
+            how_often="Weekly",
+            starts_on=date(2026, 11, 2),
+        )
+        kwargs = {"pk": action.pk}
+    elif key in ("child", "setting"):
         kwargs = {"pk": world.child.pk if key == "child" else world.setting.pk}
     elif key == "child_pk":
         kwargs = {"child_pk": world.child.pk}

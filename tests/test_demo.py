@@ -75,6 +75,21 @@ def test_the_demo_builds_a_realistic_authority_and_is_idempotent(settings):
         profile__child__primary_need="PD", domain="communication_interaction"
     )
     assert asd.aggregate(m=Avg("need_level"))["m"] > others.aggregate(m=Avg("need_level"))["m"]
+    # Costed provision at each school with a SENDCo: catalogue, groups, missed sessions, budgets.
+    from vsend.provision.models import (
+        MissedSession,
+        Place,
+        PlaceTermCost,
+        ProvisionGroup,
+        SenBudget,
+    )
+
+    assert ProvisionGroup.objects.values("setting").distinct().count() == len(sendco_settings)
+    assert Place.objects.filter(action__isnull=False).exists()
+    assert MissedSession.objects.filter(child__isnull=True).exists()
+    assert MissedSession.objects.filter(child__isnull=False).exists()
+    assert SenBudget.objects.count() == len(sendco_settings)
+    assert PlaceTermCost.objects.values("term").distinct().count() >= 3
 
     out = StringIO()
     call_command("bench", "profile", "--runs", "3", "--pdf-runs", "3", stdout=out)

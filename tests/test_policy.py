@@ -50,7 +50,8 @@ def test_a_profile_page_checks_the_scope_once(world, as_user, persona):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("profiles:summary", kwargs={"pk": pk})).status_code == 200
     assert _scope_checks(queries.captured_queries) == 1
-    assert len(queries.captured_queries) <= 18  # the audit row and its chain: three
+    # The audit row and its chain: three; the provision linked to the plan's action: one.
+    assert len(queries.captured_queries) <= 19
 
 
 def test_the_api_reads_a_child_with_one_scope_check(world, as_user):
@@ -88,10 +89,11 @@ def test_what_each_persona_may_do_to_a_child(world):
             Perm.VIEW_PROFILE,
             Perm.TRANSFER_CHILD,
             Perm.EXPORT_RECORD,
+            Perm.VIEW_PROVISION,
         },
         # A setting's roll changes through the authority's transfer, not a SENDCo's own.
         "sendco": CHILD_PERMISSIONS - {Perm.RECORD_HOME_CONFIDENCE, Perm.TRANSFER_CHILD},
-        "teacher": {Perm.VIEW_CHILD, Perm.VIEW_PROFILE},
+        "teacher": {Perm.VIEW_CHILD, Perm.VIEW_PROFILE, Perm.VIEW_PROVISION},
         "parent": {
             Perm.VIEW_CHILD,
             Perm.VIEW_PROFILE,

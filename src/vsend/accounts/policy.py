@@ -282,6 +282,21 @@ class AccessPolicy:
     def may_export_record(self, child: Child | int) -> bool:
         """Take a copy of the child's portable record (staff who plan with it, the family)."""
         return self.can(Perm.EXPORT_RECORD, child)
+    def may_manage_provision(self, setting: "Setting") -> bool:
+        """Run the setting's provision: catalogue, staff costs, groups, delivery, budget."""
+        return any(
+            _grants(m, Perm.MANAGE_PROVISION) and _covers_setting(m, setting)
+            for m in self.memberships
+        )
+
+    def may_view_provision_at(self, setting: "Setting") -> bool:
+        """See some of the setting's provision (a teacher: for their classes' children)."""
+        return any(
+            _grants(m, Perm.VIEW_PROVISION)
+            and m.setting_id is not None
+            and _covers_setting(m, setting)
+            for m in self.memberships
+        ) or self.may_manage_provision(setting)
 
     def setting_disclosure(self, setting: "Setting") -> SettingDisclosure:
         identifying = [

@@ -39,6 +39,11 @@ class Perm(models.TextChoices):
         "Load and change the authority's settings, localities and trusts",
     )
     CREATE_AUTHORITY = "create_authority", "Add a local authority to the service"
+    VIEW_PROVISION = "view_provision", "See a child's provision and its cost"
+    MANAGE_PROVISION = (
+        "manage_provision",
+        "Run a setting's provision: catalogue, staff costs, groups, delivery and budget",
+    )
     MANAGE_CLASSES = (
         "manage_classes",
         "Set up a setting's year groups and classes and move children between classes",
@@ -55,7 +60,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Aggregates only: never a child's name or record.
     R.LA_OFFICER: frozenset({P.VIEW_AUTHORITY, P.VIEW_SETTING_INSIGHT}),
     R.CASEWORKER: frozenset(
-        {P.VIEW_CHILD, P.VIEW_CHILD_ACCESS, P.VIEW_PROFILE, P.TRANSFER_CHILD, P.EXPORT_RECORD}
+        {
+            P.VIEW_CHILD,
+            P.VIEW_CHILD_ACCESS,
+            P.VIEW_PROFILE,
+            P.TRANSFER_CHILD,
+            P.EXPORT_RECORD,
+            P.VIEW_PROVISION,
+        }
     ),
     R.SENDCO: frozenset(
         {
@@ -68,9 +80,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.MANAGE_PEOPLE,
             P.MANAGE_CLASSES,
             P.EXPORT_RECORD,
+            P.VIEW_PROVISION,
+            P.MANAGE_PROVISION,
         }
     ),
-    R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT}),
+    R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT, P.VIEW_PROVISION}),
     # A family may take a copy of the child's record with them (data portability).
     R.PARENT: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.RECORD_HOME_CONFIDENCE, P.EXPORT_RECORD}),
     R.YOUNG_PERSON: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.EXPORT_RECORD}),
@@ -90,6 +104,7 @@ CHILD_PERMISSIONS = frozenset(
         P.RECORD_HOME_CONFIDENCE,
         P.TRANSFER_CHILD,
         P.EXPORT_RECORD,
+        P.VIEW_PROVISION,
     }
 )
 # Figures are identifiable (small counts shown, links to the children behind them) only for a

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from vsend.api import exports, insights, organisation, profiles, views
 from vsend.records import api as records
+from vsend.provision import api as provision
 
 app_name = "api"
 
@@ -43,4 +44,5 @@ urlpatterns = [
     path("people/", login_not_required(organisation.person_list), name="people"),
     path("people/<id:pk>/", login_not_required(organisation.person_detail), name="person"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    *provision.urlpatterns,
 ]

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "vsend.jobs",
     "vsend.exports",
     "vsend.mail",
+    "vsend.provision",
 ]
 
 MIDDLEWARE = [

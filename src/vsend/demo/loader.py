@@ -24,6 +24,7 @@ from vsend.demo.family_requests import add_family_requests
 from vsend.demo.invitations import add_invitations, add_suspended_account
 from vsend.demo.moves import add_moves
 from vsend.demo.profiles import build_profiles
+from vsend.demo.provision import build_provision
 from vsend.insights import cache as insight_cache
 from vsend.organisations.models import (
     NATIONAL_CURRICULUM_YEARS,
@@ -367,6 +368,7 @@ def load_demo(
     builder.profiles()
     add_moves(builder)
     add_family_requests(builder)
+    build_provision(builder.today)
     insight_cache.bump(builder.authority.pk)
     refresh_authority(builder.authority.pk)
     record(

@@ -59,6 +59,10 @@ def open_export(actor: Actor, export: Export) -> bytes:
         raise Http404("The file is not ready")
     if export.kind == Kind.PROFILE_PDF:
         selectors.open_profile(actor, int(export.object_id), "PDF downloaded")
+    elif export.kind == Kind.PROVISION_MAP_PDF:
+        from vsend.provision.exports import open_child_map_pdf
+
+        open_child_map_pdf(actor, export)
     else:
         setting = dashboards.setting_for(actor, int(export.object_id))
         record(

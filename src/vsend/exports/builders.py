@@ -40,10 +40,19 @@ def build_governors_pdf(export: Export) -> bytes:
     dashboard = dashboards.setting_dashboard(
         user, setting, form.filters(), form.as_at(), anonymous=True
     )
-    return governors_pdf(dashboard)
+    from vsend.provision.authority import governors_spend_table
+
+    return governors_pdf(dashboard, [governors_spend_table(setting.pk, dashboard.term)])
+
+
+def build_provision_map_pdf(export: Export) -> bytes:
+    from vsend.provision.exports import build_child_map_pdf
+
+    return build_child_map_pdf(export)
 
 
 BUILDERS: dict[str, Callable[[Export], bytes]] = {
     Kind.PROFILE_PDF: build_profile_pdf,
     Kind.GOVERNORS_PDF: build_governors_pdf,
+    Kind.PROVISION_MAP_PDF: build_provision_map_pdf,
 }

@@ -9,6 +9,7 @@ from django.db import models
 class Kind(models.TextChoices):
     PROFILE_PDF = "profile_pdf", "Profile PDF"
     GOVERNORS_PDF = "governors_pdf", "Governors' SEN summary"
+    PROVISION_MAP_PDF = "provision_map_pdf", "Costed provision map"
 
 
 class Status(models.TextChoices):

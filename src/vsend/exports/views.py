@@ -23,6 +23,8 @@ def file_response(export: Export, content: bytes) -> HttpResponse:
 def _again(export: Export) -> str:
     if export.kind == Kind.PROFILE_PDF:
         return reverse("profiles:pdf", kwargs={"pk": export.object_id})
+    if export.kind == Kind.PROVISION_MAP_PDF:
+        return reverse("provision:child-map", kwargs={"pk": export.object_id})
     return reverse("insights:governors", kwargs={"pk": export.object_id})
 
 

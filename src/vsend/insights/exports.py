@@ -75,8 +75,9 @@ GOVERNOR_TABLES = (
 )
 
 
-def governors_pdf(dashboard: Dashboard) -> bytes:
-    tables = [t for t in dashboard.tables if t.key in GOVERNOR_TABLES]
+def governors_pdf(dashboard: Dashboard, extra: list[Table] | None = None) -> bytes:
+    """The summary; `extra` tables (already through disclosure control) follow the others."""
+    tables = [t for t in dashboard.tables if t.key in GOVERNOR_TABLES] + (extra or [])
     html = render_to_string(
         "insights/governors.html",
         {

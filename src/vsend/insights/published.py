@@ -209,3 +209,25 @@ def benchmark_rows(own: Block, locality: Block, total: Block, names: dict[str, s
             ]
         )
     return rows
+
+
+# Provision spend (ADR 18): money is published only beside a count of at least MIN_DETAIL
+# children, rounded to the nearest MONEY_ROUNDING pounds, so a spend cannot be divided back
+# into one child's provision.
+MONEY_ROUNDING = 100
+
+
+def spend(value: Any, children: int) -> int | str | None:
+    """A spend shown to someone who may not see the children, or None (withheld)."""
+    if children <= 0:
+        return 0
+    if children < MIN_DETAIL:
+        return None
+    return int(MONEY_ROUNDING * round(float(value) / MONEY_ROUNDING))
+
+
+def change_counts(compared: int, fell: int, same: int, rose: int) -> list[Any]:
+    """Change in need among children compared: counts only, and only for MIN_DETAIL or more."""
+    if compared < MIN_DETAIL:
+        return [count(compared), None, None, None]
+    return [count(compared), count(fell), count(same), count(rose)]
