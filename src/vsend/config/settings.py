@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "vsend.jobs",
     "vsend.exports",
     "vsend.mail",
+    "vsend.workflows",
+    "vsend.statutory",
 ]
 
 MIDDLEWARE = [
