@@ -43,16 +43,30 @@ class Perm(models.TextChoices):
         "manage_classes",
         "Set up a setting's year groups and classes and move children between classes",
     )
+    REQUEST_ASSESSMENT = (
+        "request_assessment",
+        "Ask the local authority for an EHC needs assessment (a setting, a family, a young person)",
+    )
+    VIEW_CASE = "view_case", "See a child's EHC needs assessment, plan and reviews, and their clock"
+    MANAGE_CASE = (
+        "manage_case",
+        "Record decisions, advice, plans and reviews on the statutory pathway",
+    )
 
 
 R, P = Role, Perm
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    R.PLATFORM_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE}),
-    R.LA_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE, P.CREATE_AUTHORITY}),
+    # A request is made by the setting, the family or the young person themselves.
+    R.PLATFORM_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE, P.REQUEST_ASSESSMENT}),
+    R.LA_ADMIN: frozenset(
+        set(P) - {P.RECORD_HOME_CONFIDENCE, P.CREATE_AUTHORITY, P.REQUEST_ASSESSMENT}
+    ),
     # Aggregates only: never a child's name or record.
     R.LA_OFFICER: frozenset({P.VIEW_AUTHORITY, P.VIEW_SETTING_INSIGHT}),
-    R.CASEWORKER: frozenset({P.VIEW_CHILD, P.VIEW_CHILD_ACCESS, P.VIEW_PROFILE}),
+    R.CASEWORKER: frozenset(
+        {P.VIEW_CHILD, P.VIEW_CHILD_ACCESS, P.VIEW_PROFILE, P.VIEW_CASE, P.MANAGE_CASE}
+    ),
     R.SENDCO: frozenset(
         {
             P.VIEW_CHILD,
@@ -63,11 +77,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.VIEW_SETTING_INSIGHT,
             P.MANAGE_PEOPLE,
             P.MANAGE_CLASSES,
+            P.REQUEST_ASSESSMENT,
+            P.VIEW_CASE,
         }
     ),
     R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT}),
-    R.PARENT: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.RECORD_HOME_CONFIDENCE}),
-    R.YOUNG_PERSON: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE}),
+    R.PARENT: frozenset(
+        {
+            P.VIEW_CHILD,
+            P.VIEW_PROFILE,
+            P.RECORD_HOME_CONFIDENCE,
+            P.REQUEST_ASSESSMENT,
+            P.VIEW_CASE,
+        }
+    ),
+    R.YOUNG_PERSON: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.REQUEST_ASSESSMENT, P.VIEW_CASE}),
     # Anonymous summaries of their setting only.
     R.GOVERNOR: frozenset({P.VIEW_SETTING_INSIGHT}),
 }
@@ -82,6 +106,9 @@ CHILD_PERMISSIONS = frozenset(
         P.VIEW_PROFILE,
         P.EDIT_PROFILE,
         P.RECORD_HOME_CONFIDENCE,
+        P.REQUEST_ASSESSMENT,
+        P.VIEW_CASE,
+        P.MANAGE_CASE,
     }
 )
 # Figures are identifiable (small counts shown, links to the children behind them) only for a

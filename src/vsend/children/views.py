@@ -28,6 +28,7 @@ from vsend.organisations.selectors import classes_visible_to, settings_visible_t
 from vsend.profiles.chart import profile_chart
 from vsend.profiles.selectors import history as profile_history
 from vsend.profiles.selectors import latest_finalised, profile_view
+from vsend.statutory.selectors import cases_of_child
 from vsend.submissions.services import AlreadySubmitted, submit_once
 
 
@@ -87,6 +88,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return policy.can(perm, child)  # answered by the check that opened the record
 
     can_view_profiles = may(Perm.VIEW_PROFILE)
+    statutory_cases = cases_of_child(policy, child.pk)
     return render(
         request,
         "children/detail.html",
@@ -103,6 +105,9 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_view_profiles": can_view_profiles,
             "can_edit_profiles": may(Perm.EDIT_PROFILE),
             "profiles": profile_history(child.pk) if can_view_profiles else [],
+            "statutory_cases": statutory_cases,
+            "can_request": may(Perm.REQUEST_ASSESSMENT),
+            "open_request": any(c.kind == "assessment" and c.is_open for c in statutory_cases),
             **_latest_profile(child.pk, can_view_profiles),
         },
     )

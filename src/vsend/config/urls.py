@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", include("vsend.accounts.people_urls")),
     path("children/", include("vsend.children.urls")),
     path("", include("vsend.profiles.urls")),
+    path("", include("vsend.statutory.urls")),
     path("insight/", include("vsend.insights.urls")),
     path("downloads/", include("vsend.exports.urls")),
     path("organisations/", include("vsend.organisations.urls")),

@@ -1,0 +1,142 @@
+"""Scoped reads of the statutory pathway. A case is reached through its child: outside the
+user's reach it is not found (404), within reach without the permission it is refused (403);
+both are audited, as for a child's record."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from vsend.accounts.policy import AccessPolicy
+from vsend.accounts.roles import Perm, Role
+from vsend.audit.models import Action
+from vsend.audit.services import Actor, record
+from vsend.children.selectors import refuse_outside_scope
+from vsend.statutory.models import Case, CaseDocument, EhcPlan
+from vsend.workflows.definitions import definition
+from vsend.workflows.engine import Done, Milestone, Pause, next_steps, schedule
+
+
+def _check(
+    actor: Actor, child_id: int | None, perm: str, kind: str, pk: int, found: QuerySet
+) -> None:
+    policy = AccessPolicy.for_user(actor.user)
+    if child_id is None or not policy.permissions_on(child_id):
+        refuse_outside_scope(actor, kind, pk, found, perm, child_field="child_id")
+        raise Http404(f"No {kind} found")
+    if not policy.can(perm, child_id):
+        record(
+            actor,
+            Action.ACCESS_REFUSED,
+            object_type=kind,
+            object_id=pk,
+            child_id=child_id,
+            summary="The user's role does not allow this",
+            detail={"permission": perm},
+        )
+        raise PermissionDenied
+
+
+def get_case_for(actor: Actor, pk: int, perm: str = Perm.VIEW_CASE) -> Case:
+    found = Case.objects.filter(pk=pk)
+    case = found.select_related("child", "setting", "plan").first()
+    _check(actor, case.child_id if case else None, perm, "statutory_case", pk, found)
+    assert case is not None
+    return case
+
+
+def get_plan_for(actor: Actor, pk: int, perm: str = Perm.VIEW_CASE) -> EhcPlan:
+    found = EhcPlan.objects.filter(pk=pk)
+    plan = found.select_related("child", "named_setting").first()
+    _check(actor, plan.child_id if plan else None, perm, "ehc_plan", pk, found)
+    assert plan is not None
+    return plan
+
+
+def get_document_for(actor: Actor, case: Case, pk: int) -> CaseDocument:
+    doc = case.documents.filter(pk=pk).first()
+    if doc is None:
+        raise Http404("No letter found")
+    return doc
+
+
+def is_family_view(policy: AccessPolicy, child_id: int) -> bool:
+    """A parent or the young person (not staff): they see the plain-English page."""
+    return any(m.role in (Role.PARENT, Role.YOUNG_PERSON) for m in policy.memberships) and not (
+        policy.can(Perm.VIEW_CHILD_ACCESS, child_id)
+    )
+
+
+def clock(case: Case, today: date) -> list[Milestone]:
+    wf = definition(case.workflow)
+    done = [Done(s.step, s.item, s.asked_on, s.done_on, s.outcome, s.pk) for s in case.steps.all()]
+    pauses = [
+        Pause(e.kind, e.starts_on, e.ends_on, wf.exception(e.kind).steps)
+        for e in case.exceptions.all()
+    ]
+    under_5 = case.child.age_on(case.started_on) < 5
+    milestones = schedule(
+        wf, started_on=case.started_on, done=done, pauses=pauses, today=today, under_5=under_5
+    )
+    if not case.is_open:
+        # A closed case has nothing more due.
+        return [m if m.status in ("done",) else _not_needed(m) for m in milestones]
+    return milestones
+
+
+def _not_needed(m: Milestone) -> Milestone:
+    from dataclasses import replace
+
+    return replace(m, status="not_needed")
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    case: Case
+    milestone: Milestone
+
+
+@dataclass(frozen=True)
+class Worklist:
+    overdue: list[WorkItem]
+    this_week: list[WorkItem]
+    at_risk: list[WorkItem]
+    paused: list[WorkItem]
+    cases: list[Case]
+
+
+def worklist(policy: AccessPolicy, today: date, perm: str = Perm.MANAGE_CASE) -> Worklist:
+    """Every open case of the children the user may act on: what is overdue, due by Sunday,
+    due within the next 7 days after that, and paused by an exception."""
+    cases = list(
+        Case.objects.filter(child__in=policy.children(perm), closed_on__isnull=True)
+        .select_related("child", "setting")
+        .prefetch_related("steps", "exceptions")
+        .order_by("started_on", "pk")
+    )
+    end_of_week = today + timedelta(days=6 - today.weekday())
+    overdue, this_week, at_risk, paused = [], [], [], []
+    for case in cases:
+        for m in next_steps(clock(case, today)):
+            item = WorkItem(case, m)
+            if m.status == "paused":
+                paused.append(item)
+            elif m.status == "overdue":
+                overdue.append(item)
+            elif m.due_on and m.due_on <= end_of_week:
+                this_week.append(item)
+            elif m.status == "at_risk":
+                at_risk.append(item)
+
+    def by_due(items: list[WorkItem]) -> list[WorkItem]:
+        return sorted(items, key=lambda w: (w.milestone.due_on or date.max, w.case.pk))
+
+    return Worklist(by_due(overdue), by_due(this_week), by_due(at_risk), paused, cases)
+
+
+def cases_of_child(policy: AccessPolicy, child_id: int) -> list[Case]:
+    if not policy.can(Perm.VIEW_CASE, child_id):
+        return []
+    return list(Case.objects.filter(child_id=child_id).order_by("-started_on", "-pk"))
