@@ -44,6 +44,19 @@ CHILD_DATA = {
     "people:setting": ("sendco", "setting", "shown"),
     "people:setting-invite": ("sendco", "setting", "shown"),
     "organisations:move-children": ("sendco", "setting", "shown"),
+    "statutory:request": ("sendco", "child_pk", "shown"),
+    "statutory:case": ("parent", "case", "shown"),
+    "statutory:record-step": ("caseworker", "case_step", "shown"),
+    "statutory:exception": ("caseworker", "case", "shown"),
+    "statutory:exception-end": ("caseworker", "case_exception", "shown"),
+    "statutory:letter-add": ("caseworker", "case", "shown"),
+    "statutory:letter": ("parent", "case_letter", "child"),
+    "statutory:appeal": ("caseworker", "case", "shown"),
+    "statutory:issue-plan": ("caseworker", "case", "shown"),
+    "statutory:plan": ("parent", "plan", "shown"),
+    "statutory:plan-edit": ("caseworker", "plan", "shown"),
+    "statutory:plan-cease": ("caseworker", "plan", "shown"),
+    "statutory:worklist": ("caseworker", "worklist", "shown"),
 }
 # Aggregates: one row per request, naming the setting or authority (no child is shown by name;
 # figures that lead to children link to the child list, which is audited itself).
@@ -137,6 +150,13 @@ def _profile_pk(world) -> int:
 
 
 def _url(name: str, key: str | None, world, fmt: str = "csv") -> str:
+    if key in ("case", "case_step", "case_exception", "case_letter", "plan", "worklist"):
+        from tests.test_access_matrix import _statutory_url
+
+        if key == "worklist":
+            _statutory_url("statutory:case", "case", world, "child")
+            return reverse(name)
+        return _statutory_url(name, key, world, "child")
     kwargs: dict[str, object] = {}
     if key in ("child", "setting"):
         kwargs = {"pk": world.child.pk if key == "child" else world.setting.pk}

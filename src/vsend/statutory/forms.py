@@ -113,7 +113,7 @@ class StepForm(forms.Form):
         self.fields["note"] = _text("Note (optional)", NOTE_LIMIT)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if "asked_on" in self.fields and not data.get("asked_on") and not data.get("done_on"):
             self.add_error("asked_on", "Enter the date it was asked for, or the date it was done")
         return data
@@ -217,7 +217,7 @@ class FinalPlanForm(PlanSectionsForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("named_setting") and not data.get("sen_setting"):
             self.add_error("named_setting", "Name the setting, or choose the kind of arrangement")
         return data

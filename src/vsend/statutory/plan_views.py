@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
-from vsend.audit.services import actor_from_request, record
+from vsend.audit.services import Actor, actor_from_request, record
 from vsend.config.forms import error_list
 from vsend.config.uploads import too_large
 from vsend.organisations.models import Setting
@@ -151,7 +151,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _plan_shown(actor, plan: EhcPlan, summary: str) -> None:  # type: ignore[no-untyped-def]
+def _plan_shown(actor: Actor, plan: EhcPlan, summary: str) -> None:
     record(
         actor,
         Action.VIEW,

@@ -13,8 +13,10 @@ from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm, Role
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
+from vsend.children.models import Enrolment
 from vsend.children.selectors import refuse_outside_scope
-from vsend.statutory.models import Case, CaseDocument, EhcPlan
+from vsend.organisations.models import Setting
+from vsend.statutory.models import Case, CaseDocument, EhcPlan, Requester
 from vsend.workflows.definitions import definition
 from vsend.workflows.engine import Done, Milestone, Pause, next_steps, schedule
 
@@ -105,6 +107,7 @@ class Worklist:
     at_risk: list[WorkItem]
     paused: list[WorkItem]
     cases: list[Case]
+    next_by_case: list[tuple[Case, Milestone | None]]
 
 
 def worklist(policy: AccessPolicy, today: date, perm: str = Perm.MANAGE_CASE) -> Worklist:
@@ -118,8 +121,11 @@ def worklist(policy: AccessPolicy, today: date, perm: str = Perm.MANAGE_CASE) ->
     )
     end_of_week = today + timedelta(days=6 - today.weekday())
     overdue, this_week, at_risk, paused = [], [], [], []
+    next_by_case: list[tuple[Case, Milestone | None]] = []
     for case in cases:
-        for m in next_steps(clock(case, today)):
+        upcoming = next_steps(clock(case, today))
+        next_by_case.append((case, upcoming[0] if upcoming else None))
+        for m in upcoming:
             item = WorkItem(case, m)
             if m.status == "paused":
                 paused.append(item)
@@ -133,10 +139,30 @@ def worklist(policy: AccessPolicy, today: date, perm: str = Perm.MANAGE_CASE) ->
     def by_due(items: list[WorkItem]) -> list[WorkItem]:
         return sorted(items, key=lambda w: (w.milestone.due_on or date.max, w.case.pk))
 
-    return Worklist(by_due(overdue), by_due(this_week), by_due(at_risk), paused, cases)
+    return Worklist(
+        by_due(overdue), by_due(this_week), by_due(at_risk), paused, cases, next_by_case
+    )
 
 
 def cases_of_child(policy: AccessPolicy, child_id: int) -> list[Case]:
     if not policy.can(Perm.VIEW_CASE, child_id):
         return []
     return list(Case.objects.filter(child_id=child_id).order_by("-started_on", "-pk"))
+
+
+def requester_for(policy: AccessPolicy, child_id: int) -> tuple[str, Setting | None] | None:
+    """Who the user is making a request as, for this child: their setting, their family, or
+    themselves. The first membership that both reaches the child and may request decides."""
+    for m in policy.memberships:
+        if m.role == Role.SENDCO and m.setting_id is not None:
+            enrolment = Enrolment.objects.current().filter(
+                child_id=child_id, setting_id=m.setting_id
+            )
+            if enrolment.exists():
+                return Requester.SETTING, m.setting
+        if m.role == Role.PARENT and policy.can(Perm.REQUEST_ASSESSMENT, child_id):
+            if m.user.family_links.filter(child_id=child_id).exists():
+                return Requester.PARENT, None
+        if m.role == Role.YOUNG_PERSON and m.child_id == child_id:
+            return Requester.YOUNG_PERSON, None
+    return None

@@ -257,7 +257,12 @@ def _close_when_finished(actor: Actor, case: Case, step: str, row: CaseStep) -> 
         if ends:
             _close(case, row.done_on, "Review finished")
             meeting = case.steps.filter(step="meeting", done_on__isnull=False).first()
-            if row.outcome != "cease" and case.plan is not None and meeting is not None:
+            if (
+                row.outcome != "cease"
+                and case.plan is not None
+                and meeting is not None
+                and meeting.done_on is not None
+            ):
                 start_annual_review(actor=actor, plan=case.plan, from_date=meeting.done_on)
 
 

@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from vsend.accounts.policy import AccessPolicy
-from vsend.accounts.roles import Perm, Role
+from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, actor_from_request, record, record_children_shown
 from vsend.children import selectors as children
-from vsend.children.models import Enrolment
 from vsend.config.forms import error_list
 from vsend.statutory import family, selectors, services
 from vsend.statutory.forms import EndExceptionForm, ExceptionForm, RequestForm, StepForm
@@ -36,24 +35,6 @@ def _shown(actor: Actor, case: Case, summary: str) -> None:
     )
 
 
-def requester_for(policy: AccessPolicy, child_id: int) -> tuple[str, Any] | None:
-    """Who the user is making a request as, for this child: their setting, their family, or
-    themselves. The first membership that both reaches the child and may request decides."""
-    for m in policy.memberships:
-        if m.role == Role.SENDCO:
-            enrolment = Enrolment.objects.current().filter(
-                child_id=child_id, setting_id=m.setting_id
-            )
-            if enrolment.exists():
-                return Requester.SETTING, m.setting
-        if m.role == Role.PARENT and policy.can(Perm.REQUEST_ASSESSMENT, child_id):
-            if m.user.family_links.filter(child_id=child_id).exists():
-                return Requester.PARENT, None
-        if m.role == Role.YOUNG_PERSON and m.child_id == child_id:
-            return Requester.YOUNG_PERSON, None
-    return None
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_assessment(request: HttpRequest, child_pk: int) -> HttpResponse:
     actor = actor_from_request(request)
@@ -62,7 +43,7 @@ def request_assessment(request: HttpRequest, child_pk: int) -> HttpResponse:
     open_case = child.statutory_cases.filter(kind="assessment", closed_on__isnull=True).first()
     if open_case is not None and request.method != "POST":
         return redirect("statutory:case", pk=open_case.pk)
-    as_who = requester_for(policy, child.pk)
+    as_who = selectors.requester_for(policy, child.pk)
     if as_who is None:
         record(
             actor,
