@@ -21,6 +21,7 @@ from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink, 
 from vsend.demo import data
 from vsend.demo.invitations import add_invitations, add_suspended_account
 from vsend.demo.profiles import build_profiles
+from vsend.demo.statutory import build_statutory
 from vsend.insights import cache as insight_cache
 from vsend.organisations.models import (
     NATIONAL_CURRICULUM_YEARS,
@@ -362,6 +363,7 @@ def load_demo(
     add_invitations(builder)
     add_suspended_account(builder)
     builder.profiles()
+    build_statutory(User.objects.get(email=f"caseworker@{data.EMAIL_DOMAIN}"), builder.today)
     insight_cache.bump(builder.authority.pk)
     record(
         actor,
