@@ -39,7 +39,7 @@ SECTIONS = {
     "k": "Educational psychology advice; speech and language therapy advice; parent's views.",
 }
 # (weeks since the request was received, what has happened): every stage of the clock.
-STAGES = [
+STAGES: list[tuple[int, list[tuple[str, int, str | None]]]] = [
     (1, []),
     (5, []),  # the decision is due this week
     (8, []),  # the decision is overdue
@@ -85,7 +85,7 @@ def _date_of(received: date, week: int) -> date:
 def _plan(child: Child, setting_id: int | None, issued: date, case: Case | None) -> EhcPlan:
     from vsend.organisations.models import Setting
 
-    setting = Setting.objects.filter(pk=setting_id).first()
+    setting = Setting.objects.filter(pk=setting_id).first() if setting_id else None
     need = child.get_primary_need_display() or "learning"
     return EhcPlan.objects.create(
         child=child,
@@ -176,13 +176,13 @@ def build_statutory(caseworker: User, today: date) -> int:
             on = _date_of(received, week)
             if step == "advice":
                 for n, source in enumerate(ADVICE):
-                    late = outcome == "done" and n != 2  # the health advice still to come
+                    returned = outcome == "done" and n != 2  # the health advice still to come
                     CaseStep.objects.create(
                         case=case,
                         step="advice",
                         item=source,
                         asked_on=on,
-                        done_on=min(on + timedelta(days=30 + n * 3), today) if late else None,
+                        done_on=min(on + timedelta(days=30 + n * 3), today) if returned else None,
                     )
             elif step == "exception":
                 ClockException.objects.create(
