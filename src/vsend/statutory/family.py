@@ -32,6 +32,10 @@ def time_left(today: date, due: date) -> str:
     return f"{weeks} weeks left"
 
 
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 @dataclass(frozen=True)
 class FamilyLine:
     heading: str
@@ -64,10 +68,10 @@ def happened(case: Case, milestones: list[Milestone]) -> list[FamilyLine]:
         assert m.done_on is not None
         text = f"Done on {when(m.done_on)}"
         if m.outcome_name:
-            text += f": {m.outcome_name.lower()}"
+            text += f": the decision was to {m.outcome_name[:1].lower()}{m.outcome_name[1:]}"
         if m.item_name:
             text = f"{m.item_name}. {text}"
-        lines.append(FamilyLine(m.step.family_name.capitalize(), text + ".", m.done_on, "done"))
+        lines.append(FamilyLine(_first_up(m.step.family_name), text + ".", m.done_on, "done"))
     return lines
 
 
@@ -81,7 +85,7 @@ def coming(case: Case, milestones: list[Milestone], today: date) -> list[FamilyL
         if m.status == "paused" or m.due_on is None:
             lines.append(
                 FamilyLine(
-                    subject.capitalize(),
+                    _first_up(subject),
                     "The time limit is on hold while an exception applies. "
                     "We will tell you when it starts again.",
                     None,
@@ -98,7 +102,7 @@ def coming(case: Case, milestones: list[Milestone], today: date) -> list[FamilyL
         else:
             text = f"{who}: by {when(m.due_on)} ({time_left(today, m.due_on)})."
             state = "next"
-        lines.append(FamilyLine(subject.capitalize(), text, m.due_on, state))
+        lines.append(FamilyLine(_first_up(subject), text, m.due_on, state))
     return lines
 
 

@@ -94,6 +94,9 @@ def _not_needed(m: Milestone) -> Milestone:
     return replace(m, status="not_needed")
 
 
+AT_RISK_WEEKS = 2  # on the worklist: due within two weeks after this one
+
+
 @dataclass(frozen=True)
 class WorkItem:
     case: Case
@@ -112,7 +115,7 @@ class Worklist:
 
 def worklist(policy: AccessPolicy, today: date, perm: str = Perm.MANAGE_CASE) -> Worklist:
     """Every open case of the children the user may act on: what is overdue, due by Sunday,
-    due within the next 7 days after that, and paused by an exception."""
+    at risk (due in the two weeks after), and paused by an exception."""
     cases = list(
         Case.objects.filter(child__in=policy.children(perm), closed_on__isnull=True)
         .select_related("child", "setting")
@@ -133,7 +136,7 @@ def worklist(policy: AccessPolicy, today: date, perm: str = Perm.MANAGE_CASE) ->
                 overdue.append(item)
             elif m.due_on and m.due_on <= end_of_week:
                 this_week.append(item)
-            elif m.status == "at_risk":
+            elif m.due_on and m.due_on <= end_of_week + timedelta(days=AT_RISK_WEEKS * 7):
                 at_risk.append(item)
 
     def by_due(items: list[WorkItem]) -> list[WorkItem]:
