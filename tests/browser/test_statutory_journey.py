@@ -66,7 +66,9 @@ def test_a_request_goes_from_the_setting_to_the_caseworker_and_the_family_sees_i
     context.close()
 
     # When the caseworker opens their deadlines and records the decision to assess
-    context, page = _signed_in(browser, live_server, "caseworker@example.org", "/statutory/worklist/")
+    context, page = _signed_in(
+        browser, live_server, "caseworker@example.org", "/statutory/worklist/"
+    )
     page.wait_for_url("**/statutory/worklist/")
     assert "All open cases (1)" in page.locator("main").inner_text()
     assert_accessible(page, "statutory-04-worklist")
