@@ -384,6 +384,13 @@ ROWS = [
         {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
     ),
     Row("statutory:worklist", None, {"get": only(MANAGES_CASE, others=403)}),
+    # The authority's administrators (authority B's makes B's return).
+    Row("statutory:sen2", None, {"get": only(PEOPLE_ADMINS | {"other_authority"}, others=403)}),
+    Row(
+        "statutory:sen2-xml",
+        "sen2_year",
+        {"get": only(PEOPLE_ADMINS | {"other_authority"}, others=403)},
+    ),
 ]
 STATUTORY_KEYS = {"case", "case_step", "case_exception", "case_letter", "plan"}
 CHILD_KEYS = {"child", "child_pk", "profile", "profile_step", "profile_domain"} | STATUTORY_KEYS
@@ -479,6 +486,9 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
     key, name = row.key, row.name
     if key in STATUTORY_KEYS:
         return _statutory_url(name, key, world, child_attr)
+    if key == "sen2_year":
+        today = timezone.localdate()
+        return reverse(name, kwargs={"year": today.year + (1 if today.month > 1 else 0)})
     if key in CHILD_KEYS:
         child = getattr(world, child_attr)
         _profile(world, child_attr)  # every child has a draft, so profile URLs exist for all

@@ -57,6 +57,9 @@ CHILD_DATA = {
     "statutory:plan-edit": ("caseworker", "plan", "shown"),
     "statutory:plan-cease": ("caseworker", "plan", "shown"),
     "statutory:worklist": ("caseworker", "worklist", "shown"),
+    # The return names every child in it; the fixture's child is the only one with a request.
+    "statutory:sen2": ("la_admin", "sen2", "child"),
+    "statutory:sen2-xml": ("la_admin", "sen2_xml", "child"),
 }
 # Aggregates: one row per request, naming the setting or authority (no child is shown by name;
 # figures that lead to children link to the child list, which is audited itself).
@@ -150,6 +153,14 @@ def _profile_pk(world) -> int:
 
 
 def _url(name: str, key: str | None, world, fmt: str = "csv") -> str:
+    if key in ("sen2", "sen2_xml"):
+        from tests.test_access_matrix import _statutory_url
+
+        _statutory_url("statutory:case", "case", world, "child")
+        if key == "sen2":
+            return reverse(name)
+        today = date.today()  # noqa: DTZ011 - the default collection year
+        return reverse(name, kwargs={"year": today.year + (1 if today.month > 1 else 0)})
     if key in ("case", "case_step", "case_exception", "case_letter", "plan", "worklist"):
         from tests.test_access_matrix import _statutory_url
 

@@ -48,6 +48,7 @@ class Perm(models.TextChoices):
         "Ask the local authority for an EHC needs assessment (a setting, a family, a young person)",
     )
     VIEW_CASE = "view_case", "See a child's EHC needs assessment, plan and reviews, and their clock"
+    MAKE_SEN2 = "make_sen2", "Make the authority's person-level SEN2 return"
     MANAGE_CASE = (
         "manage_case",
         "Record decisions, advice, plans and reviews on the statutory pathway",

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from vsend.statutory import plan_views, views
+from vsend.statutory import plan_views, sen2_views, views
 
 app_name = "statutory"
 
 urlpatterns = [
     path("children/<id:child_pk>/assessment-request/", views.request_assessment, name="request"),
     path("statutory/worklist/", views.worklist, name="worklist"),
+    path("statutory/sen2/", sen2_views.sen2_report, name="sen2"),
+    path("statutory/sen2/<int:year>.xml", sen2_views.sen2_xml, name="sen2-xml"),
     path("statutory/cases/<id:pk>/", views.case_page, name="case"),
     path("statutory/cases/<id:pk>/record/<slug:step>/", views.record_step, name="record-step"),
     path("statutory/cases/<id:pk>/exceptions/new/", views.record_exception, name="exception"),
