@@ -341,6 +341,7 @@ ROWS = [
         "statutory:request", "child_pk", {"get": AboutChild(REQUESTS), "post": AboutChild(REQUESTS)}
     ),
     Row("statutory:case", "case", {"get": AboutChild(SEES_CASE)}),
+    Row("statutory:pack", "case", {"get": AboutChild(SEES_CASE)}),
     Row(
         "statutory:record-step",
         "case_step",

@@ -46,6 +46,7 @@ CHILD_DATA = {
     "organisations:move-children": ("sendco", "setting", "shown"),
     "statutory:request": ("sendco", "child_pk", "shown"),
     "statutory:case": ("parent", "case", "shown"),
+    "statutory:pack": ("caseworker", "case", "shown"),
     "statutory:record-step": ("caseworker", "case_step", "shown"),
     "statutory:exception": ("caseworker", "case", "shown"),
     "statutory:exception-end": ("caseworker", "case_exception", "shown"),

@@ -316,3 +316,35 @@ def test_a_family_sees_only_their_own_childs_case(world, as_user):
     assert parent.get(reverse("statutory:case", kwargs={"pk": other.pk})).status_code == 404
     refused = AuditEvent.objects.filter(action=Action.ACCESS_REFUSED).latest("pk")
     assert refused.child_id == world.classmate.pk
+
+
+def test_the_request_pack_holds_the_profile_cycles_and_views_and_no_made_up_provision(
+    world, as_user
+):
+    import json
+
+    from tests.profile_helpers import complete_profile
+
+    complete_profile(as_user("sendco"), world.child, finalise=True)
+    case = services.request_assessment(
+        actor=Actor(user=world.users["parent"]),
+        child=world.child,
+        requester="parent",
+        reasons="Reading",
+        family_views="We want help",
+        child_views="I like Lego",
+    )
+    response = as_user("caseworker").get(reverse("statutory:pack", kwargs={"pk": case.pk}))
+    pack = json.loads(response.content)
+    assert pack["request"]["family_views"] == "We want help"
+    assert pack["request"]["child_views"] == "I like Lego"
+    assert len(pack["assess_plan_do_review_cycles"]) == 1
+    assert pack["current_profile"]["needs"] and pack["current_profile"]["plan"]["outcomes"]
+    assert pack["costed_provision"] == {
+        "available": False,
+        "note": "The costed provision map is not available in this installation yet.",
+        "terms": [],
+    }
+    assert (
+        as_user("teacher").get(reverse("statutory:pack", kwargs={"pk": case.pk})).status_code == 403
+    )

@@ -242,3 +242,21 @@ def worklist(request: HttpRequest) -> HttpResponse:
         summary="Statutory deadlines worklist shown",
     )
     return render(request, "statutory/worklist.html", {"work": work, "today": today})
+
+
+@require_safe
+def request_pack(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.http import JsonResponse
+
+    from vsend.statutory.pack import request_pack as build
+
+    actor = actor_from_request(request)
+    case = selectors.get_case_for(actor, pk, Perm.VIEW_CASE)
+    if case.kind != "assessment":
+        from django.http import Http404
+
+        raise Http404("Only a request has a pack")
+    _shown(actor, case, "Request pack downloaded")
+    response = JsonResponse(build(case), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="request-pack-{case.pk}.json"'
+    return response
