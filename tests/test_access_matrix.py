@@ -385,6 +385,7 @@ ROWS = [
         {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
     ),
     Row("statutory:worklist", None, {"get": only(MANAGES_CASE, others=403)}),
+    Row("statutory:timeliness", None, {"get": AUTHORITY_INSIGHT}),
     # The authority's administrators (authority B's makes B's return).
     Row("statutory:sen2", None, {"get": only(PEOPLE_ADMINS | {"other_authority"}, others=403)}),
     Row(

@@ -72,6 +72,7 @@ AGGREGATES = {
     "insights:authority-export": ("la_admin", "csv"),
     "api:setting-insight": ("sendco", "setting"),
     "api:authority-insight": ("la_admin", None),
+    "statutory:timeliness": ("la_officer", None),
 }
 NO_CHILD_DATA = {
     "healthz": "service status only",

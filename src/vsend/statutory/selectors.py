@@ -4,6 +4,7 @@ both are audited, as for a child's record."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -19,6 +20,9 @@ from vsend.organisations.models import Setting
 from vsend.statutory.models import Case, CaseDocument, EhcPlan, Requester
 from vsend.workflows.definitions import definition
 from vsend.workflows.engine import Done, Milestone, Pause, next_steps, schedule
+
+if TYPE_CHECKING:
+    from vsend.statutory.timeliness import RequestFacts
 
 
 def _check(
@@ -169,3 +173,37 @@ def requester_for(policy: AccessPolicy, child_id: int) -> tuple[str, Setting | N
         if m.role == Role.YOUNG_PERSON and m.child_id == child_id:
             return Requester.YOUNG_PERSON, None
     return None
+
+
+def request_facts(authority_id: int) -> list["RequestFacts"]:
+    """The facts the timeliness functions need, for every request in the authority (no names)."""
+    from vsend.statutory.timeliness import RequestFacts
+
+    wf = definition("ehc-needs-assessment")
+    limited = {e.key for e in wf.exceptions if "final_plan" in e.steps}
+    out = []
+    cases = (
+        Case.objects.filter(child__authority_id=authority_id, kind="assessment")
+        .prefetch_related("steps", "exceptions")
+        .order_by("pk")
+    )
+    current = dict(
+        Enrolment.objects.current()
+        .filter(child__authority_id=authority_id)
+        .values_list("child_id", "setting_id")
+    )
+    for case in cases:
+        steps = {s.step: s for s in case.steps.all() if not s.item}
+        decision = steps.get("decision_to_assess")
+        final = steps.get("final_plan")
+        out.append(
+            RequestFacts(
+                setting_id=case.setting_id or current.get(case.child_id),
+                received_on=case.started_on,
+                decided_on=decision.done_on if decision else None,
+                decision=decision.outcome if decision else "",
+                final_issued_on=final.done_on if final else None,
+                exception_applies=any(e.kind in limited for e in case.exceptions.all()),
+            )
+        )
+    return out

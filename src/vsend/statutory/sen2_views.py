@@ -89,3 +89,46 @@ def sen2_xml(request: HttpRequest, year: int) -> HttpResponse:
     response = HttpResponse(result.xml(), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="sen2-{authority.code}-{year}.xml"'
     return response
+
+
+@require_safe
+def timeliness_page(request: HttpRequest) -> HttpResponse:
+    """The authority's timeliness for the last finished term, for everyone who opens its
+    dashboard, through the disclosure control (ADR 11): never a child, never a small count."""
+    from vsend.insights.published import as_at_term_end, timeliness_table
+    from vsend.insights.suppression import NOTE
+    from vsend.insights.terms import term_containing
+    from vsend.statutory.selectors import request_facts
+    from vsend.statutory.timeliness import timeliness
+
+    policy = AccessPolicy.for_request(request)
+    actor = actor_from_request(request)
+    ids = policy.authority_ids(Perm.VIEW_AUTHORITY)
+    qs = LocalAuthority.objects.order_by("name")
+    if ids is not None:
+        qs = qs.filter(pk__in=sorted(ids))
+    authority = qs.first()
+    if authority is None or not policy.may_view_authority(authority):
+        record(
+            actor,
+            Action.ACCESS_REFUSED,
+            summary="The user's role does not allow this",
+            detail={"permission": Perm.VIEW_AUTHORITY},
+        )
+        raise PermissionDenied
+    ends = as_at_term_end(timezone.localdate())
+    term = term_containing(ends)
+    figures = timeliness(request_facts(authority.pk), term.starts, term.ends)
+    table = timeliness_table(figures, term.label)
+    record(
+        actor,
+        Action.VIEW,
+        object_type="statutory_timeliness",
+        authority_id=authority.pk,
+        summary=f"Statutory timeliness shown for {term.label}",
+    )
+    return render(
+        request,
+        "statutory/timeliness.html",
+        {"authority": authority, "table": table, "note": NOTE, "term": term},
+    )

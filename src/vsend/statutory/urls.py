@@ -8,6 +8,7 @@ urlpatterns = [
     path("children/<id:child_pk>/assessment-request/", views.request_assessment, name="request"),
     path("statutory/worklist/", views.worklist, name="worklist"),
     path("statutory/sen2/", sen2_views.sen2_report, name="sen2"),
+    path("statutory/timeliness/", sen2_views.timeliness_page, name="timeliness"),
     path("statutory/sen2/<int:year>.xml", sen2_views.sen2_xml, name="sen2-xml"),
     path("statutory/cases/<id:pk>/", views.case_page, name="case"),
     path("statutory/cases/<id:pk>/request-pack.json", views.request_pack, name="pack"),
