@@ -14,9 +14,10 @@ from typing import Any
 
 from django.apps import apps
 
-from vsend.profiles.models import Profile, Status
+from vsend.profiles.models import Profile
 from vsend.profiles.selectors import profile_view
 from vsend.statutory.models import Case
+from vsend.statutory.selectors import finalised_profiles
 
 CYCLES = 3
 PACK_VERSION = 1
@@ -83,11 +84,7 @@ def _cycle(profile: Profile) -> dict[str, Any]:
 
 def request_pack(case: Case) -> dict[str, Any]:
     child = case.child
-    finalised = list(
-        Profile.objects.filter(child=child, status=Status.FINALISED)
-        .select_related("previous")
-        .order_by("-number")[:CYCLES]
-    )
+    finalised = finalised_profiles(child.pk, CYCLES)
     return {
         "pack_version": PACK_VERSION,
         "request": {

@@ -22,6 +22,8 @@ from vsend.workflows.definitions import definition
 from vsend.workflows.engine import Done, Milestone, Pause, next_steps, schedule
 
 if TYPE_CHECKING:
+    from vsend.organisations.models import LocalAuthority
+    from vsend.profiles.models import Profile
     from vsend.statutory.timeliness import RequestFacts
 
 
@@ -207,3 +209,35 @@ def request_facts(authority_id: int) -> list["RequestFacts"]:
             )
         )
     return out
+
+
+def sen2_requests(authority: "LocalAuthority", start: date, end: date) -> QuerySet[Case]:
+    """Requests of the whole authority for its SEN2 return (its administrators only: the view
+    checks make_sen2): received by the year's end and not closed before it began."""
+    return (
+        Case.objects.filter(child__authority=authority, kind="assessment", started_on__lte=end)
+        .exclude(closed_on__lt=start)
+        .select_related("child")
+        .prefetch_related("steps", "exceptions", "appeals")
+    )
+
+
+def sen2_plans(authority: "LocalAuthority", start: date, ref: date) -> QuerySet[EhcPlan]:
+    return (
+        EhcPlan.objects.filter(child__authority=authority, issued_on__lte=ref)
+        .exclude(ceased_on__lt=start)
+        .select_related("child", "named_setting", "assessment")
+        .prefetch_related("reviews__steps")
+    )
+
+
+def finalised_profiles(child_id: int, limit: int) -> list["Profile"]:
+    """A child's latest finalised profiles (the request pack's plan-do-review cycles); the
+    caller has checked the case is within the user's reach."""
+    from vsend.profiles.models import Profile, Status
+
+    return list(
+        Profile.objects.filter(child_id=child_id, status=Status.FINALISED)
+        .select_related("previous")
+        .order_by("-number")[:limit]
+    )

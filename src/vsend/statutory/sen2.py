@@ -22,7 +22,8 @@ from django.utils import timezone
 from vsend.children.models import Child
 from vsend.config.text import xml_safe
 from vsend.organisations.models import LocalAuthority
-from vsend.statutory.models import Case, EhcPlan, Kind
+from vsend.statutory.models import Case, EhcPlan
+from vsend.statutory.selectors import sen2_plans, sen2_requests
 
 NOT_HELD = ("Ethnicity", "PostCode", "PlanRes", "PlanWBP", "Res", "WBP")
 SEN_TYPES = {
@@ -114,18 +115,8 @@ def build_return(authority: LocalAuthority, year: int) -> Sen2Return:
     ref = reference_date(year)
     start, end = date(year - 1, 1, 1), date(year - 1, 12, 31)
     result = Sen2Return(authority=authority, year=year, reference_date=ref)
-    requests = (
-        Case.objects.filter(child__authority=authority, kind=Kind.ASSESSMENT, started_on__lte=end)
-        .exclude(closed_on__lt=start)
-        .select_related("child")
-        .prefetch_related("steps", "exceptions", "appeals")
-    )
-    plans = (
-        EhcPlan.objects.filter(child__authority=authority, issued_on__lte=ref)
-        .exclude(ceased_on__lt=start)
-        .select_related("child", "named_setting", "assessment")
-        .prefetch_related("reviews__steps")
-    )
+    requests = sen2_requests(authority, start, end)
+    plans = sen2_plans(authority, start, ref)
     by_child: dict[int, tuple[Child, list[Case], list[EhcPlan]]] = {}
     for case in requests:
         by_child.setdefault(case.child_id, (case.child, [], []))[1].append(case)
