@@ -23,6 +23,16 @@ def _request(client, child, **data):
     )
 
 
+def _family_request(client, child, token=TOKEN):
+    """A family's request: one question a page, then the check page sends it."""
+    url = reverse("statutory:request", kwargs={"child_pk": child.pk})
+    response = client.post(url, {"answer": "Finds reading very hard."})
+    while "page=check" not in response.url:
+        response = client.post(response.url, {"answer": "Views given"})
+    assert "Views given" in client.get(response.url).content.decode()
+    return client.post(response.url, {"submission_token": token})
+
+
 def _case(world, received=None, persona="sendco"):
     return services.request_assessment(
         actor=Actor(user=world.users[persona]),
@@ -44,7 +54,8 @@ def _case(world, received=None, persona="sendco"):
 )
 def test_it_takes_a_request_from_each_sign_in(world, as_user, persona, child_attr, requester):
     child = getattr(world, child_attr)
-    response = _request(as_user(persona), child)
+    client = as_user(persona)
+    response = _request(client, child) if persona == "sendco" else _family_request(client, child)
     case = Case.objects.get(child=child)
     assert response.status_code == 302 and response.url == reverse(
         "statutory:case", kwargs={"pk": case.pk}
@@ -62,7 +73,7 @@ def test_the_request_page_never_speaks_of_qualifying(world, as_user):
         .content.decode()
     )
     assert "qualif" not in body.lower() and "eligib" not in body.lower()
-    assert "You do not need any particular scores" in body
+    assert "You do not need any scores or reports" in body
 
 
 @pytest.mark.parametrize("persona", ["teacher", "caseworker", "la_admin", "governor"])
@@ -78,6 +89,20 @@ def test_a_double_submit_makes_one_request(world, as_user):
     second = _request(client, world.child, submission_token=TOKEN)
     assert first.url == second.url
     assert Case.objects.count() == 1
+
+
+def test_a_family_request_keeps_answers_between_pages_and_is_sent_once(world, as_user):
+    client = as_user("parent")
+    url = reverse("statutory:request", kwargs={"child_pk": world.child.pk})
+    too_long = client.post(url, {"answer": "x" * 4001})
+    assert too_long.status_code == 200 and "4,000 characters or fewer" in too_long.content.decode()
+    client.post(url, {"answer": "Reading is very hard"})
+    assert "Reading is very hard" in client.get(url).content.decode()  # back to the first page
+    first = _family_request(client, world.child)
+    second = client.post(url + "?page=check", {"submission_token": TOKEN})
+    assert Case.objects.count() == 1
+    assert first.url == reverse("statutory:case", kwargs={"pk": Case.objects.get().pk})
+    assert second.status_code == 302
 
 
 def test_a_second_request_goes_to_the_open_one(world, as_user):

@@ -108,3 +108,32 @@ def test_a_request_goes_from_the_setting_to_the_caseworker_and_the_family_sees_i
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert_accessible(page, "statutory-08-family-phone")
     context.close()
+
+
+def test_a_parent_asks_one_question_a_page_on_a_phone(browser, live_server, world):
+    child_url = f"/children/{world.child.pk}/"
+    context, page = _signed_in(
+        browser, live_server, "parent@example.org", child_url, {"width": 375, "height": 740}
+    )
+    page.wait_for_url(f"**{child_url}")
+    page.click("a:has-text('Ask for an EHC needs assessment')")
+    assert_accessible(page, "statutory-family-01-reasons")
+    page.click("button:has-text('Continue')")  # nothing typed: the error says what to do
+    assert page.title().startswith("Error: ")
+    assert_accessible(page, "statutory-family-02-reasons-error")
+    page.fill("#id_answer", "Reading and writing are very hard for her.")
+    page.click("button:has-text('Continue')")
+    assert_accessible(page, "statutory-family-03-family")
+    page.fill("#id_answer", "We want her to enjoy school again.")
+    page.click("button:has-text('Continue')")
+    page.fill("#id_answer", "She likes drawing.")
+    page.click("button:has-text('Continue')")
+    assert "We want her to enjoy school again." in page.locator("main").inner_text()
+    assert_accessible(page, "statutory-family-04-check")
+    page.click("button:has-text('Send the request')")
+    page.wait_for_url("**/statutory/cases/*/")
+    assert "What happens next" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page, "statutory-family-05-case")
+    context.close()
+    assert Case.objects.get(child=world.child).requester == "parent"

@@ -16,7 +16,7 @@ from vsend.audit.models import Action
 from vsend.audit.services import Actor, actor_from_request, record, record_children_shown
 from vsend.children import selectors as children
 from vsend.config.forms import error_list
-from vsend.statutory import family, selectors, services
+from vsend.statutory import family, family_request, selectors, services
 from vsend.statutory.forms import EndExceptionForm, ExceptionForm, RequestForm, StepForm
 from vsend.statutory.models import Case, Requester
 from vsend.submissions.services import AlreadySubmitted, submit_once
@@ -41,8 +41,8 @@ def request_assessment(request: HttpRequest, child_pk: int) -> HttpResponse:
     child = children.get_child_for(actor, child_pk, Perm.REQUEST_ASSESSMENT)
     policy = AccessPolicy.for_request(request)
     open_case = child.statutory_cases.filter(kind="assessment", closed_on__isnull=True).first()
-    if open_case is not None and request.method != "POST":
-        return redirect("statutory:case", pk=open_case.pk)
+    if open_case is not None:
+        return redirect("statutory:case", pk=open_case.pk)  # a second request goes to the first
     as_who = selectors.requester_for(policy, child.pk)
     if as_who is None:
         record(
@@ -53,6 +53,8 @@ def request_assessment(request: HttpRequest, child_pk: int) -> HttpResponse:
         )
         raise PermissionDenied
     requester, setting = as_who
+    if requester in (Requester.PARENT, Requester.YOUNG_PERSON):
+        return family_request.handle(request, actor, child, requester)
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
