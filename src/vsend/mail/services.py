@@ -23,6 +23,10 @@ MESSAGES: dict[str, tuple[str, str | None]] = {
         "vsend.accounts.invitations.invitation_sent",
     ),
     "password_reset": ("vsend.accounts.password_reset.reset_email", None),
+    "statutory_reminder": (
+        "vsend.statutory.reminders.reminder_email",
+        "vsend.statutory.reminders.reminder_sent",
+    ),
 }
 
 

@@ -285,3 +285,25 @@ class EhcPlan(models.Model):
 
     def sections(self) -> list[tuple[str, str, str]]:
         return [(k, label, getattr(self, f"section_{k}")) for k, label in PLAN_SECTIONS.items()]
+
+
+class Reminder(models.Model):
+    """One email about one milestone to one person, so the daily job sends it once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    milestone = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)  # due_soon, overdue
+    due_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "case", "milestone", "kind", "due_on"], name="one_reminder_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.milestone}"
