@@ -87,7 +87,6 @@ def request_assessment(request: HttpRequest, child_pk: int) -> HttpResponse:
             "child": child,
             "form": form,
             "requester": requester,
-            "is_young_person": requester == Requester.YOUNG_PERSON,
             "errors": error_list(form) if form.is_bound and form.errors else [],
         },
     )
