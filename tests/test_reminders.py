@@ -10,7 +10,7 @@ from vsend.audit.services import Actor
 from vsend.children.models import CaseAssignment
 from vsend.statutory import services
 from vsend.statutory.models import Reminder
-from vsend.statutory.reminders import daily_reminders
+from vsend.statutory.services.reminders import daily_reminders
 
 
 def _late_case(world):

@@ -27,7 +27,7 @@ JOBS: dict[str, tuple[str, str | None]] = {
     "jobs.check": ("vsend.jobs.checks.check", None),
     # (kind, id): the message is built when the job runs (see vsend/mail/services.py).
     "mail.send": ("vsend.mail.services.send", "vsend.mail.services.send_failed"),
-    "statutory.daily_reminders": ("vsend.statutory.reminders.daily_reminders", None),
+    "statutory.daily_reminders": ("vsend.statutory.services.reminders.daily_reminders", None),
 }
 
 # Jobs that run on their own at fixed times: name -> (job, schedule type).

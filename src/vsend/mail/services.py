@@ -24,8 +24,8 @@ MESSAGES: dict[str, tuple[str, str | None]] = {
     ),
     "password_reset": ("vsend.accounts.password_reset.reset_email", None),
     "statutory_reminder": (
-        "vsend.statutory.reminders.reminder_email",
-        "vsend.statutory.reminders.reminder_sent",
+        "vsend.statutory.services.reminders.reminder_email",
+        "vsend.statutory.services.reminders.reminder_sent",
     ),
 }
 
