@@ -77,6 +77,11 @@ FAMILY = {"parent"}
 TRANSFERS = {"platform_admin", "la_admin", "caseworker", "other_authority"}
 # A copy of the portable record: staff who plan with it and the family (not a class teacher).
 EXPORTS_RECORD = SEES_CHILD - {"teacher"}
+# The statutory pathway: a request is made by the child's setting, family or the young person;
+# the case is seen by them and the caseworker (never a teacher); the caseworker records it.
+REQUESTS = {"sendco", "parent", "young_person", "other_setting"}
+SEES_CASE = SEES_CHILD - {"teacher"}
+MANAGES_CASE = {"platform_admin", "la_admin", "caseworker", "other_authority"}
 
 
 @dataclass(frozen=True)
@@ -418,6 +423,66 @@ ROWS = [
     Row("api:child-provision", "child", {"get": AboutChild(SEES_PROVISION)}, api=True),
 ]
 CHILD_KEYS = {"child", "child_pk", "profile", "profile_step", "profile_domain", "plan_action"}
+    # An empty request comes back with its errors (200).
+    Row(
+        "statutory:request", "child_pk", {"get": AboutChild(REQUESTS), "post": AboutChild(REQUESTS)}
+    ),
+    Row("statutory:case", "case", {"get": AboutChild(SEES_CASE)}),
+    Row("statutory:pack", "case", {"get": AboutChild(SEES_CASE)}),
+    Row(
+        "statutory:record-step",
+        "case_step",
+        {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
+    ),
+    Row(
+        "statutory:exception",
+        "case",
+        {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
+    ),
+    Row(
+        "statutory:exception-end",
+        "case_exception",
+        {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
+    ),
+    Row(
+        "statutory:letter-add",
+        "case",
+        {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
+    ),
+    Row("statutory:letter", "case_letter", {"get": AboutChild(SEES_CASE)}),
+    Row(
+        "statutory:appeal",
+        "case",
+        {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
+    ),
+    Row(
+        "statutory:issue-plan",
+        "case",
+        {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
+    ),
+    Row("statutory:plan", "plan", {"get": AboutChild(SEES_CASE)}),
+    Row(
+        "statutory:plan-edit",
+        "plan",
+        {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
+    ),
+    Row(
+        "statutory:plan-cease",
+        "plan",
+        {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
+    ),
+    Row("statutory:worklist", None, {"get": only(MANAGES_CASE, others=403)}),
+    Row("statutory:timeliness", None, {"get": AUTHORITY_INSIGHT}),
+    # The authority's administrators (authority B's makes B's return).
+    Row("statutory:sen2", None, {"get": only(PEOPLE_ADMINS | {"other_authority"}, others=403)}),
+    Row(
+        "statutory:sen2-xml",
+        "sen2_year",
+        {"get": only(PEOPLE_ADMINS | {"other_authority"}, others=403)},
+    ),
+]
+STATUTORY_KEYS = {"case", "case_step", "case_exception", "case_letter", "plan"}
+CHILD_KEYS = {"child", "child_pk", "profile", "profile_step", "profile_domain"} | STATUTORY_KEYS
 
 
 def _names(patterns, prefix=""):  # type: ignore[no-untyped-def]
@@ -466,8 +531,53 @@ def _colleague(world):
     return user
 
 
+def _statutory_url(name: str, key: str, world, child_attr: str) -> str:
+    """A case (with an exception, a letter, or an issued plan) about the child."""
+    from vsend.statutory import services
+    from vsend.statutory.models import Case
+
+    child = getattr(world, child_attr)
+    actor = Actor(user=world.users["platform_admin"])
+    case = Case.objects.filter(child=child, kind="assessment").first()
+    if case is None:
+        case = services.request_assessment(
+            actor=actor, child=child, requester="parent", reasons="Reading is very hard"
+        )
+    if key == "case_step":
+        return reverse(name, kwargs={"pk": case.pk, "step": "decision_to_assess"})
+    if key == "case_exception":
+        exc = services.record_exception(
+            actor=actor,
+            case=case,
+            kind="personal_circumstances",
+            starts_on=case.started_on,
+            note="In hospital",
+        )
+        return reverse(name, kwargs={"pk": case.pk, "exception_pk": exc.pk})
+    if key == "case_letter":
+        doc = services.add_document(
+            actor=actor, case=case, kind="other", filename="l.pdf", data=b"%PDF-1.7 letter"
+        )
+        return reverse(name, kwargs={"pk": case.pk, "doc_pk": doc.pk})
+    if key == "plan":
+        plan = services.issue_final_plan(
+            actor=actor,
+            case=case,
+            details=services.PlanDetails(
+                issued_on=case.started_on, start_date=case.started_on, sen_setting="OTH"
+            ),
+        )
+        return reverse(name, kwargs={"pk": plan.pk})
+    return reverse(name, kwargs={"pk": case.pk})
+
+
 def _url(row: Row, world, child_attr: str = "child") -> str:
     key, name = row.key, row.name
+    if key in STATUTORY_KEYS:
+        return _statutory_url(name, key, world, child_attr)
+    if key == "sen2_year":
+        today = timezone.localdate()
+        return reverse(name, kwargs={"year": today.year + (1 if today.month > 1 else 0)})
     if key in CHILD_KEYS:
         child = getattr(world, child_attr)
         _profile(world, child_attr)  # every child has a draft, so profile URLs exist for all

@@ -61,6 +61,23 @@ CHILD_DATA = {
     "provision:child-map-pdf": ("sendco", "child", "child"),
     "provision:achieves": ("sendco", "setting", "shown"),
     "api:child-provision": ("sendco", "child", "child"),
+    "statutory:request": ("sendco", "child_pk", "shown"),
+    "statutory:case": ("parent", "case", "shown"),
+    "statutory:pack": ("caseworker", "case", "shown"),
+    "statutory:record-step": ("caseworker", "case_step", "shown"),
+    "statutory:exception": ("caseworker", "case", "shown"),
+    "statutory:exception-end": ("caseworker", "case_exception", "shown"),
+    "statutory:letter-add": ("caseworker", "case", "shown"),
+    "statutory:letter": ("parent", "case_letter", "child"),
+    "statutory:appeal": ("caseworker", "case", "shown"),
+    "statutory:issue-plan": ("caseworker", "case", "shown"),
+    "statutory:plan": ("parent", "plan", "shown"),
+    "statutory:plan-edit": ("caseworker", "plan", "shown"),
+    "statutory:plan-cease": ("caseworker", "plan", "shown"),
+    "statutory:worklist": ("caseworker", "worklist", "shown"),
+    # The return names every child in it; the fixture's child is the only one with a request.
+    "statutory:sen2": ("la_admin", "sen2", "child"),
+    "statutory:sen2-xml": ("la_admin", "sen2_xml", "child"),
 }
 # Aggregates: one row per request, naming the setting or authority (no child is shown by name;
 # figures that lead to children link to the child list, which is audited itself).
@@ -81,6 +98,7 @@ AGGREGATES = {
     "api:provision-catalogue": ("sendco", "setting"),
     "api:provision-setting-map": ("sendco", "setting"),
     "api:provision-authority": ("la_admin", None),
+    "statutory:timeliness": ("la_officer", None),
 }
 NO_CHILD_DATA = {
     "insights:compare": "sharing authorities' published (suppressed) figures; each view audited",
@@ -179,6 +197,21 @@ def _url(name: str, key: str | None, world, fmt: str = "csv") -> str:
     from tests.provision_helpers import world_group
 
     world_group(world)  # setting A1 runs a group for the child and a classmate
+    if key in ("sen2", "sen2_xml"):
+        from tests.test_access_matrix import _statutory_url
+
+        _statutory_url("statutory:case", "case", world, "child")
+        if key == "sen2":
+            return reverse(name)
+        today = date.today()  # noqa: DTZ011 - the default collection year
+        return reverse(name, kwargs={"year": today.year + (1 if today.month > 1 else 0)})
+    if key in ("case", "case_step", "case_exception", "case_letter", "plan", "worklist"):
+        from tests.test_access_matrix import _statutory_url
+
+        if key == "worklist":
+            _statutory_url("statutory:case", "case", world, "child")
+            return reverse(name)
+        return _statutory_url(name, key, world, "child")
     kwargs: dict[str, object] = {}
     if key == "prov_group":
         kwargs = {"pk": world_group(world).pk}

@@ -146,3 +146,33 @@ def test_the_demo_has_invitations_waiting_and_a_suspended_account(settings):
         {"username": suspended.email, "password": "demo-password-for-tests"},
     )
     assert signed_in.status_code == 200  # refused
+
+
+@pytest.mark.django_db
+def test_the_demo_has_statutory_cases_at_every_stage(settings):
+    from vsend.accounts.models import User
+    from vsend.accounts.policy import AccessPolicy
+    from vsend.statutory.models import Case, EhcPlan
+    from vsend.statutory.selectors import worklist
+
+    settings.VSEND_DEMO_PASSWORD = "demo-password-for-tests"
+    run_demo()
+    cases = Case.objects.all()
+    count = cases.count()
+    run_demo()
+    assert Case.objects.count() == count  # idempotent
+    assessments = cases.filter(kind="assessment")
+    assert assessments.filter(closed_on__isnull=True).count() >= 5
+    assert set(assessments.exclude(closed_reason="").values_list("closed_reason", flat=True)) >= {
+        "Decided not to assess",
+        "Decided not to issue a plan",
+        "Final plan issued",
+    }
+    assert cases.filter(exceptions__isnull=False).exists()
+    assert cases.filter(kind="annual_review", closed_on__isnull=True).count() >= 10
+    assert EhcPlan.objects.exclude(section_f="").count() == EhcPlan.objects.count() > 10
+    caseworker = User.objects.get(email__startswith="caseworker@")
+    work = worklist(AccessPolicy.for_user(caseworker), timezone.localdate())
+    assert work.overdue and work.paused
+    # A demo parent sees their child's request.
+    assert assessments.filter(requester="parent").exists()

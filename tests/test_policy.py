@@ -38,8 +38,9 @@ def test_a_childs_page_checks_the_scope_once(world, as_user, persona):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     assert _scope_checks(queries.captured_queries) == 1
-    # Of these, the audit row takes three: the chain head advanced, the row, the head's hash.
-    assert len(queries.captured_queries) <= 15
+    # Of these, the audit row takes three: the chain head advanced, the row, the head's hash;
+    # one lists the child's statutory cases.
+    assert len(queries.captured_queries) <= 16
 
 
 @pytest.mark.parametrize("persona", ["sendco", "teacher", "parent"])
@@ -81,8 +82,9 @@ def test_one_query_answers_every_permission_on_a_child(world, django_assert_num_
 
 def test_what_each_persona_may_do_to_a_child(world):
     expected = {
-        "platform_admin": CHILD_PERMISSIONS - {Perm.RECORD_HOME_CONFIDENCE},
-        "la_admin": CHILD_PERMISSIONS - {Perm.RECORD_HOME_CONFIDENCE},
+        "platform_admin": CHILD_PERMISSIONS
+        - {Perm.RECORD_HOME_CONFIDENCE, Perm.REQUEST_ASSESSMENT},
+        "la_admin": CHILD_PERMISSIONS - {Perm.RECORD_HOME_CONFIDENCE, Perm.REQUEST_ASSESSMENT},
         "caseworker": {
             Perm.VIEW_CHILD,
             Perm.VIEW_CHILD_ACCESS,
@@ -90,15 +92,20 @@ def test_what_each_persona_may_do_to_a_child(world):
             Perm.TRANSFER_CHILD,
             Perm.EXPORT_RECORD,
             Perm.VIEW_PROVISION,
+            Perm.VIEW_CASE,
+            Perm.MANAGE_CASE,
         },
         # A setting's roll changes through the authority's transfer, not a SENDCo's own.
-        "sendco": CHILD_PERMISSIONS - {Perm.RECORD_HOME_CONFIDENCE, Perm.TRANSFER_CHILD},
+        "sendco": CHILD_PERMISSIONS
+        - {Perm.RECORD_HOME_CONFIDENCE, Perm.TRANSFER_CHILD, Perm.MANAGE_CASE},
         "teacher": {Perm.VIEW_CHILD, Perm.VIEW_PROFILE, Perm.VIEW_PROVISION},
         "parent": {
             Perm.VIEW_CHILD,
             Perm.VIEW_PROFILE,
             Perm.RECORD_HOME_CONFIDENCE,
             Perm.EXPORT_RECORD,
+            Perm.REQUEST_ASSESSMENT,
+            Perm.VIEW_CASE,
         },
         # Aggregates only, so no child is within their reach: every child id is "not found".
         "la_officer": set(),

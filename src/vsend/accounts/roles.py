@@ -50,13 +50,26 @@ class Perm(models.TextChoices):
     )
     TRANSFER_CHILD = "transfer_child", "Transfer a child to another setting in the authority"
     EXPORT_RECORD = "export_record", "Download a child's portable Valuing SEND record"
+    REQUEST_ASSESSMENT = (
+        "request_assessment",
+        "Ask the local authority for an EHC needs assessment (a setting, a family, a young person)",
+    )
+    VIEW_CASE = "view_case", "See a child's EHC needs assessment, plan and reviews, and their clock"
+    MAKE_SEN2 = "make_sen2", "Make the authority's person-level SEN2 return"
+    MANAGE_CASE = (
+        "manage_case",
+        "Record decisions, advice, plans and reviews on the statutory pathway",
+    )
 
 
 R, P = Role, Perm
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    R.PLATFORM_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE}),
-    R.LA_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE, P.CREATE_AUTHORITY}),
+    # A request is made by the setting, the family or the young person themselves.
+    R.PLATFORM_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE, P.REQUEST_ASSESSMENT}),
+    R.LA_ADMIN: frozenset(
+        set(P) - {P.RECORD_HOME_CONFIDENCE, P.CREATE_AUTHORITY, P.REQUEST_ASSESSMENT}
+    ),
     # Aggregates only: never a child's name or record.
     R.LA_OFFICER: frozenset({P.VIEW_AUTHORITY, P.VIEW_SETTING_INSIGHT}),
     R.CASEWORKER: frozenset(
@@ -67,6 +80,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.TRANSFER_CHILD,
             P.EXPORT_RECORD,
             P.VIEW_PROVISION,
+            P.VIEW_CASE,
+            P.MANAGE_CASE,
         }
     ),
     R.SENDCO: frozenset(
@@ -82,12 +97,25 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.EXPORT_RECORD,
             P.VIEW_PROVISION,
             P.MANAGE_PROVISION,
+            P.REQUEST_ASSESSMENT,
+            P.VIEW_CASE,
         }
     ),
     R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT, P.VIEW_PROVISION}),
     # A family may take a copy of the child's record with them (data portability).
-    R.PARENT: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.RECORD_HOME_CONFIDENCE, P.EXPORT_RECORD}),
-    R.YOUNG_PERSON: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.EXPORT_RECORD}),
+    R.PARENT: frozenset(
+        {
+            P.VIEW_CHILD,
+            P.VIEW_PROFILE,
+            P.RECORD_HOME_CONFIDENCE,
+            P.EXPORT_RECORD,
+            P.REQUEST_ASSESSMENT,
+            P.VIEW_CASE,
+        }
+    ),
+    R.YOUNG_PERSON: frozenset(
+        {P.VIEW_CHILD, P.VIEW_PROFILE, P.EXPORT_RECORD, P.REQUEST_ASSESSMENT, P.VIEW_CASE}
+    ),
     # Anonymous summaries of their setting only.
     R.GOVERNOR: frozenset({P.VIEW_SETTING_INSIGHT}),
 }
@@ -105,6 +133,9 @@ CHILD_PERMISSIONS = frozenset(
         P.TRANSFER_CHILD,
         P.EXPORT_RECORD,
         P.VIEW_PROVISION,
+        P.REQUEST_ASSESSMENT,
+        P.VIEW_CASE,
+        P.MANAGE_CASE,
     }
 )
 # Figures are identifiable (small counts shown, links to the children behind them) only for a

@@ -28,6 +28,7 @@ from vsend.organisations.selectors import classes_visible_to, settings_visible_t
 from vsend.profiles.chart import profile_chart
 from vsend.profiles.selectors import history as profile_history
 from vsend.profiles.selectors import latest_finalised, profile_view
+from vsend.statutory.selectors import cases_of_child
 from vsend.submissions.services import AlreadySubmitted, submit_once
 
 
@@ -89,6 +90,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_view_profiles = may(Perm.VIEW_PROFILE)
     history = list(selectors.enrolment_history(child))
     current = selectors.on_roll(history)
+    statutory_cases = cases_of_child(policy, child.pk)
     return render(
         request,
         "children/detail.html",
@@ -111,6 +113,9 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and bool(selectors.leaving_enrolments(policy, child, history)),
             "can_transfer": policy.may_transfer(child),
             "can_export": policy.may_export_record(child),
+            "statutory_cases": statutory_cases,
+            "can_request": may(Perm.REQUEST_ASSESSMENT),
+            "open_request": any(c.kind == "assessment" and c.is_open for c in statutory_cases),
             **_latest_profile(child.pk, can_view_profiles),
         },
     )

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "vsend.exports",
     "vsend.mail",
     "vsend.provision",
+    "vsend.workflows",
+    "vsend.statutory",
 ]
 
 MIDDLEWARE = [

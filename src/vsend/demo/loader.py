@@ -25,6 +25,7 @@ from vsend.demo.invitations import add_invitations, add_suspended_account
 from vsend.demo.moves import add_moves
 from vsend.demo.profiles import build_profiles
 from vsend.demo.provision import build_provision
+from vsend.demo.statutory import build_statutory
 from vsend.insights import cache as insight_cache
 from vsend.organisations.models import (
     NATIONAL_CURRICULUM_YEARS,
@@ -369,6 +370,7 @@ def load_demo(
     add_moves(builder)
     add_family_requests(builder)
     build_provision(builder.today)
+    build_statutory(User.objects.get(email=f"caseworker@{data.EMAIL_DOMAIN}"), builder.today)
     insight_cache.bump(builder.authority.pk)
     refresh_authority(builder.authority.pk)
     record(

@@ -231,3 +231,27 @@ def change_counts(compared: int, fell: int, same: int, rose: int) -> list[Any]:
     if compared < MIN_DETAIL:
         return [count(compared), None, None, None]
     return [count(compared), count(fell), count(same), count(rose)]
+def timeliness_table(figures: Any, period: str) -> Table:
+    """The statutory pathway's timeliness (vsend.statutory.timeliness.Timeliness), each count
+    suppressed on its own and each share worked out from the published counts."""
+    requests, decisions = count(figures.requests), count(figures.decisions)
+    in_6 = count(figures.decisions_within_6_weeks)
+    issued, in_20 = count(figures.plans_issued), count(figures.plans_within_20_weeks)
+    issued_x = count(figures.plans_issued_without_exception)
+    in_20_x = count(figures.plans_within_20_weeks_without_exception)
+    return Table(
+        "statutory_timeliness",
+        f"EHC needs assessments, {period}",
+        ["", "Count", "% within the time limit"],
+        [
+            ["Requests received", requests, None],
+            ["Decisions whether to assess (6 weeks)", decisions, pct(in_6, decisions)],
+            ["Final EHC plans issued (20 weeks)", issued, pct(in_20, issued)],
+            [
+                "Final EHC plans issued, no exception applying (20 weeks)",
+                issued_x,
+                pct(in_20_x, issued_x),
+            ],
+        ],
+        "Counted from the day the local authority received each request.",
+    )

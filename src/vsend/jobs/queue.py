@@ -29,6 +29,7 @@ JOBS: dict[str, tuple[str, str | None]] = {
     "aggregates.refresh": ("vsend.aggregates.events.refresh", None),
     # (kind, id): the message is built when the job runs (see vsend/mail/services.py).
     "mail.send": ("vsend.mail.services.send", "vsend.mail.services.send_failed"),
+    "statutory.daily_reminders": ("vsend.statutory.services.reminders.daily_reminders", None),
 }
 
 # Jobs that run on their own at fixed times: name -> (job, schedule type).
@@ -36,6 +37,7 @@ SCHEDULES: dict[str, tuple[str, str]] = {
     "Delete expired downloads": ("exports.delete_expired", Schedule.HOURLY),
     "Aggregates: events no handler processed": ("aggregates.process_events", Schedule.HOURLY),
     "Aggregates: every stored row again": ("aggregates.refresh", Schedule.DAILY),
+    "Statutory deadline reminders": ("statutory.daily_reminders", Schedule.DAILY),
 }
 
 

@@ -24,6 +24,10 @@ MESSAGES: dict[str, tuple[str, str | None]] = {
     ),
     "password_reset": ("vsend.accounts.password_reset.reset_email", None),
     "family_request": ("vsend.profiles.family.request_email", None),
+    "statutory_reminder": (
+        "vsend.statutory.services.reminders.reminder_email",
+        "vsend.statutory.services.reminders.reminder_sent",
+    ),
 }
 
 

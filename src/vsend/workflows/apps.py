@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorkflowsConfig(AppConfig):
+    name = "vsend.workflows"
+    verbose_name = "Workflows with steps and due dates, defined as data"
