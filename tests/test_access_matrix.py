@@ -421,8 +421,6 @@ ROWS = [
     Row("api:provision-achieves", "setting", {"get": PROV_MANAGE}, api=True),
     Row("api:provision-authority", None, {"get": AUTHORITY_INSIGHT}, api=True),
     Row("api:child-provision", "child", {"get": AboutChild(SEES_PROVISION)}, api=True),
-]
-CHILD_KEYS = {"child", "child_pk", "profile", "profile_step", "profile_domain", "plan_action"}
     # An empty request comes back with its errors (200).
     Row(
         "statutory:request", "child_pk", {"get": AboutChild(REQUESTS), "post": AboutChild(REQUESTS)}
@@ -482,7 +480,14 @@ CHILD_KEYS = {"child", "child_pk", "profile", "profile_step", "profile_domain", 
     ),
 ]
 STATUTORY_KEYS = {"case", "case_step", "case_exception", "case_letter", "plan"}
-CHILD_KEYS = {"child", "child_pk", "profile", "profile_step", "profile_domain"} | STATUTORY_KEYS
+CHILD_KEYS = {
+    "child",
+    "child_pk",
+    "profile",
+    "profile_step",
+    "profile_domain",
+    "plan_action",
+} | STATUTORY_KEYS
 
 
 def _names(patterns, prefix=""):  # type: ignore[no-untyped-def]

@@ -282,6 +282,7 @@ class AccessPolicy:
     def may_export_record(self, child: Child | int) -> bool:
         """Take a copy of the child's portable record (staff who plan with it, the family)."""
         return self.can(Perm.EXPORT_RECORD, child)
+
     def may_manage_provision(self, setting: "Setting") -> bool:
         """Run the setting's provision: catalogue, staff costs, groups, delivery, budget."""
         return any(

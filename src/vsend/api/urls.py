@@ -3,8 +3,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from vsend.api import exports, insights, organisation, profiles, views
-from vsend.records import api as records
 from vsend.provision import api as provision
+from vsend.records import api as records
 
 app_name = "api"
 

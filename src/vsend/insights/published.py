@@ -231,6 +231,8 @@ def change_counts(compared: int, fell: int, same: int, rose: int) -> list[Any]:
     if compared < MIN_DETAIL:
         return [count(compared), None, None, None]
     return [count(compared), count(fell), count(same), count(rose)]
+
+
 def timeliness_table(figures: Any, period: str) -> Table:
     """The statutory pathway's timeliness (vsend.statutory.timeliness.Timeliness), each count
     suppressed on its own and each share worked out from the published counts."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 
 from vsend.accounts.roles import Perm
+from vsend.aggregates import events
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Child, Registration, Transfer
@@ -27,7 +28,6 @@ from vsend.children.services import (
     report_upn_held_elsewhere,
 )
 from vsend.frameworks import registry
-from vsend.aggregates import events
 from vsend.profiles.models import (
     STEPS,
     DomainRating,
