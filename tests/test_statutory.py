@@ -2,6 +2,7 @@
 decisions, advice, exceptions, letters, plans and reviews; audited, idempotent and bounded."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -365,11 +366,35 @@ def test_the_request_pack_holds_the_profile_cycles_and_views_and_no_made_up_prov
     assert pack["request"]["child_views"] == "I like Lego"
     assert len(pack["assess_plan_do_review_cycles"]) == 1
     assert pack["current_profile"]["needs"] and pack["current_profile"]["plan"]["outcomes"]
-    assert pack["costed_provision"] == {
-        "available": False,
-        "note": "The costed provision map is not available in this installation yet.",
-        "terms": [],
-    }
+    costed = pack["costed_provision"]
+    assert costed["available"] is True and len(costed["terms"]) == 3
+    assert (
+        costed["provision"] == [] and costed["total_cost"] == "0.00"
+    )  # none arranged: none made up
     assert (
         as_user("teacher").get(reverse("statutory:pack", kwargs={"pk": case.pk})).status_code == 403
     )
+
+
+def test_the_request_pack_carries_the_childs_costed_provision_over_three_terms(world, as_user):
+    import json
+
+    from tests.provision_helpers import world_group
+
+    group = world_group(world)  # the child and a classmate share a group at setting A1
+    case = services.request_assessment(
+        actor=Actor(user=world.users["parent"]),
+        child=world.child,
+        requester="parent",
+        reasons="Reading",
+        family_views="",
+        child_views="",
+    )
+    pack = json.loads(
+        as_user("caseworker").get(reverse("statutory:pack", kwargs={"pk": case.pk})).content
+    )
+    costed = pack["costed_provision"]
+    names = {row["provision"] for row in costed["provision"]}
+    assert group.provision.name in names
+    assert sum(Decimal(c) for c in costed["term_costs"]) == Decimal(costed["total_cost"])
+    assert Decimal(costed["total_cost"]) > 0

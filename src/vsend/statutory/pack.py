@@ -12,8 +12,6 @@ document (and the printable page built from the same data).
 
 from typing import Any
 
-from django.apps import apps
-
 from vsend.profiles.models import Profile
 from vsend.profiles.selectors import profile_view
 from vsend.statutory.models import Case
@@ -24,21 +22,40 @@ PACK_VERSION = 1
 
 
 def costed_provision(case: Case) -> dict[str, Any]:
-    """The three-term costed provision map, from the provision app when it exists.
+    """The child's costed provision map over three terms around the request: the term before the
+    one the request was received in, that term and the next (group costs already shared by the
+    group's size and pro-rated, from the provision ledger)."""
+    from vsend.insights.terms import term_containing
+    from vsend.provision.maps import child_map, money, tenth, three_terms
 
-    Slot for the `provision` app: it is expected to offer a function giving the child's costed
-    map over the previous, current and next terms (group costs divided by the group's size).
-    Wire it in here; until then the pack says plainly that the map is not available."""
-    if not apps.is_installed("vsend.provision"):
+    terms = three_terms(term_containing(case.started_on))
+    found = child_map(case.child_id, terms)
+
+    def cell(term: Any, c: Any) -> dict[str, str]:
         return {
-            "available": False,
-            "note": "The costed provision map is not available in this installation yet.",
-            "terms": [],
+            "term": term.slug,
+            "sessions_received": str(tenth(c.received)),
+            "hours": str(tenth(c.hours)),
+            "cost": str(money(c.cost)),
         }
-    return {  # pragma: no cover - filled in when the provision app is merged
-        "available": False,
-        "note": "The provision app is installed but not yet connected to the request pack.",
-        "terms": [],
+
+    return {
+        "available": True,
+        "note": "Costs are shared by the children in each group and pro-rated by dates and term.",
+        "terms": [t.slug for t in terms],
+        "provision": [
+            {
+                "provision": r.provision,
+                "group": r.group,
+                "delivered_by": r.staff_role,
+                "areas": r.areas,
+                "terms": [cell(t, c) for t, c in zip(terms, r.cells, strict=True)],
+                "total_cost": str(money(r.total.cost)),
+            }
+            for r in found.rows
+        ],
+        "term_costs": [str(money(c.cost)) for c in found.totals],
+        "total_cost": str(money(found.total.cost)),
     }
 
 
