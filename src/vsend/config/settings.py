@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "vsend.jobs",
     "vsend.exports",
     "vsend.mail",
+    "vsend.exchange",
 ]
 
 MIDDLEWARE = [

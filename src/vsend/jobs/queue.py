@@ -24,6 +24,10 @@ JOBS: dict[str, tuple[str, str | None]] = {
         "vsend.exports.services.export_failed",
     ),
     "exports.delete_expired": ("vsend.exports.services.delete_expired", None),
+    "exchange.apply": (
+        "vsend.exchange.jobs.apply_in_background",
+        "vsend.exchange.jobs.apply_failed",
+    ),
     "jobs.check": ("vsend.jobs.checks.check", None),
     # (kind, id): the message is built when the job runs (see vsend/mail/services.py).
     "mail.send": ("vsend.mail.services.send", "vsend.mail.services.send_failed"),
