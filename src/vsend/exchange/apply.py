@@ -133,12 +133,7 @@ def write_plan(imp: RegisterImport, plan: Plan, *, today: date, actor: Actor) ->
         _sen_periods(child, r, None, periods)
     Enrolment.objects.bulk_create(enrolments, batch_size=1000)
     changed_children = [c for c, _ in plan.joining]
-    current = {
-        e.child_id: e
-        for e in Enrolment.objects.current(today)
-        .filter(setting=setting, child_id__in=[c.pk for c, _, _ in plan.changed])
-        .order_by("started_on")
-    }
+    current = plan.roll
     moved = []
     for child, r, _changes in plan.changed:
         _set_fields(child, r)

@@ -218,17 +218,36 @@ def a_date(value: str, *, today: date, not_after_today: bool = True) -> date | N
         return None
     if len(value) > 10 and value[10] in "T ":  # an Excel date read as a date and time
         value = value[:10]
+    day = _quick_date(value)
+    if day is not None:
+        return _check_day(day, value, today, not_after_today)
     for fmt in DATE_FORMATS:
         try:
             day = datetime.strptime(value, fmt).date()  # noqa: DTZ007 (a date, no time)
         except ValueError:
             continue
-        if day.year < 1900:
-            raise BadValue(f"'{value}' is too long ago to be right")
-        if not_after_today and day > today:
-            raise BadValue(f"{day.day} {day:%B %Y} is in the future")
-        return day
+        return _check_day(day, value, today, not_after_today)
     raise BadValue(f"'{value[:20]}' is not a date (write it as 21/03/2016)")
+
+
+def _quick_date(value: str) -> date | None:
+    """DD/MM/YYYY or YYYY-MM-DD without strptime (a register has thousands of dates)."""
+    try:
+        if len(value) == 10 and value[2] == "/" and value[5] == "/":
+            return date(int(value[6:]), int(value[3:5]), int(value[:2]))
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            return date(int(value[:4]), int(value[5:7]), int(value[8:]))
+    except ValueError:
+        return None
+    return None
+
+
+def _check_day(day: date, value: str, today: date, not_after_today: bool) -> date:
+    if day.year < 1900:
+        raise BadValue(f"'{value}' is too long ago to be right")
+    if not_after_today and day > today:
+        raise BadValue(f"{day.day} {day:%B %Y} is in the future")
+    return day
 
 
 def upn(value: str) -> str:

@@ -30,7 +30,7 @@ def on_roll(setting: Setting, child_ids: list[int] | None = None) -> list[dict[s
         enrolments = enrolments.filter(child_id__in=child_ids)
     by_child = {e.child_id: e for e in enrolments}
     children = [e.child for e in by_child.values()]
-    values = current_values(children, by_child)
+    values = current_values(children, by_child, setting if child_ids is None else None)
     return [{"child": c, **values[c.pk]} for c in children]
 
 

@@ -50,6 +50,7 @@ class Plan:
     elsewhere: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     current: dict[int, dict[str, Any]] = field(default_factory=dict)
+    roll: dict[int, Enrolment] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -89,19 +90,54 @@ def _key(last: str, first: str, born: str) -> tuple[str, str, str]:
     return (last.casefold(), first.casefold(), born)
 
 
-def _match(setting: Setting, records: list[dict[str, Any]]) -> tuple[dict[int, Child], list[str]]:
-    """record index -> the child it is, and problems (a name matching two records)."""
+def _roll(setting: Setting) -> dict[int, Enrolment]:
+    """The setting's current enrolments, by child, with the child: one query."""
+    return {
+        e.child_id: e
+        for e in Enrolment.objects.current()
+        .filter(setting=setting)
+        .select_related("child", "year_group", "school_class")
+        .order_by("started_on", "id")
+    }
+
+
+def _match(
+    setting: Setting, records: list[dict[str, Any]], roll: dict[int, Enrolment]
+) -> tuple[dict[int, Child], list[str]]:
+    """record index -> the child it is, and problems (a name matching two records).
+
+    The setting's own roll is looked at first (a register loaded again matches there);
+    only records not found on it are looked for in the rest of the authority."""
     authority = setting.authority_id
-    upns = [r["upn"] for r in records if r.get("upn")]
-    by_upn: dict[str, Child] = {}
+    by_upn: dict[str, Child] = {e.child.upn: e.child for e in roll.values() if e.child.upn}
+    by_name: dict[tuple[str, str, str], list[Child]] = {}
+    for e in roll.values():
+        c = e.child
+        if not c.upn:
+            by_name.setdefault(
+                _key(c.last_name, c.first_name, c.date_of_birth.isoformat()), []
+            ).append(c)
+    upns = [r["upn"] for r in records if r.get("upn") and r["upn"] not in by_upn]
     for part in _chunks(upns):
         for child in Child.objects.filter(authority_id=authority, upn__in=part):
             by_upn[child.upn] = child
-    unmatched = [i for i, r in enumerate(records) if not by_upn.get(r.get("upn") or "")]
-    births = sorted({records[i]["date_of_birth"] for i in unmatched if "date_of_birth" in records[i]})
-    by_name: dict[tuple[str, str, str], list[Child]] = {}
+    births = sorted(
+        {
+            r["date_of_birth"]
+            for r in records
+            if "date_of_birth" in r
+            and not by_upn.get(r.get("upn") or "")
+            and _key(r.get("last_name", ""), r.get("first_name", ""), r["date_of_birth"])
+            not in by_name
+        }
+    )
+    here = set(roll)
     for part in _chunks(births):
-        for child in Child.objects.filter(authority_id=authority, upn="", date_of_birth__in=part):
+        for child in Child.objects.filter(
+            authority_id=authority, upn="", date_of_birth__in=part
+        ):
+            if child.pk in here:
+                continue
             key = _key(child.last_name, child.first_name, child.date_of_birth.isoformat())
             by_name.setdefault(key, []).append(child)
     matched: dict[int, Child] = {}
@@ -124,24 +160,39 @@ def _match(setting: Setting, records: list[dict[str, Any]]) -> tuple[dict[int, C
 
 
 def current_values(
-    children: list[Child], enrolments: dict[int, Enrolment]
+    children: list[Child], enrolments: dict[int, Enrolment], setting: Setting | None = None
 ) -> dict[int, dict[str, Any]]:
+    """What vsend holds for each child, in the register's terms. With `setting`, the
+    children are that setting's roll, and their history is read through it (no id lists)."""
     ids = [c.pk for c in children]
     starts: dict[int, str | None] = {}
     history: dict[int, list[tuple[str | None, str]]] = {}
     needs: dict[int, list[tuple[str, int, str | None, str | None]]] = {}
-    for part in _chunks(ids):
-        for p in SENStatusPeriod.objects.filter(child_id__in=part).order_by("child_id", "id"):
-            day = p.started_on.isoformat() if p.started_on else None
-            starts[p.child_id] = day
-            history.setdefault(p.child_id, []).append((day, p.provision))
-        for n in SENNeedPeriod.objects.filter(child_id__in=part):
-            needs.setdefault(n.child_id, []).append(
+    if setting is not None:
+        on_roll = Enrolment.objects.current().filter(setting=setting).values("child_id")
+        groups = [{"child_id__in": on_roll}]
+    else:
+        groups = [{"child_id__in": part} for part in _chunks(ids)]
+    for where in groups:
+        periods = (
+            SENStatusPeriod.objects.filter(**where)
+            .order_by("child_id", "id")
+            .values_list("child_id", "started_on", "provision")
+        )
+        for child_id, started, provision in periods:
+            day = started.isoformat() if started else None
+            starts[child_id] = day
+            history.setdefault(child_id, []).append((day, provision))
+        need_rows = SENNeedPeriod.objects.filter(**where).values_list(
+            "child_id", "need_type", "rank", "started_on", "ended_on"
+        )
+        for child_id, need_type, rank, began, ended in need_rows:
+            needs.setdefault(child_id, []).append(
                 (
-                    n.need_type,
-                    n.rank,
-                    n.started_on.isoformat() if n.started_on else None,
-                    n.ended_on.isoformat() if n.ended_on else None,
+                    need_type,
+                    rank,
+                    began.isoformat() if began else None,
+                    ended.isoformat() if ended else None,
                 )
             )
     out = {}
@@ -190,20 +241,19 @@ def differences(now: dict[str, Any], incoming: dict[str, Any]) -> list[Change]:
 
 def plan_records(setting: Setting, records: list[dict[str, Any]], *, whole_register: bool) -> Plan:
     plan = Plan()
-    matched, plan.problems = _match(setting, records)
-    children = list({c.pk: c for c in matched.values()}.values())
-    enrolments: dict[int, Enrolment] = {}
-    for part in _chunks([c.pk for c in children]):
+    roll = plan.roll = _roll(setting)
+    matched, plan.problems = _match(setting, records, roll)
+    others = [c.pk for c in matched.values() if c.pk not in roll]
+    elsewhere: dict[int, Enrolment] = {}
+    for part in _chunks(others):
         for e in (
             Enrolment.objects.current()
             .filter(child_id__in=part)
-            .select_related("setting", "year_group", "school_class")
-            .order_by("-started_on", "-id")
+            .select_related("setting")
+            .order_by("started_on", "id")
         ):
-            if e.setting_id == setting.pk or e.child_id not in enrolments:
-                enrolments[e.child_id] = e
-    here = [c for c in children if (e := enrolments.get(c.pk)) and e.setting_id == setting.pk]
-    plan.current = current_values(here, enrolments)
+            elsewhere[e.child_id] = e
+    plan.current = current_values([e.child for e in roll.values()], roll, setting)
     claimed: set[int] = set()
     for i, r in enumerate(records):
         child = matched.get(i)
@@ -214,26 +264,23 @@ def plan_records(setting: Setting, records: list[dict[str, Any]], *, whole_regis
             plan.problems.append(f"Row {r['row']}: this child is on another row of the file too")
             continue
         claimed.add(child.pk)
-        e = enrolments.get(child.pk)
-        if e is None:
-            plan.joining.append((child, r))
-        elif e.setting_id != setting.pk:
-            name = f"{r.get('first_name', child.first_name)} {r.get('last_name', child.last_name)}"
-            plan.elsewhere.append(
-                f"Row {r['row']}: {name} is on roll at {e.setting.name}: needs a transfer"
-            )
-        else:
+        if child.pk in roll:
             changes = differences(plan.current[child.pk], r)
             if changes:
                 plan.changed.append((child, r, changes))
             else:
                 plan.unchanged += 1
+        elif child.pk in elsewhere:
+            name = f"{r.get('first_name', child.first_name)} {r.get('last_name', child.last_name)}"
+            plan.elsewhere.append(
+                f"Row {r['row']}: {name} is on roll at {elsewhere[child.pk].setting.name}: "
+                "needs a transfer"
+            )
+        else:
+            plan.joining.append((child, r))
     if whole_register:
-        plan.leaving = list(
-            Enrolment.objects.current()
-            .filter(setting=setting)
-            .exclude(child_id__in=claimed)
-            .select_related("child")
-            .order_by("child__last_name", "child__first_name")
+        plan.leaving = sorted(
+            (e for child_id, e in roll.items() if child_id not in claimed),
+            key=lambda e: (e.child.last_name, e.child.first_name, e.child_id),
         )
     return plan

@@ -61,7 +61,7 @@ def start_import(*, user: Any, setting: Setting, file_name: str, data: bytes) ->
         )
     source, table = reading.read_register(data, file_name)
     ready = mapping_is_complete(setting, table.headers)
-    return RegisterImport.objects.create(
+    imp = RegisterImport(
         user=user,
         setting=setting,
         source=source,
@@ -71,6 +71,18 @@ def start_import(*, user: Any, setting: Setting, file_name: str, data: bytes) ->
         mapping=remembered(setting) if ready else proposed_mapping(setting, table.headers),
         status=ImportStatus.READY if ready else ImportStatus.MAPPING,
     )
+    if ready:
+        _read(imp)
+    imp.save()
+    return imp
+
+
+def _read(imp: RegisterImport) -> None:
+    """Read the rows through the mapping once; the preview and the confirmation use them."""
+    imp.records, problems = read_rows(
+        imp.rows, imp.headers, imp.mapping, today=timezone.localdate()
+    )
+    imp.report = {**imp.report, "problems": problems}
 
 
 def confirm_mapping(
@@ -88,7 +100,8 @@ def confirm_mapping(
         )
         imp.mapping = mapping
         imp.status = ImportStatus.READY
-        imp.save(update_fields=["mapping", "status"])
+        _read(imp)
+        imp.save(update_fields=["mapping", "status", "records", "report"])
         record(
             actor,
             Action.UPDATE,
@@ -112,15 +125,9 @@ def pending_import(user: Any, setting: Setting, pk: int) -> RegisterImport | Non
     )
 
 
-def import_records(imp: RegisterImport, *, today: date) -> tuple[list[dict[str, Any]], list[str]]:
-    if imp.source == Source.CTF:
-        return list(imp.records), list(imp.report.get("problems", []))
-    return read_rows(imp.rows, imp.headers, imp.mapping, today=today)
-
-
 def plan_import(imp: RegisterImport, *, today: date | None = None) -> Plan:
     """What confirming would do, compared with the children held now."""
-    records, problems = import_records(imp, today=today or timezone.localdate())
+    records, problems = list(imp.records), list(imp.report.get("problems", []))
     plan = plan_records(imp.setting, records, whole_register=imp.source != Source.CTF)
     plan.problems = problems + plan.problems
     return plan
