@@ -19,6 +19,7 @@ from vsend.audit.models import Action
 from vsend.audit.services import Actor, record, system_actor
 from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink, Relationship
 from vsend.demo import data
+from vsend.demo.exchange import add_register_history
 from vsend.demo.invitations import add_invitations, add_suspended_account
 from vsend.demo.profiles import build_profiles
 from vsend.insights import cache as insight_cache
@@ -362,6 +363,7 @@ def load_demo(
     add_invitations(builder)
     add_suspended_account(builder)
     builder.profiles()
+    add_register_history(builder)
     insight_cache.bump(builder.authority.pk)
     record(
         actor,

@@ -44,7 +44,7 @@ def mapping_is_complete(setting: Setting, headers: list[str]) -> bool:
 def start_import(*, user: Any, setting: Setting, file_name: str, data: bytes) -> RegisterImport:
     """Read an upload and keep it for its preview; reading.UnreadableFile (or ctf.CTFError)
     if it cannot be read."""
-    RegisterImport.objects.filter(expires_at__lt=timezone.now()).delete()
+    RegisterImport.objects.filter(expires_at__lt=timezone.now(), applied_at__isnull=True).delete()
     RegisterImport.objects.filter(
         user=user, applied_at__isnull=True, status__in=[ImportStatus.MAPPING, ImportStatus.READY]
     ).delete()
