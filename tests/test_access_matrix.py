@@ -347,7 +347,9 @@ ROWS = [
     Row("exchange:export", "setting_export:csv", {"get": RUNS_CLASSES}),
     Row("exchange:export", "setting_export:xlsx", {"get": RUNS_CLASSES}),
     Row("exchange:ctf-export", "setting", {"get": RUNS_CLASSES, "post": RUNS_CLASSES}),
-    Row("exchange:mapping", "register_import", {"get": REGISTER_UPLOADER, "post": REGISTER_UPLOADER}),
+    Row(
+        "exchange:mapping", "register_import", {"get": REGISTER_UPLOADER, "post": REGISTER_UPLOADER}
+    ),
     Row(
         "exchange:preview",
         "register_import",

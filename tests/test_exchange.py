@@ -1,10 +1,10 @@
 """Registers in and out: column recognition, preview, apply, round trips, CTFs, scope."""
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from vsend.audit.models import AuditEvent
 from vsend.audit.services import Actor
@@ -58,7 +58,11 @@ def test_it_previews_then_loads_each_sample_in_one_audited_import(world, name):
     plan = services.plan_import(imp)
     assert plan.problems == []
     assert len(plan.added) == 6 and plan.changed == [] and plan.unchanged == 0
-    assert {e.child for e in plan.leaving} == {world.child, world.classmate, world.young_person_child}
+    assert {e.child for e in plan.leaving} == {
+        world.child,
+        world.classmate,
+        world.young_person_child,
+    }
     before = AuditEvent.objects.count()
     done = apply_import(actor=Actor(user=world.users["sendco"]), pk=imp.pk)
     assert done.counts["added"] == 6
@@ -132,14 +136,16 @@ def test_a_child_on_roll_elsewhere_is_not_claimed(world):
     assert plan.elsewhere == ["Row 2: Cara Test is on roll at Setting A2: needs a transfer"]
     apply_import(actor=Actor(user=world.users["sendco"]), pk=imp.pk)
     cara = world.other_setting_child
-    assert list(Enrolment.objects.current().filter(child=cara).values_list("setting", flat=True)) == [
-        world.other_setting.pk
-    ]
+    assert list(
+        Enrolment.objects.current().filter(child=cara).values_list("setting", flat=True)
+    ) == [world.other_setting.pk]
     assert Child.objects.filter(first_name="Zed").exists()
 
 
 def test_a_child_is_matched_on_upn_before_name(world):
-    text = f"UPN,Legal Surname,Legal Forename,DOB,Gender\n{world.child.upn},Renamed,Amy,10/01/2018,F\n"
+    text = (
+        f"UPN,Legal Surname,Legal Forename,DOB,Gender\n{world.child.upn},Renamed,Amy,10/01/2018,F\n"
+    )
     imp = _ready(world, _start(world, "r.csv", text.encode()))
     plan = services.plan_import(imp)
     assert [c for c, _, _ in plan.changed] == [world.child]
@@ -171,7 +177,7 @@ def test_ctf_import_brings_sen_history_and_export_import_changes_nothing(world):
         setting=world.setting,
         child_ids=[c.pk for c in Child.objects.all()],
     )
-    records, problems = ctf.read_ctf(data, today=date.today())
+    records, problems = ctf.read_ctf(data, today=timezone.localdate())
     assert problems == [] and len(records) == 5
     imp = _start(world, "out.xml", data)
     plan = services.plan_import(imp)
@@ -183,7 +189,9 @@ def test_the_mapping_is_remembered_per_setting(world):
     imp = _start(world, "register_arbor.csv")
     assert imp.status == ImportStatus.MAPPING
     services.confirm_mapping(actor=Actor(user=imp.user), imp=imp, mapping=imp.mapping)
-    assert ColumnMapping.objects.get(setting=world.setting).mapping["last_name"] == "Legal Last Name"
+    assert (
+        ColumnMapping.objects.get(setting=world.setting).mapping["last_name"] == "Legal Last Name"
+    )
     assert _start(world, "register_arbor.csv").status == ImportStatus.READY
 
 
@@ -194,7 +202,9 @@ def test_the_journey_through_the_pages(world, as_user):
         response = client.post(page, {"register": f})
     assert response.status_code == 302 and "/columns/" in response.url
     imp = RegisterImport.objects.get()
-    response = client.post(response.url, {c.field: imp.mapping.get(c.field, "") for c in columns.COLUMNS})
+    response = client.post(
+        response.url, {c.field: imp.mapping.get(c.field, "") for c in columns.COLUMNS}
+    )
     assert response.status_code == 302
     preview = client.get(response.url)
     assert b"Children to add" in preview.content and b"Ada Testwell" in preview.content

@@ -34,8 +34,18 @@ def test_killing_the_import_process_never_half_applies(transactional_db, tmp_pat
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         env["VSEND_DATA_DIR"] = str(tmp_path)
         done = subprocess.run(  # noqa: S603
-            [sys.executable, "-c", "from vsend.config.cli import main; main()",
-             "exchange_killtest", "--runs", "8", "--rows", "40", "--seed", "7"],
+            [
+                sys.executable,
+                "-c",
+                "from vsend.config.cli import main; main()",
+                "exchange_killtest",
+                "--runs",
+                "8",
+                "--rows",
+                "40",
+                "--seed",
+                "7",
+            ],
             env=env,
             capture_output=True,
             text=True,
@@ -47,9 +57,9 @@ def test_killing_the_import_process_never_half_applies(transactional_db, tmp_pat
 
 
 def test_the_checker_sees_a_half_applied_import(world):
+    from vsend.audit.services import Actor
     from vsend.exchange.management.commands.exchange_killtest import Command, _csv
     from vsend.exchange.services import confirm_mapping, start_import
-    from vsend.audit.services import Actor
 
     imp = start_import(
         user=world.users["sendco"], setting=world.other_setting, file_name="k.csv", data=_csv(3, 4)
@@ -58,8 +68,11 @@ def test_the_checker_sees_a_half_applied_import(world):
     # Two of the four children written without the rest, the import mark or its audit row.
     for n in range(2):
         child = Child.objects.create(
-            authority=world.authority, first_name=f"P{n}", last_name="Kill3",
-            date_of_birth="2016-02-01", sex="F",
+            authority=world.authority,
+            first_name=f"P{n}",
+            last_name="Kill3",
+            date_of_birth="2016-02-01",
+            sex="F",
         )
         Enrolment.objects.create(child=child, setting=world.other_setting, started_on="2026-01-01")
     Enrolment.objects.filter(setting=world.other_setting, child=world.other_setting_child).delete()

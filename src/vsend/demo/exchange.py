@@ -38,9 +38,7 @@ def add_register_history(builder: "Builder") -> None:
     )
     if sendco is None:
         return
-    loaded = timezone.make_aware(
-        datetime.combine(builder.today - timedelta(days=60), time(9, 30))
-    )
+    loaded = timezone.make_aware(datetime.combine(builder.today - timedelta(days=60), time(9, 30)))
     ColumnMapping.objects.get_or_create(
         setting=setting,
         defaults={"mapping": MAPPING, "confirmed_by": sendco.user, "confirmed_at": loaded},

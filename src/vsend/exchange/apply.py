@@ -93,7 +93,11 @@ def _sen_periods(
         if (need, rank, start, end) not in set(held.get("sen_needs", [])):
             out.append(
                 SENNeedPeriod(
-                    child=child, need_type=need, rank=rank, started_on=_day(start), ended_on=_day(end)
+                    child=child,
+                    need_type=need,
+                    rank=rank,
+                    started_on=_day(start),
+                    ended_on=_day(end),
                 )
             )
     if "sen_history" in r or not ("sen_provision" in r or "sen_start" in r):
@@ -140,10 +144,10 @@ def write_plan(imp: RegisterImport, plan: Plan, *, today: date, actor: Actor) ->
         child.version += 1
         child.updated_at = now
         changed_children.append(child)
-        e = current.get(child.pk)
-        if e is not None and ("year_group" in r or "reg_group" in r):
-            _placement(e, r, places)
-            moved.append(e)
+        held = current.get(child.pk)
+        if held is not None and ("year_group" in r or "reg_group" in r):
+            _placement(held, r, places)
+            moved.append(held)
         _sen_periods(child, r, plan.current.get(child.pk), periods)
     fields = [*CHILD_FIELDS, "date_of_birth", "version", "updated_at"]
     Child.objects.bulk_update(changed_children, fields, batch_size=1000)
@@ -192,7 +196,9 @@ def apply_import(*, actor: Actor, pk: int, user: Any | None = None) -> RegisterI
     today = timezone.localdate()
     try:
         with transaction.atomic():
-            query = RegisterImport.objects.select_for_update().filter(pk=pk, applied_at__isnull=True)
+            query = RegisterImport.objects.select_for_update().filter(
+                pk=pk, applied_at__isnull=True
+            )
             if user is not None:
                 query = query.filter(user=user)
             imp = query.select_related("setting").first()

@@ -125,17 +125,17 @@ def normalise(header: str) -> str:
 
 def recognise(headers: list[str]) -> dict[str, str]:
     """field -> header for every column vsend recognises (each header used once)."""
-    by_name = {}
+    by_name: dict[str, str] = {}
     for header in headers:
         by_name.setdefault(normalise(header), header)
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for column in COLUMNS:
         for name in (normalise(column.header), *column.names):
-            header = by_name.get(name)
-            if header is not None and header not in used:
-                mapping[column.field] = header
-                used.add(header)
+            found = by_name.get(name)
+            if found is not None and found not in used:
+                mapping[column.field] = found
+                used.add(found)
                 break
     return mapping
 

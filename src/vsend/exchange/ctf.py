@@ -218,6 +218,7 @@ def write_ctf(setting: Any, pupils: list[dict[str, Any]], *, now: Any) -> bytes:
                     _add(n, "NeedEndDate", end)
                 _add(n, "SENtypeRank", rank)
                 _add(n, "SENtype", NeedType(code).value)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="utf-8").split(
-        b"?>", 1
-    )[-1].lstrip()
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        + tostring(root, encoding="utf-8").split(b"?>", 1)[-1].lstrip()
+    )

@@ -50,7 +50,9 @@ class MappingForm(forms.Form):
         return data
 
     def mapping(self) -> dict[str, str]:
-        return {c.field: self.cleaned_data[c.field] for c in COLUMNS if self.cleaned_data.get(c.field)}
+        return {
+            c.field: self.cleaned_data[c.field] for c in COLUMNS if self.cleaned_data.get(c.field)
+        }
 
 
 class ConfirmForm(forms.Form):

@@ -133,9 +133,7 @@ def _match(
     )
     here = set(roll)
     for part in _chunks(births):
-        for child in Child.objects.filter(
-            authority_id=authority, upn="", date_of_birth__in=part
-        ):
+        for child in Child.objects.filter(authority_id=authority, upn="", date_of_birth__in=part):
             if child.pk in here:
                 continue
             key = _key(child.last_name, child.first_name, child.date_of_birth.isoformat())
@@ -170,7 +168,7 @@ def current_values(
     needs: dict[int, list[tuple[str, int, str | None, str | None]]] = {}
     if setting is not None:
         on_roll = Enrolment.objects.current().filter(setting=setting).values("child_id")
-        groups = [{"child_id__in": on_roll}]
+        groups: list[dict[str, Any]] = [{"child_id__in": on_roll}]
     else:
         groups = [{"child_id__in": part} for part in _chunks(ids)]
     for where in groups:
@@ -231,7 +229,9 @@ def differences(now: dict[str, Any], incoming: dict[str, Any]) -> list[Change]:
             if not set(new_items) - set(old or []):
                 continue
             label = "SEN history" if name == "sen_history" else "Types of need"
-            out.append(Change(name, label, shown(name, old or []), shown(name, sorted(new_items, key=str))))
+            out.append(
+                Change(name, label, shown(name, old or []), shown(name, sorted(new_items, key=str)))
+            )
             continue
         if (old or "") != (new or ""):
             label = BY_FIELD[name].header

@@ -47,7 +47,9 @@ def decode(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise UnreadableFile("The selected file is not in a text encoding vsend can read") from None
+            raise UnreadableFile(
+                "The selected file is not in a text encoding vsend can read"
+            ) from None
     if b"\x00" in data:
         raise UnreadableFile(
             "The selected file is not a CSV file: save the register from your MIS as CSV "

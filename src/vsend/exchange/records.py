@@ -33,8 +33,10 @@ def read_rows(
         record: dict[str, Any] = {"row": number}
         row_problems: list[str] = []
 
-        def say(field: str, message: str, number: int = number) -> None:
-            row_problems.append(f"Row {number}, {_label(field)}: {message}")
+        def say(
+            field: str, message: str, number: int = number, out: list[str] = row_problems
+        ) -> None:
+            out.append(f"Row {number}, {_label(field)}: {message}")
 
         for field, i in index.items():
             value = cells[i] if i < len(cells) else ""

@@ -36,8 +36,10 @@ def proposed_mapping(setting: Setting, headers: list[str]) -> dict[str, str]:
 def mapping_is_complete(setting: Setting, headers: list[str]) -> bool:
     """The remembered mapping covers this file: every column it names is there."""
     saved = remembered(setting)
-    return bool(saved) and all(h in headers for h in saved.values()) and all(
-        f in saved for f in columns.REQUIRED
+    return (
+        bool(saved)
+        and all(h in headers for h in saved.values())
+        and all(f in saved for f in columns.REQUIRED)
     )
 
 

@@ -27,9 +27,7 @@ SHOWN_ROWS = 200
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     policy = AccessPolicy.for_request(request)
-    if not policy.can_anywhere(Perm.MANAGE_CLASSES) or not policy.can_anywhere(
-        Perm.CHANGE_CHILD
-    ):
+    if not policy.can_anywhere(Perm.MANAGE_CLASSES) or not policy.can_anywhere(Perm.CHANGE_CHILD):
         refuse(request, Perm.MANAGE_CLASSES)
     choices = list(exchange_settings(policy)[:501])
     if len(choices) == 1:
@@ -58,12 +56,17 @@ def setting_page(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 imp = services.start_import(
-                    user=request.user, setting=setting, file_name=upload.name or "", data=upload.read()
+                    user=request.user,
+                    setting=setting,
+                    file_name=upload.name or "",
+                    data=upload.read(),
                 )
             except reading.UnreadableFile as exc:
                 form.add_error("register", str(exc))
             else:
-                target = "exchange:mapping" if imp.status == ImportStatus.MAPPING else "exchange:preview"
+                target = (
+                    "exchange:mapping" if imp.status == ImportStatus.MAPPING else "exchange:preview"
+                )
                 return redirect(target, pk=setting.pk, import_pk=imp.pk)
     past = RegisterImport.objects.filter(setting=setting, applied_at__isnull=False).order_by(
         "-applied_at"

@@ -4,20 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('children', '0001_initial'),
+        ("children", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='child',
-            name='primary_need',
-            field=models.CharField(blank=True, choices=[('SLCN', 'Speech, language and communication needs'), ('ASD', 'Autistic spectrum disorder'), ('SPLD', 'Specific learning difficulty'), ('MLD', 'Moderate learning difficulty'), ('SLD', 'Severe learning difficulty'), ('PMLD', 'Profound and multiple learning difficulty'), ('SEMH', 'Social, emotional and mental health'), ('HI', 'Hearing impairment'), ('VI', 'Vision impairment'), ('MSI', 'Multi-sensory impairment'), ('PD', 'Physical disability'), ('DS', 'Down syndrome'), ('OTH', 'Other difficulty or disability'), ('NSA', 'SEN support but no specialist assessment of type of need')], max_length=4),
+            model_name="child",
+            name="primary_need",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("SLCN", "Speech, language and communication needs"),
+                    ("ASD", "Autistic spectrum disorder"),
+                    ("SPLD", "Specific learning difficulty"),
+                    ("MLD", "Moderate learning difficulty"),
+                    ("SLD", "Severe learning difficulty"),
+                    ("PMLD", "Profound and multiple learning difficulty"),
+                    ("SEMH", "Social, emotional and mental health"),
+                    ("HI", "Hearing impairment"),
+                    ("VI", "Vision impairment"),
+                    ("MSI", "Multi-sensory impairment"),
+                    ("PD", "Physical disability"),
+                    ("DS", "Down syndrome"),
+                    ("OTH", "Other difficulty or disability"),
+                    ("NSA", "SEN support but no specialist assessment of type of need"),
+                ],
+                max_length=4,
+            ),
         ),
         migrations.AlterField(
-            model_name='child',
-            name='secondary_need',
-            field=models.CharField(blank=True, choices=[('SLCN', 'Speech, language and communication needs'), ('ASD', 'Autistic spectrum disorder'), ('SPLD', 'Specific learning difficulty'), ('MLD', 'Moderate learning difficulty'), ('SLD', 'Severe learning difficulty'), ('PMLD', 'Profound and multiple learning difficulty'), ('SEMH', 'Social, emotional and mental health'), ('HI', 'Hearing impairment'), ('VI', 'Vision impairment'), ('MSI', 'Multi-sensory impairment'), ('PD', 'Physical disability'), ('DS', 'Down syndrome'), ('OTH', 'Other difficulty or disability'), ('NSA', 'SEN support but no specialist assessment of type of need')], max_length=4),
+            model_name="child",
+            name="secondary_need",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("SLCN", "Speech, language and communication needs"),
+                    ("ASD", "Autistic spectrum disorder"),
+                    ("SPLD", "Specific learning difficulty"),
+                    ("MLD", "Moderate learning difficulty"),
+                    ("SLD", "Severe learning difficulty"),
+                    ("PMLD", "Profound and multiple learning difficulty"),
+                    ("SEMH", "Social, emotional and mental health"),
+                    ("HI", "Hearing impairment"),
+                    ("VI", "Vision impairment"),
+                    ("MSI", "Multi-sensory impairment"),
+                    ("PD", "Physical disability"),
+                    ("DS", "Down syndrome"),
+                    ("OTH", "Other difficulty or disability"),
+                    ("NSA", "SEN support but no specialist assessment of type of need"),
+                ],
+                max_length=4,
+            ),
         ),
     ]

@@ -2,80 +2,204 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import vsend.exchange.models
 from django.conf import settings
 from django.db import migrations, models
 
+import vsend.exchange.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('children', '0002_need_type_down_syndrome'),
-        ('organisations', '0002_setting_register_details'),
+        ("children", "0002_need_type_down_syndrome"),
+        ("organisations", "0002_setting_register_details"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ColumnMapping',
+            name="ColumnMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mapping', models.JSONField(default=dict)),
-                ('confirmed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('confirmed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('setting', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='column_mapping', to='organisations.setting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("mapping", models.JSONField(default=dict)),
+                ("confirmed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "setting",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="column_mapping",
+                        to="organisations.setting",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RegisterImport',
+            name="RegisterImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('csv', 'CSV file'), ('xlsx', 'Excel workbook'), ('ctf', 'Common Transfer File')], max_length=10)),
-                ('file_name', models.CharField(max_length=200)),
-                ('headers', models.JSONField(default=list)),
-                ('rows', models.JSONField(default=list)),
-                ('records', models.JSONField(default=list)),
-                ('mapping', models.JSONField(default=dict)),
-                ('report', models.JSONField(default=dict)),
-                ('status', models.CharField(choices=[('mapping', 'Waiting for its columns to be confirmed'), ('ready', 'Ready to check'), ('queued', 'Waiting to start'), ('running', 'Being loaded'), ('applied', 'Loaded'), ('failed', 'Could not be loaded')], max_length=10)),
-                ('end_missing', models.BooleanField(default=False)),
-                ('counts', models.JSONField(default=dict)),
-                ('error', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField(db_index=True, default=vsend.exchange.models._expiry)),
-                ('applied_at', models.DateTimeField(blank=True, null=True)),
-                ('setting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='register_imports', to='organisations.setting')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("csv", "CSV file"),
+                            ("xlsx", "Excel workbook"),
+                            ("ctf", "Common Transfer File"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=200)),
+                ("headers", models.JSONField(default=list)),
+                ("rows", models.JSONField(default=list)),
+                ("records", models.JSONField(default=list)),
+                ("mapping", models.JSONField(default=dict)),
+                ("report", models.JSONField(default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("mapping", "Waiting for its columns to be confirmed"),
+                            ("ready", "Ready to check"),
+                            ("queued", "Waiting to start"),
+                            ("running", "Being loaded"),
+                            ("applied", "Loaded"),
+                            ("failed", "Could not be loaded"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("end_missing", models.BooleanField(default=False)),
+                ("counts", models.JSONField(default=dict)),
+                ("error", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "expires_at",
+                    models.DateTimeField(db_index=True, default=vsend.exchange.models._expiry),
+                ),
+                ("applied_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "setting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="register_imports",
+                        to="organisations.setting",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SENNeedPeriod',
+            name="SENNeedPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('need_type', models.CharField(choices=[('SLCN', 'Speech, language and communication needs'), ('ASD', 'Autistic spectrum disorder'), ('SPLD', 'Specific learning difficulty'), ('MLD', 'Moderate learning difficulty'), ('SLD', 'Severe learning difficulty'), ('PMLD', 'Profound and multiple learning difficulty'), ('SEMH', 'Social, emotional and mental health'), ('HI', 'Hearing impairment'), ('VI', 'Vision impairment'), ('MSI', 'Multi-sensory impairment'), ('PD', 'Physical disability'), ('DS', 'Down syndrome'), ('OTH', 'Other difficulty or disability'), ('NSA', 'SEN support but no specialist assessment of type of need')], max_length=4)),
-                ('rank', models.PositiveSmallIntegerField()),
-                ('started_on', models.DateField(blank=True, null=True)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sen_need_periods', to='children.child')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "need_type",
+                    models.CharField(
+                        choices=[
+                            ("SLCN", "Speech, language and communication needs"),
+                            ("ASD", "Autistic spectrum disorder"),
+                            ("SPLD", "Specific learning difficulty"),
+                            ("MLD", "Moderate learning difficulty"),
+                            ("SLD", "Severe learning difficulty"),
+                            ("PMLD", "Profound and multiple learning difficulty"),
+                            ("SEMH", "Social, emotional and mental health"),
+                            ("HI", "Hearing impairment"),
+                            ("VI", "Vision impairment"),
+                            ("MSI", "Multi-sensory impairment"),
+                            ("PD", "Physical disability"),
+                            ("DS", "Down syndrome"),
+                            ("OTH", "Other difficulty or disability"),
+                            ("NSA", "SEN support but no specialist assessment of type of need"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                ("rank", models.PositiveSmallIntegerField()),
+                ("started_on", models.DateField(blank=True, null=True)),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sen_need_periods",
+                        to="children.child",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['child', 'rank', 'started_on', 'id'],
+                "ordering": ["child", "rank", "started_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SENStatusPeriod',
+            name="SENStatusPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provision', models.CharField(choices=[('N', 'No special educational need'), ('K', 'SEN support'), ('E', 'Education, health and care plan')], max_length=1)),
-                ('started_on', models.DateField(blank=True, null=True)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sen_status_periods', to='children.child')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "provision",
+                    models.CharField(
+                        choices=[
+                            ("N", "No special educational need"),
+                            ("K", "SEN support"),
+                            ("E", "Education, health and care plan"),
+                        ],
+                        max_length=1,
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sen_status_periods",
+                        to="children.child",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['child', 'started_on', 'id'],
-                'indexes': [models.Index(fields=['child', 'started_on'], name='exchange_se_child_i_69a7cf_idx')],
+                "ordering": ["child", "started_on", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["child", "started_on"], name="exchange_se_child_i_69a7cf_idx"
+                    )
+                ],
             },
         ),
     ]

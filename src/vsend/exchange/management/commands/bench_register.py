@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 from stdnum.gb.upn import calc_check_digit
 
 from vsend.accounts.models import Membership, User
@@ -39,7 +40,7 @@ def register_csv(rows: int, seed: int = 7) -> bytes:
         born = date(2010, 9, 1) + timedelta(days=rng.randrange(0, 365 * 11))
         provision = rng.choice("NNNNKKE")
         primary = "" if provision == "N" else rng.choice(NEEDS)
-        begun = min(born + timedelta(days=1500), date.today() - timedelta(days=30))
+        begun = min(born + timedelta(days=1500), timezone.localdate() - timedelta(days=30))
         start = "" if provision == "N" else begun.strftime("%d/%m/%Y")
         year = str(min(max((date(2026, 9, 1) - born).days // 365 - 4, 1), 11))
         out.write(
@@ -86,7 +87,10 @@ class Command(BaseCommand):
         la, _ = LocalAuthority.objects.get_or_create(code="999", defaults={"name": "Benchmark LA"})
         locality, _ = Locality.objects.get_or_create(authority=la, name="Benchmark")
         setting = Setting.objects.create(
-            authority=la, locality=locality, name="Benchmark school", urn="999998",
+            authority=la,
+            locality=locality,
+            name="Benchmark school",
+            urn="999998",
             setting_type="secondary",
         )
         user = User.objects.create_user("bench.sendco@example.org", None, full_name="Bench")

@@ -6,10 +6,10 @@ Each run loads its own synthetic setting, so runs do not disturb one another; th
 and children are left in the database for inspection (use a database of its own).
 """
 
+import contextlib
 import os
 import random
 import signal
-import contextlib
 import time
 from collections import Counter
 from typing import Any
@@ -86,7 +86,10 @@ class Command(BaseCommand):
         self, la: Any, locality: Any, user: Any, run: int, rows: int, kill_after: float | None
     ) -> tuple[str, float, str]:
         setting = Setting.objects.create(
-            authority=la, locality=locality, name=f"Atomicity {run}", urn=f"96{run:04d}",
+            authority=la,
+            locality=locality,
+            name=f"Atomicity {run}",
+            urn=f"96{run:04d}",
             setting_type="primary",
         )
         imp = services.start_import(
@@ -139,7 +142,9 @@ class Command(BaseCommand):
         outcome = ("killed, " if killed else "finished, ") + (
             "applied" if whole_in else "not applied" if whole_out else "HALF-APPLIED"
         )
-        problem = "" if whole_in or whole_out else (
-            f"applied={applied} audit rows={audits} enrolled={enrolled} children={children}"
+        problem = (
+            ""
+            if whole_in or whole_out
+            else (f"applied={applied} audit rows={audits} enrolled={enrolled} children={children}")
         )
         return outcome, problem
