@@ -48,6 +48,7 @@ class Plan:
     unchanged: int = 0
     leaving: list[Enrolment] = field(default_factory=list)
     elsewhere: list[str] = field(default_factory=list)
+    elsewhere_children: list[Child] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     current: dict[int, dict[str, Any]] = field(default_factory=dict)
     roll: dict[int, Enrolment] = field(default_factory=dict)
@@ -271,6 +272,7 @@ def plan_records(setting: Setting, records: list[dict[str, Any]], *, whole_regis
             else:
                 plan.unchanged += 1
         elif child.pk in elsewhere:
+            plan.elsewhere_children.append(child)
             name = f"{r.get('first_name', child.first_name)} {r.get('last_name', child.last_name)}"
             plan.elsewhere.append(
                 f"Row {r['row']}: {name} is on roll at {elsewhere[child.pk].setting.name}: "

@@ -142,9 +142,10 @@ def preview(request: HttpRequest, pk: int, import_pk: int) -> HttpResponse:
         else:
             return redirect("exchange:progress", pk=pk, import_pk=imp.pk)
     plan = services.plan_import(imp)
-    shown = (
-        [c for c, _ in plan.joining]
-        + [c for c, _, _ in plan.changed]
+    shown = (  # as the page shows them: at most SHOWN_ROWS of each list
+        [c for c, _ in plan.joining[:SHOWN_ROWS]]
+        + [c for c, _, _ in plan.changed[:SHOWN_ROWS]]
+        + plan.elsewhere_children[:SHOWN_ROWS]
         + [e.child for e in plan.leaving[:SHOWN_ROWS]]
     )
     record_children_shown(
