@@ -10,8 +10,8 @@ from vsend.audit.models import AuditEvent
 from vsend.audit.services import Actor
 from vsend.children.models import Child, Enrolment
 from vsend.exchange import columns, ctf, exports, reading, services
-from vsend.exchange.apply import ImportRefused, apply_import
 from vsend.exchange.models import ColumnMapping, ImportStatus, RegisterImport, SENStatusPeriod
+from vsend.exchange.services.apply import ImportRefused, apply_import
 
 DATA = Path(__file__).parent / "data"
 SAMPLES = [

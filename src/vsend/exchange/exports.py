@@ -9,29 +9,12 @@ from typing import Any
 from django.utils import timezone
 
 from vsend.audit.services import Actor, record_children_shown
-from vsend.children.models import Child, Enrolment
 from vsend.exchange import ctf
 from vsend.exchange.columns import COLUMNS, EXPORT_HEADERS
-from vsend.exchange.plan import current_values
+from vsend.exchange.selectors.roll import leavers, leavers_register, on_roll
 from vsend.organisations.models import Setting
 
 RISKY_START = ("=", "+", "@")  # a spreadsheet would run these as formulas
-
-
-def on_roll(setting: Setting, child_ids: list[int] | None = None) -> list[dict[str, Any]]:
-    """The register of the children on roll at the setting now (or these of them)."""
-    enrolments = (
-        Enrolment.objects.current()
-        .filter(setting=setting)
-        .select_related("child", "year_group", "school_class")
-        .order_by("child__last_name", "child__first_name", "child_id")
-    )
-    if child_ids is not None:
-        enrolments = enrolments.filter(child_id__in=child_ids)
-    by_child = {e.child_id: e for e in enrolments}
-    children = [e.child for e in by_child.values()]
-    values = current_values(children, by_child, setting if child_ids is None else None)
-    return [{"child": c, **values[c.pk]} for c in children]
 
 
 def _cells(v: dict[str, Any], *, for_csv: bool) -> list[Any]:
@@ -83,26 +66,9 @@ def export_register(*, actor: Actor, setting: Setting, fmt: str) -> tuple[bytes,
     return (register_csv(rows) if fmt == "csv" else register_xlsx(rows)), name
 
 
-def leavers(setting: Setting, *, days: int = 365) -> list[Child]:
-    """Children on roll now or who left in the last year: those a CTF may be made for."""
-    since = timezone.localdate().toordinal() - days
-    ids = (
-        Enrolment.objects.filter(setting=setting, started_on__lte=timezone.localdate())
-        .exclude(ended_on__lt=date.fromordinal(since))
-        .values_list("child_id", flat=True)
-    )
-    return list(Child.objects.filter(pk__in=ids).order_by("last_name", "first_name", "id"))
-
-
 def export_ctf(*, actor: Actor, setting: Setting, child_ids: list[int]) -> tuple[bytes, str]:
     children = [c for c in leavers(setting) if c.pk in set(child_ids)]
-    enrolments = {
-        e.child_id: e
-        for e in Enrolment.objects.filter(setting=setting, child__in=children)
-        .select_related("year_group", "school_class")
-        .order_by("started_on")
-    }
-    values = current_values(children, enrolments)
+    values = leavers_register(setting, children)
     pupils = [values[c.pk] for c in children]
     record_children_shown(
         actor,

@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from vsend.audit.services import Actor
-from vsend.exchange.apply import ImportRefused, apply_import
 from vsend.exchange.models import ImportStatus, RegisterImport
+from vsend.exchange.services.apply import ImportRefused, apply_import
 
 
 def apply_in_background(import_id: int) -> None:

@@ -14,10 +14,10 @@ from vsend.config.forms import error_list
 from vsend.config.uploads import too_large
 from vsend.exchange import exports, reading, services
 from vsend.exchange.access import exchange_settings, managed_setting
-from vsend.exchange.apply import ImportRefused, apply_import
 from vsend.exchange.columns import COLUMNS
 from vsend.exchange.forms import ConfirmForm, CtfExportForm, MappingForm, UploadForm
 from vsend.exchange.models import ImportStatus, RegisterImport, Source
+from vsend.exchange.services.apply import ImportRefused, apply_import
 from vsend.jobs.queue import enqueue
 from vsend.organisations.admin_views import refuse
 

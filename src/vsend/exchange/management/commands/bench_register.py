@@ -19,8 +19,8 @@ from vsend.accounts.models import Membership, User
 from vsend.accounts.roles import Role
 from vsend.audit.services import Actor
 from vsend.exchange import services
-from vsend.exchange.apply import apply_import
 from vsend.exchange.columns import EXPORT_HEADERS
+from vsend.exchange.services.apply import apply_import
 from vsend.organisations.models import LocalAuthority, Locality, Setting
 
 NEEDS = ["SLCN", "ASD", "SPLD", "MLD", "SEMH", "HI", "VI", "PD", "DS", "OTH"]

@@ -24,7 +24,7 @@ from vsend.audit.models import AuditEvent
 from vsend.audit.services import Actor
 from vsend.children.models import Child, Enrolment
 from vsend.exchange import services
-from vsend.exchange.apply import apply_import
+from vsend.exchange.services.apply import apply_import
 from vsend.organisations.models import LocalAuthority, Locality, Setting
 
 HEAD = "UPN,Legal Surname,Legal Forename,DOB,Gender,Year,Reg Group,SEN Provision,SEN Need Type 1\n"

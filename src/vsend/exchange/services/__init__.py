@@ -11,8 +11,8 @@ from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.exchange import columns, ctf, reading
 from vsend.exchange.models import ColumnMapping, ImportStatus, RegisterImport, Source
-from vsend.exchange.plan import Plan, plan_records
 from vsend.exchange.records import read_rows
+from vsend.exchange.selectors.plan import Plan, plan_records
 from vsend.organisations.models import Setting
 
 # Imports with more rows than this are applied by a background job, with a progress page.

@@ -21,7 +21,7 @@ from vsend.exchange.models import (
     SENNeedPeriod,
     SENStatusPeriod,
 )
-from vsend.exchange.plan import CHILD_FIELDS, Plan
+from vsend.exchange.selectors.plan import CHILD_FIELDS, Plan
 from vsend.insights import cache as insight_cache
 from vsend.organisations.models import NATIONAL_CURRICULUM_YEARS, SchoolClass, YearGroup
 
