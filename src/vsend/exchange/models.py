@@ -62,7 +62,8 @@ class RegisterImport(models.Model):
 
     @property
     def row_count(self) -> int:
-        return len(self.rows) if self.source != Source.CTF else len(self.records)
+        """Rows (or a CTF's pupils) read from the file, without loading them."""
+        return int(self.report.get("rows", 0))
 
 
 class ColumnMapping(models.Model):

@@ -58,7 +58,7 @@ def start_import(*, user: Any, setting: Setting, file_name: str, data: bytes) ->
             source=Source.CTF,
             file_name=file_name[:200],
             records=pupils,
-            report={"problems": problems},
+            report={"problems": problems, "rows": len(pupils) + len(problems)},
             status=ImportStatus.READY,
         )
     source, table = reading.read_register(data, file_name)
@@ -72,6 +72,7 @@ def start_import(*, user: Any, setting: Setting, file_name: str, data: bytes) ->
         rows=table.rows,
         mapping=remembered(setting) if ready else proposed_mapping(setting, table.headers),
         status=ImportStatus.READY if ready else ImportStatus.MAPPING,
+        report={"rows": len(table.rows)},
     )
     if ready:
         _read(imp)
@@ -123,6 +124,7 @@ def pending_import(user: Any, setting: Setting, pk: int) -> RegisterImport | Non
             pk=pk, user=user, setting=setting, expires_at__gte=timezone.now()
         )
         .select_related("setting")
+        .defer("rows")  # loaded only if the columns are confirmed again
         .first()
     )
 

@@ -196,8 +196,10 @@ def apply_import(*, actor: Actor, pk: int, user: Any | None = None) -> RegisterI
     today = timezone.localdate()
     try:
         with transaction.atomic():
-            query = RegisterImport.objects.select_for_update().filter(
-                pk=pk, applied_at__isnull=True
+            query = (
+                RegisterImport.objects.select_for_update(of=("self",))
+                .defer("rows")
+                .filter(pk=pk, applied_at__isnull=True)
             )
             if user is not None:
                 query = query.filter(user=user)

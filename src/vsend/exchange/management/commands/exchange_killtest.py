@@ -127,8 +127,9 @@ class Command(BaseCommand):
 
         # One snapshot for every count: a COMMIT the killed process sent just before it died
         # may still be landing, and must be seen whole or not at all.
+        outermost = not connection.in_atomic_block
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and outermost:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             applied = RegisterImport.objects.get(pk=pk).applied_at is not None
