@@ -235,3 +235,15 @@ def test_an_upload_belongs_to_its_uploader_and_setting(world, as_user):
     assert as_user("la_admin").get(other).status_code == 200
     far = reverse("exchange:setting", kwargs={"pk": world.far_setting.pk})
     assert as_user("la_admin").get(far).status_code == 404
+
+
+def test_a_ctf_without_a_year_group_or_preferred_name_leaves_them_as_they_are(world):
+    data = (
+        '<?xml version="1.0"?><CTfile><Header/><CTFpupilData><Pupil>'
+        f"<UPN>{world.child.upn}</UPN><Surname>Test</Surname><Forename>Amelia</Forename>"
+        "<DOB>2018-01-10</DOB><Sex>F</Sex><SENhistory><SEN><SENprovision>K</SENprovision></SEN>"
+        "<SENneeds><SENneed><SENtypeRank>1</SENtypeRank><SENtype>ASD</SENtype></SENneed>"
+        "</SENneeds></SENhistory></Pupil></CTFpupilData></CTfile>"
+    ).encode()
+    plan = services.plan_import(_start(world, "amelia.xml", data))
+    assert plan.problems == [] and plan.changed == [] and plan.unchanged == 1

@@ -77,7 +77,8 @@ def _pupil(p: Element, number: int, today: date, problems: list[str]) -> dict[st
     record["upn"] = normalise_upn(_text(p, "UPN"))
     record["last_name"] = _text(p, "Surname")
     record["first_name"] = _text(p, "Forename")
-    record["preferred_name"] = _text(basic, "PreferredForename")
+    if _text(basic, "PreferredForename"):  # absent: left as vsend holds it
+        record["preferred_name"] = _text(basic, "PreferredForename")
     for name, label in (("last_name", "Surname"), ("first_name", "Forename")):
         if not record[name]:
             problems.append(f"{where}, {label}: it is empty")
@@ -87,9 +88,13 @@ def _pupil(p: Element, number: int, today: date, problems: list[str]) -> dict[st
     record["date_of_birth"] = born or ""
     try:
         record["sex"] = columns.sex(_text(p, "Sex") or _text(p, "Gender"))
-        record["year_group"] = columns.year_group(_text(basic, "NCyearActual"))
     except columns.BadValue as exc:
-        problems.append(f"{where}: {exc}")
+        problems.append(f"{where}, Sex: {exc}")
+    if _text(basic, "NCyearActual"):  # absent: left as vsend holds it
+        try:
+            record["year_group"] = columns.year_group(_text(basic, "NCyearActual"))
+        except columns.BadValue as exc:
+            problems.append(f"{where}, NCyearActual: {exc}")
     if record["upn"]:
         from django.core.exceptions import ValidationError
 
