@@ -53,7 +53,7 @@ def test_killing_the_import_process_never_half_applies(transactional_db, tmp_pat
         )
         assert done.returncode == 0, done.stdout + done.stderr
         text = done.stdout
-    assert "0 half-applied imports" in text and "8 runs" in text, text
+    assert "0 half-applied imports" in text and "8 kills" in text, text
 
 
 def test_the_checker_sees_a_half_applied_import(world):
