@@ -11,6 +11,7 @@ Each URL about a child is tried with a child each persona reaches and with other
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,6 +156,13 @@ PROV_GROUP_POST = {**PROV_VIEW, "teacher": 403}
 SEES_PROVISION = SEES_CHILD - {"parent", "young_person"}
 # Only the uploader reaches their upload; confirming it loads it (the result page, 200).
 UPLOADER = {**RUNS_AUTHORITY, "platform_admin": 404}
+REGISTERS_INDEX = {
+    **only({"platform_admin", "la_admin"}, others=403),
+    "sendco": 302,
+    "other_setting": 302,
+    "other_authority": 302,
+}
+REGISTER_UPLOADER = {**RUNS_CLASSES, "platform_admin": 404, "la_admin": 404}
 
 
 @dataclass(frozen=True)
@@ -478,6 +486,23 @@ ROWS = [
         "sen2_year",
         {"get": only(PEOPLE_ADMINS | {"other_authority"}, others=403)},
     ),
+    # Registers in and out: a setting's SENDCo and its authority's administrators. The index
+    # sends someone with one setting straight to it. An upload is its uploader's only; the
+    # preview's confirmation loads it (302 to the result).
+    Row("exchange:index", None, {"get": REGISTERS_INDEX}),
+    Row("exchange:setting", "setting", {"get": RUNS_CLASSES, "post": RUNS_CLASSES}),
+    Row("exchange:export", "setting_export:csv", {"get": RUNS_CLASSES}),
+    Row("exchange:export", "setting_export:xlsx", {"get": RUNS_CLASSES}),
+    Row("exchange:ctf-export", "setting", {"get": RUNS_CLASSES, "post": RUNS_CLASSES}),
+    Row(
+        "exchange:mapping", "register_import", {"get": REGISTER_UPLOADER, "post": REGISTER_UPLOADER}
+    ),
+    Row(
+        "exchange:preview",
+        "register_import",
+        {"get": REGISTER_UPLOADER, "post": {**REGISTER_UPLOADER, "sendco": 302}},
+    ),
+    Row("exchange:progress", "register_import", {"get": {**REGISTER_UPLOADER, "sendco": 302}}),
 ]
 STATUTORY_KEYS = {"case", "case_step", "case_exception", "case_letter", "plan"}
 CHILD_KEYS = {
@@ -677,10 +702,25 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
             made_by=world.users["sendco"],
         )
         return reverse(name, kwargs={"pk": transfer.pk})
+    if key == "register_import":
+        return _register_import_url(name, world)
     if key == "token":
         create_api_token(actor=SYSTEM, user=world.users["sendco"], name="t")
         return reverse(name, kwargs={"pk": ApiToken.objects.get(user=world.users["sendco"]).pk})
     return reverse(name)
+
+
+def _register_import_url(name: str, world) -> str:
+    from vsend.exchange.services import confirm_mapping, start_import
+
+    imp = start_import(
+        user=world.users["sendco"],
+        setting=world.setting,
+        file_name="register.csv",
+        data=(Path(__file__).parent / "data" / "register_sims.csv").read_bytes(),
+    )
+    confirm_mapping(actor=Actor(user=world.users["sendco"]), imp=imp, mapping=imp.mapping)
+    return reverse(name, kwargs={"pk": world.setting.pk, "import_pk": imp.pk})
 
 
 def _extra_teacher(world) -> Any:

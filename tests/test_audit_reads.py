@@ -78,6 +78,11 @@ CHILD_DATA = {
     # The return names every child in it; the fixture's child is the only one with a request.
     "statutory:sen2": ("la_admin", "sen2", "child"),
     "statutory:sen2-xml": ("la_admin", "sen2_xml", "child"),
+    # The preview names the children changed, joining and leaving; downloads name everyone in
+    # them; the CTF page lists the children a file may be made for.
+    "exchange:preview": ("sendco", "register_import", "shown"),
+    "exchange:export": ("sendco", "setting_csv", "shown"),
+    "exchange:ctf-export": ("sendco", "setting", "shown"),
 }
 # Aggregates: one row per request, naming the setting or authority (no child is shown by name;
 # figures that lead to children link to the child list, which is audited itself).
@@ -154,6 +159,10 @@ NO_CHILD_DATA = {
     "organisations:setting-edit": "a setting's public details",
     "organisations:classes": "a setting's year groups and classes (no child is named)",
     "organisations:year-group-create": "a write, audited by the service",
+    "exchange:index": "links to the settings whose register the user may load",
+    "exchange:setting": "an upload form and the counts of registers loaded",
+    "exchange:mapping": "the uploaded file's column headings (no child is named)",
+    "exchange:progress": "an import's status and counts (loading it is audited)",
     "organisations:class-create": "a write, audited by the service",
     "provision:provision-add": "a form for the catalogue; the provision it adds is audited",
     "provision:provision-edit": "one catalogue entry; changes are audited",
@@ -237,6 +246,19 @@ def _url(name: str, key: str | None, world, fmt: str = "csv") -> str:
         kwargs = {"fmt": fmt}
     elif key == "profile":
         kwargs = {"pk": _profile_pk(world)}
+    elif key == "register_import":
+        from pathlib import Path
+
+        from vsend.exchange.services import confirm_mapping, start_import
+
+        imp = start_import(
+            user=world.users["sendco"],
+            setting=world.setting,
+            file_name="register.csv",
+            data=(Path(__file__).parent / "data" / "register_sims.csv").read_bytes(),
+        )
+        confirm_mapping(actor=Actor(user=world.users["sendco"]), imp=imp, mapping=imp.mapping)
+        kwargs = {"pk": world.setting.pk, "import_pk": imp.pk}
     elif key == "export":
         from vsend.exports.services import request_export
 

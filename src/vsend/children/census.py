@@ -21,6 +21,7 @@ class NeedType(models.TextChoices):
     VI = "VI", "Vision impairment"
     MSI = "MSI", "Multi-sensory impairment"
     PD = "PD", "Physical disability"
+    DS = "DS", "Down syndrome"
     OTH = "OTH", "Other difficulty or disability"
     NSA = "NSA", "SEN support but no specialist assessment of type of need"
 
@@ -38,6 +39,7 @@ BROAD_AREA = {
     "VI": "Sensory and/or physical",
     "MSI": "Sensory and/or physical",
     "PD": "Sensory and/or physical",
+    "DS": "Down syndrome",
     "OTH": "Other",
     "NSA": "Other",
 }

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "vsend.provision",
     "vsend.workflows",
     "vsend.statutory",
+    "vsend.exchange",
 ]
 
 MIDDLEWARE = [

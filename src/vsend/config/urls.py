@@ -20,6 +20,7 @@ urlpatterns = [
     path("insight/", include("vsend.insights.urls")),
     path("downloads/", include("vsend.exports.urls")),
     path("organisations/", include("vsend.organisations.urls")),
+    path("registers/", include("vsend.exchange.urls")),
     path("provision/", include("vsend.provision.urls")),
     path("audit/", require_safe(audit_log), name="audit-log"),
     path("api/v1/", include("vsend.api.urls")),

@@ -24,6 +24,10 @@ JOBS: dict[str, tuple[str, str | None]] = {
         "vsend.exports.services.export_failed",
     ),
     "exports.delete_expired": ("vsend.exports.services.delete_expired", None),
+    "exchange.apply": (
+        "vsend.exchange.jobs.apply_in_background",
+        "vsend.exchange.jobs.apply_failed",
+    ),
     "jobs.check": ("vsend.jobs.checks.check", None),
     "aggregates.process_events": ("vsend.aggregates.events.process_events", None),
     "aggregates.refresh": ("vsend.aggregates.events.refresh", None),
