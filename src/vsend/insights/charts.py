@@ -8,12 +8,15 @@ from vsend.insights.suppression import is_hidden
 
 # Light to dark blues, readable in greyscale as a ramp; the darkest levels also carry hatching.
 LEVEL_FILLS = ["#d2e2f1", "#9cc1e3", "#5694ca", "#1d70b8", "#003078"]
+# The trend chart's lines: colours, patterns and markers of their own, so that none reads as the
+# at-a-glance chart's needs (blue), setting readiness (green dashed), home confidence (pink
+# dotted) or previous needs (purple). Each has at least 3:1 contrast on white.
 LINE_STYLES = [
-    ("#1d70b8", ""),
-    ("#00703c", "10 5"),
-    ("#d53880", "3 4"),
-    ("#f47738", "14 4 3 4"),
-    ("#4c2c92", "1 3"),
+    ("#0b0c0c", "", "ring"),
+    ("#942514", "8 4", "cross"),
+    ("#6f72af", "16 4 4 4", "plus"),
+    ("#b58840", "4 3", "down"),
+    ("#28a197", "2 3 8 3", "bar"),
 ]
 _ids = count()
 
@@ -113,9 +116,25 @@ def bars(table, col: int = 1) -> str:  # noqa: ANN001
     return _svg(label_w + bar_w + 60, row_h * len(rows) + 16, table.title, desc, body)
 
 
+def _trend_marker(kind: str, x: float, y: float, colour: str) -> str:
+    """Markers of their own (not the at-a-glance chart's circle, square, triangle, diamond)."""
+    common = f'fill="none" stroke="{colour}" stroke-width="2.5"'
+    if kind == "ring":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="#fff" stroke="{colour}" stroke-width="2.5"/>'
+    if kind == "cross":
+        return f'<path d="M{x - 5:.1f},{y - 5:.1f}l10,10m0,-10l-10,10" {common}/>'
+    if kind == "plus":
+        return f'<path d="M{x - 6:.1f},{y:.1f}h12m-6,-6v12" {common}/>'
+    if kind == "down":
+        pts = f"{x - 6:.1f},{y - 4:.1f} {x + 6:.1f},{y - 4:.1f} {x:.1f},{y + 6:.1f}"
+        return f'<polygon points="{pts}" fill="#fff" stroke="{colour}" stroke-width="2.5"/>'
+    return f'<rect x="{x - 6:.1f}" y="{y - 2.5:.1f}" width="12" height="5" fill="{colour}"/>'
+
+
 def lines(table, top: float = 4, ticks: int = 4) -> str:  # noqa: ANN001
-    """Mean need (0 to 4) by term, or, with top=100, a percentage by term."""
-    left, width, height, top_pad = 50, 560, 220, 20
+    """Mean need (0 to 4) by term, or, with top=100, a percentage by term. Laid out about 400
+    units wide with 15-unit text, so it is still readable on a 320 px phone."""
+    left, width, height, top_pad, size = 44, 340, 200, 16, 15
     terms = [row[0] for row in table.rows]
     series = table.columns[2:]
     step = width / max(len(terms) - 1, 1)
@@ -127,15 +146,18 @@ def lines(table, top: float = 4, ticks: int = 4) -> str:  # noqa: ANN001
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + width}" y2="{y:.1f}" stroke="#b1b4b6"/>'
         )
         body.append(
-            f'<text x="{left - 8}" y="{y + 4:.1f}" font-size="12" text-anchor="end">{level}</text>'
+            f'<text x="{left - 8}" y="{y + 5:.1f}" font-size="{size}" text-anchor="end">{level}</text>'
         )
     for i, term in enumerate(terms):
-        body.append(
-            f'<text x="{left + i * step:.1f}" y="{top_pad + height + 18}" font-size="12" '
-            f'text-anchor="middle">{escape(term)}</text>'
-        )
+        for j, word in enumerate(str(term).split(" ", 1)):  # "Autumn" over "2025"
+            body.append(
+                f'<text x="{left + i * step:.1f}" y="{top_pad + height + 20 + j * 17}" '
+                f'font-size="{size}" text-anchor="middle">{escape(word)}</text>'
+            )
+    key_top = top_pad + height + 62
     for s, name in enumerate(series):
-        colour, dash = LINE_STYLES[s % len(LINE_STYLES)]
+        colour, dash, marker = LINE_STYLES[s % len(LINE_STYLES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         pts = [
             (left + i * step, top_pad + height - height * row[2 + s] / top)
             for i, row in enumerate(table.rows)
@@ -143,24 +165,22 @@ def lines(table, top: float = 4, ticks: int = 4) -> str:  # noqa: ANN001
         ]
         if len(pts) > 1:
             d = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
-            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             body.append(
                 f'<polyline points="{d}" fill="none" stroke="{colour}" stroke-width="3"{dash_attr}/>'
             )
-        ly = top_pad + height + 40 + s * 20
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        body.extend(_trend_marker(marker, x, y, colour) for x, y in pts)
+        ly = key_top + s * 24
         body.append(
-            f'<line x1="{left}" y1="{ly}" x2="{left + 40}" y2="{ly}" stroke="{colour}" '
+            f'<line x1="{left - 30}" y1="{ly}" x2="{left + 20}" y2="{ly}" stroke="{colour}" '
             f'stroke-width="3"{dash_attr}/>'
         )
-        body.append(f'<text x="{left + 48}" y="{ly + 5}" font-size="13">{escape(name)}</text>')
+        body.append(_trend_marker(marker, left - 5, ly, colour))
+        body.append(f'<text x="{left + 28}" y="{ly + 5}" font-size="{size}">{escape(name)}</text>')
     desc = "; ".join(
         f"{row[0]}: " + ", ".join(f"{n} {row[2 + i]}" for i, n in enumerate(series))
         for row in table.rows
     )
-    return _svg(
-        left + width + 40, top_pad + height + 50 + 20 * len(series), table.title, desc, body
-    )
+    return _svg(left + width + 30, key_top + 24 * len(series), table.title, desc, body)
 
 
 def table_chart(table) -> str:  # noqa: ANN001

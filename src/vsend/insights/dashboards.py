@@ -24,7 +24,7 @@ from vsend.insights.cache import cached
 from vsend.insights.queries import Block, Filters, Scope
 from vsend.insights.tables import Table
 from vsend.insights.terms import Term, one_year_before, previous_term, recent_terms, term_containing
-from vsend.organisations.models import LocalAuthority, Setting
+from vsend.organisations.models import LocalAuthority, SchoolClass, Setting
 from vsend.organisations.selectors import authorities_visible_to, settings_visible_to
 
 TREND_TERMS = 6
@@ -305,6 +305,17 @@ def teacher_classes(user: Any, setting: Setting) -> tuple[int, ...] | None:
     return setting_view(user, setting).class_ids
 
 
+def _setting_title(setting: Setting, class_ids: tuple[int, ...] | None) -> str:
+    """The setting's name, or for a teacher the classes the figures are about."""
+    if class_ids is None:
+        return setting.name
+    names = sorted(SchoolClass.objects.filter(pk__in=class_ids).values_list("name", flat=True))
+    if not names:
+        return f"your classes at {setting.name} (none yet)"
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{'class' if len(names) == 1 else 'classes'} {joined} at {setting.name}"
+
+
 def setting_dashboard(
     user: Any, setting: Setting, filters: Filters, as_at: date, *, anonymous: bool = False
 ) -> Dashboard:
@@ -318,7 +329,13 @@ def setting_dashboard(
     scope = Scope(setting.authority_id, setting_id=setting.pk, class_ids=view.class_ids)
     blocks = _blocks(scope, filters, as_at)
     block = blocks.get(setting.pk, Block())
-    dashboard = Dashboard(setting.name, as_at, term_containing(as_at), filters, identifiable)
+    dashboard = Dashboard(
+        _setting_title(setting, view.class_ids),
+        as_at,
+        term_containing(as_at),
+        filters,
+        identifiable,
+    )
     if identifiable:
         today = timezone.localdate()
         link_base = {"setting": setting.pk, **filters.as_query()} if as_at >= today else None

@@ -7,8 +7,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
-from weasyprint import HTML
 
+from vsend.exports.pdf import tagged_pdf
 from vsend.insights import suppression
 from vsend.insights.charts import table_chart
 from vsend.insights.dashboards import Dashboard, Table
@@ -86,4 +86,4 @@ def governors_pdf(dashboard: Dashboard) -> bytes:
             "now": timezone.localdate(),
         },
     )
-    return HTML(string=html).write_pdf()
+    return tagged_pdf(html)

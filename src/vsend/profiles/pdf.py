@@ -4,8 +4,8 @@ page numbers on every page."""
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
 
+from vsend.exports.pdf import tagged_pdf
 from vsend.profiles.chart import profile_chart
 
 
@@ -20,4 +20,4 @@ def profile_pdf(view, request: HttpRequest | None = None) -> bytes:  # noqa: ANN
         },
         request=request,
     )
-    return HTML(string=html).write_pdf()
+    return tagged_pdf(html)

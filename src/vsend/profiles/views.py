@@ -18,7 +18,7 @@ from vsend.exports.access import request_profile_pdf
 from vsend.exports.views import progress_or_redirect
 from vsend.frameworks.registry import AgeOutOfRange, age_band_for
 from vsend.profiles import selectors, services
-from vsend.profiles.chart import profile_chart
+from vsend.profiles.chart import profile_chart, profile_chart_svg
 from vsend.profiles.forms import (
     AboutForm,
     FamilyAnswerForm,
@@ -351,7 +351,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def chart_svg(request: HttpRequest, pk: int) -> HttpResponse:
     profile = selectors.open_profile(actor_from_request(request), pk, "Chart viewed")
     return HttpResponse(
-        profile_chart(selectors.profile_view(profile)), content_type="image/svg+xml"
+        profile_chart_svg(selectors.profile_view(profile)), content_type="image/svg+xml"
     )
 
 
