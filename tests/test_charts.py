@@ -4,6 +4,8 @@ values: checked on the SVG itself (where each marker, number and word is drawn).
 import math
 import re
 
+import pytest
+
 from vsend.frameworks import registry
 from vsend.insights.charts import LINE_STYLES, lines
 from vsend.insights.tables import Table
@@ -56,14 +58,19 @@ def test_equal_values_on_an_axis_are_drawn_side_by_side_not_on_top_of_each_other
     assert max(ys) - min(ys) <= 2 and len({round(m[3]) for m in top}) == 4
 
 
-def test_the_level_numbers_are_not_under_any_marker():
-    svg = overlapping_svg()
-    numbers = re.findall(r'class="level-number" x="([\d.]+)" y="([\d.]+)"', svg)
-    assert len(numbers) == 5
-    for x, y in numbers:
-        centre = (float(x), float(y) - 5)
-        for m in markers(svg):
-            assert math.dist(centre, m[3:]) > 12, f"level number at {centre} under {m[:3]}"
+@pytest.mark.parametrize("value", [0, 1, 2, 3, 4])
+def test_the_level_numbers_are_not_under_any_marker(value):
+    for svg in (
+        overlapping_svg(),
+        radar_svg(DOMAINS, levels(), standard_series(*[[value] * 5] * 4), "All equal"),
+    ):
+        numbers = re.findall(r'class="level-number" x="([\d.]+)" y="([\d.]+)"', svg)
+        assert len(numbers) == 5
+        for x, y in numbers:
+            centre = (float(x), float(y) - 5)
+            for m in markers(svg):
+                gap = math.dist(centre, m[3:])
+                assert gap > 12, f"level number at {centre} under {m[:3]} ({gap:.1f})"
 
 
 def test_text_stays_readable_on_a_phone():

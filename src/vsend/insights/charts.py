@@ -21,11 +21,13 @@ LINE_STYLES = [
 _ids = count()
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> str:
+def _svg(
+    width: int, height: int, title: str, desc: str, body: list[str], kind: str = "table"
+) -> str:
     n = next(_ids)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-labelledby="c{n}t c{n}d" class="vsend-insight-chart" font-family="Arial, sans-serif">'
+        f'role="img" aria-labelledby="c{n}t c{n}d" class="vsend-insight-chart vsend-insight-chart--{kind}" font-family="Arial, sans-serif">'
         f'<title id="c{n}t">{escape(title)}</title><desc id="c{n}d">{escape(desc)}</desc>'
         + "".join(body)
         + "</svg>"
@@ -180,7 +182,7 @@ def lines(table, top: float = 4, ticks: int = 4) -> str:  # noqa: ANN001
         f"{row[0]}: " + ", ".join(f"{n} {row[2 + i]}" for i, n in enumerate(series))
         for row in table.rows
     )
-    return _svg(left + width + 30, key_top + 24 * len(series), table.title, desc, body)
+    return _svg(left + width + 30, key_top + 24 * len(series), table.title, desc, body, "trend")
 
 
 def table_chart(table) -> str:  # noqa: ANN001

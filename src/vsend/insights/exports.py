@@ -70,6 +70,8 @@ GOVERNOR_TABLES = (
     "significant",
     "complexity",
     "readiness_gaps",
+    "confidence_gaps",
+    "change_term",
     "change_year",
     "trend",
 )
@@ -83,6 +85,7 @@ def governors_pdf(dashboard: Dashboard) -> bytes:
             "dashboard": dashboard,
             "tables": tables,
             "charts": {t.key: table_chart(t) for t in tables},
+            "detailed": any(t.key == "need_levels" for t in tables),
             "now": timezone.localdate(),
         },
     )

@@ -201,7 +201,7 @@ def _fit(domains: list[str], max_level: int) -> tuple[_Layout, list[list[str]]]:
 
 def _marker_positions(layout: _Layout, series: list[Series]) -> dict[tuple[str, int], tuple]:
     """Each (series, axis) marker's place: on the value's point, or, where several series have
-    the same value on the axis, side by side across the axis, centred on the point."""
+    the same value on the axis, side by side across the axis."""
     places: dict[tuple[str, int], tuple[float, float]] = {}
     for i in range(layout.n):
         groups: dict[int, list[Series]] = {}
@@ -213,7 +213,14 @@ def _marker_positions(layout: _Layout, series: list[Series]) -> dict[tuple[str, 
             a = layout.angle(i)
             tx, ty = -math.sin(a), math.cos(a)  # across the axis
             for j, s in enumerate(members):
-                shift = (j - (len(members) - 1) / 2) * MARKER_STEP
+                # Centred on the point; but on the two axes beside the level numbers, from the
+                # point away from them.
+                if i == 0:
+                    shift = j * MARKER_STEP
+                elif i == layout.n - 1:
+                    shift = -j * MARKER_STEP
+                else:
+                    shift = (j - (len(members) - 1) / 2) * MARKER_STEP
                 places[(s.key, i)] = (x + tx * shift, y + ty * shift)
     return places
 
@@ -298,11 +305,12 @@ def radar_svg(
     # Level numbers midway between the last and the first axis, where no marker falls.
     for level in range(max_level + 1):
         x, y = layout.at(n - 0.5, layout.distance(level) * math.cos(math.pi / n))
+        where = f'x="{x:.1f}" y="{y + NUMBER_SIZE * 0.35:.1f}" font-size="{NUMBER_SIZE}" text-anchor="middle"'
+        # A white outline first, then the number: the lines crossing here stay behind it.
         body.append(
-            f'<text class="level-number" x="{x:.1f}" y="{y + NUMBER_SIZE * 0.35:.1f}" '
-            f'font-size="{NUMBER_SIZE}" text-anchor="middle" fill="#0b0c0c" stroke="#fff" '
-            f'stroke-width="3" paint-order="stroke">{level}</text>'
+            f'<text {where} fill="#fff" stroke="#fff" stroke-width="4" aria-hidden="true">{level}</text>'
         )
+        body.append(f'<text class="level-number" {where} fill="#0b0c0c">{level}</text>')
     height = layout.height
     if key:
         key_parts, height = _key_svg(series, scales, layout.height + 8, layout.width)
