@@ -39,7 +39,7 @@ def assert_no_sideways_scroll(page, name: str) -> None:
         wide = page.evaluate(
             """w => [...document.querySelectorAll('body *')]
                 .filter(e => e.getBoundingClientRect().right > w + 0.5 && !e.closest('.vsend-table-scroll'))
-                .slice(0, 6).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + e.textContent.slice(0, 30))""",
+                .slice(0, 6).map(e => `${e.tagName}.${e.className} ${e.textContent.slice(0, 30)}`)""",
             inner,
         )
         pytest.fail(f"{name}: the page is {width} px wide on a {inner} px screen: {wide}")

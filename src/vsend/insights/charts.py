@@ -27,7 +27,8 @@ def _svg(
     n = next(_ids)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-labelledby="c{n}t c{n}d" class="vsend-insight-chart vsend-insight-chart--{kind}" font-family="Arial, sans-serif">'
+        f'role="img" aria-labelledby="c{n}t c{n}d" '
+        f'class="vsend-insight-chart vsend-insight-chart--{kind}" font-family="Arial, sans-serif">'
         f'<title id="c{n}t">{escape(title)}</title><desc id="c{n}d">{escape(desc)}</desc>'
         + "".join(body)
         + "</svg>"
@@ -38,84 +39,78 @@ def _is_hidden(v: object) -> bool:
     return is_hidden(v)
 
 
+# Bars sit under their row's name rather than beside it, so the drawing is about 400 units wide
+# with 15-unit text: still 11 px or more on a 320 px phone.
+WIDTH, SIZE, ROW = 400, 15, 50
+
+
 def stacked(table) -> str:  # noqa: ANN001 - a dashboards.Table
-    label_w, bar_w, row_h = 240, 420, 34
-    height = row_h * len(table.rows) + 60
+    bar_w = WIDTH - 16
+    hatch = f"hatch{next(_ids)}"
     body = [
-        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#fff" stroke-width="2"/>'
         "</pattern></defs>"
     ]
     levels = len(table.columns) - 2
     for r, row in enumerate(table.rows):
-        y = 10 + r * row_h
-        body.append(
-            f'<text x="{label_w - 8}" y="{y + 20}" font-size="14" text-anchor="end">{escape(str(row[0]))}</text>'
-        )
+        y = 4 + r * ROW
         values = row[1 : 1 + levels]
+        hidden = " (some counts hidden)" if any(_is_hidden(v) for v in values) else ""
+        body.append(
+            f'<text x="8" y="{y + SIZE}" font-size="{SIZE}">{escape(str(row[0]) + hidden)}</text>'
+        )
         total = sum(v for v in values if isinstance(v, int)) or 1
-        x = float(label_w)
+        x = 8.0
         for i, v in enumerate(values):
             if not isinstance(v, int) or v == 0:
                 continue
             w = bar_w * v / total
             body.append(
-                f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" '
-                f'fill="{LEVEL_FILLS[i % 5]}"/>'
+                f'<rect x="{x:.1f}" y="{y + 21}" width="{w:.1f}" height="20" fill="{LEVEL_FILLS[i % 5]}"/>'
             )
             if i >= 3:
                 body.append(
-                    f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" fill="url(#hatch)"/>'
+                    f'<rect x="{x:.1f}" y="{y + 21}" width="{w:.1f}" height="20" fill="url(#{hatch})"/>'
                 )
             x += w
-        if any(_is_hidden(v) for v in values):
-            body.append(
-                f'<text x="{x + 6:.1f}" y="{y + 20}" font-size="12">some counts hidden</text>'
-            )
-    y = height - 30
+    y = ROW * len(table.rows) + 10
+    per_row = 3
     for i in range(levels):
+        lx, ly = 8 + (i % per_row) * 128, y + (i // per_row) * 26
         body.append(
-            f'<rect x="{label_w + i * 84}" y="{y}" width="16" height="16" fill="{LEVEL_FILLS[i % 5]}" '
+            f'<rect x="{lx}" y="{ly}" width="18" height="18" fill="{LEVEL_FILLS[i % 5]}" '
             'stroke="#0b0c0c" stroke-width="0.5"/>'
         )
         if i >= 3:
-            body.append(
-                f'<rect x="{label_w + i * 84}" y="{y}" width="16" height="16" fill="url(#hatch)"/>'
-            )
-        body.append(
-            f'<text x="{label_w + i * 84 + 22}" y="{y + 13}" font-size="13">Level {i}</text>'
-        )
+            body.append(f'<rect x="{lx}" y="{ly}" width="18" height="18" fill="url(#{hatch})"/>')
+        body.append(f'<text x="{lx + 25}" y="{ly + 15}" font-size="{SIZE}">Level {i}</text>')
+    height = y + 26 * ((levels + per_row - 1) // per_row) + 4
     desc = "; ".join(
         f"{row[0]}: " + ", ".join(f"level {i} {v}" for i, v in enumerate(row[1 : 1 + levels]))
         for row in table.rows
     )
-    return _svg(label_w + bar_w + 20, height, table.title, desc, body)
+    return _svg(WIDTH, height, table.title, desc, body)
 
 
 def bars(table, col: int = 1) -> str:  # noqa: ANN001
-    label_w, bar_w, row_h = 240, 380, 30
+    bar_w = WIDTH - 70
     rows = [row for row in table.rows if not str(row[0]).startswith("All ")]  # not the total
     values = [row[col] for row in rows]
     top = max([v for v in values if isinstance(v, int)] or [1]) or 1
     body = []
     for r, row in enumerate(rows):
-        y = 8 + r * row_h
+        y = 4 + r * ROW
         v = row[col]
-        body.append(
-            f'<text x="{label_w - 8}" y="{y + 17}" font-size="14" text-anchor="end">{escape(str(row[0]))}</text>'
-        )
+        body.append(f'<text x="8" y="{y + SIZE}" font-size="{SIZE}">{escape(str(row[0]))}</text>')
         if isinstance(v, int):
             w = bar_w * v / top
-            body.append(
-                f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 10}" fill="#1d70b8"/>'
-            )
-            body.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 17}" font-size="13">{v}</text>')
+            body.append(f'<rect x="8" y="{y + 21}" width="{w:.1f}" height="20" fill="#1d70b8"/>')
+            body.append(f'<text x="{w + 14:.1f}" y="{y + 36}" font-size="{SIZE}">{v}</text>')
         else:
-            body.append(
-                f'<text x="{label_w + 4}" y="{y + 17}" font-size="13">{escape(str(v))}</text>'
-            )
+            body.append(f'<text x="8" y="{y + 36}" font-size="{SIZE}">{escape(str(v))}</text>')
     desc = "; ".join(f"{row[0]}: {row[col]}" for row in rows)
-    return _svg(label_w + bar_w + 60, row_h * len(rows) + 16, table.title, desc, body)
+    return _svg(WIDTH, ROW * len(rows) + 8, table.title, desc, body)
 
 
 def _trend_marker(kind: str, x: float, y: float, colour: str) -> str:

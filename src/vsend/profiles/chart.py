@@ -216,7 +216,7 @@ def _marker_positions(layout: _Layout, series: list[Series]) -> dict[tuple[str, 
                 # Centred on the point; but on the two axes beside the level numbers, from the
                 # point away from them.
                 if i == 0:
-                    shift = j * MARKER_STEP
+                    shift: float = j * MARKER_STEP
                 elif i == layout.n - 1:
                     shift = -j * MARKER_STEP
                 else:
