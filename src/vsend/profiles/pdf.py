@@ -6,6 +6,7 @@ framework's family words where the framework file has them, and otherwise its us
 """
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,6 +16,7 @@ from django.utils import timezone
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import CHILD_LINKED_ROLES
 from vsend.children.models import Enrolment
+from vsend.children.selectors import enrolment_history
 from vsend.config.jinja2 import format_date
 from vsend.exports.pdf import tagged_pdf
 from vsend.profiles.chart import profile_chart
@@ -31,10 +33,19 @@ class Details:
 
 def _enrolment(profile: Any) -> Enrolment | None:
     """Where the child was when assessed (or, failing that, is now)."""
-    enrolments = Enrolment.objects.filter(child_id=profile.child_id).select_related(
-        "setting", "year_group", "school_class"
-    )
-    return enrolments.current(profile.assessment_date).first() or enrolments.current().first()
+    history = list(enrolment_history(profile.child))  # a handful of rows, newest first
+
+    def on(day: date) -> Enrolment | None:
+        return next(
+            (
+                e
+                for e in history
+                if e.started_on <= day and (e.ended_on is None or e.ended_on >= day)
+            ),
+            None,
+        )
+
+    return on(profile.assessment_date) or on(timezone.localdate())
 
 
 def details(profile: Any) -> Details:
