@@ -138,5 +138,9 @@ def test_the_chart_on_a_phone_and_in_greyscale_shows_every_equal_value(
         page.add_style_tag(content="html { filter: grayscale(100%); }")
         figure.screenshot(path=str(ARTIFACTS / "chart-phone-greyscale.png"))
         assert_accessible(page, "chart-phone-summary")
+        # A 1280 px screen at 200% zoom: 640 CSS px.
+        page.set_viewport_size({"width": 640, "height": 900})
+        assert_no_sideways_scroll(page, "summary at 200% zoom")
+        figure.screenshot(path=str(ARTIFACTS / "chart-zoom-200-greyscale.png"))
     finally:
         context.close()
