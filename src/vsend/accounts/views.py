@@ -1,5 +1,6 @@
 """Signing in and out, the second factor, and the user's own account page."""
 
+from datetime import timedelta
 from typing import cast
 from urllib.parse import urlencode
 
@@ -26,9 +27,35 @@ from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record
 from vsend.submissions.services import AlreadySubmitted, submit_once
 
+
+def duration_words(length: timedelta) -> str:
+    """A session limit in words: "30 minutes", "1 hour", "1 hour and 30 minutes"."""
+    minutes = int(length.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [
+        f"{n} {unit}{'' if n == 1 else 's'}"
+        for n, unit in ((hours, "hour"), (minutes, "minute"))
+        if n
+    ]
+    return " and ".join(parts) or "less than a minute"
+
+
+def expired_message(reason: str) -> str | None:
+    """Why the user was signed out, with the limits this service is configured with."""
+    if reason == "idle":
+        return (
+            "You were signed out because you had not done anything for "
+            f"{duration_words(settings.VSEND_SESSION_IDLE)}."
+        )
+    if reason == "absolute":
+        return (
+            "You were signed out because you had been signed in for "
+            f"{duration_words(settings.VSEND_SESSION_ABSOLUTE)}."
+        )
+    return EXPIRED_MESSAGES.get(reason)
+
+
 EXPIRED_MESSAGES = {
-    "idle": "You were signed out because you had not done anything for 30 minutes.",
-    "absolute": "You were signed out because you had been signed in for 12 hours.",
     "suspended": "You were signed out because your account has been suspended. Ask your "
     "administrator if you think this is wrong.",
     "authenticator_reset": "You were signed out because your administrator reset your "
@@ -97,7 +124,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "next": request.GET.get("next", ""),
-            "expired": EXPIRED_MESSAGES.get(request.GET.get("expired", "")),
+            "expired": expired_message(request.GET.get("expired", "")),
         },
     )
 
@@ -112,7 +139,12 @@ def locked_out(
         summary="Too many failed sign-ins from this address",
         label=(request.POST.get("username") or "")[:254],
     )
-    return render(request, "accounts/locked_out.html", status=429)
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"wait": duration_words(settings.AXES_COOLOFF_TIME)},
+        status=429,
+    )
 
 
 @require_POST

@@ -17,8 +17,7 @@ from vsend.audit.services import Actor, actor_from_request, record
 from vsend.children import selectors as children
 from vsend.frameworks import registry
 from vsend.frameworks.loader import AGE_BANDS, DOMAIN_KEYS
-from vsend.profiles import selectors, services
-from vsend.profiles.chart import profile_chart
+from vsend.profiles import chart, selectors, services
 from vsend.profiles.models import Profile
 
 
@@ -300,5 +299,5 @@ def profile_detail(request: Request, pk: int) -> Response:
 def profile_chart_svg(request: Request, pk: int) -> HttpResponse:
     profile = selectors.open_profile(_actor(request), pk, "Chart viewed")
     return HttpResponse(
-        profile_chart(selectors.profile_view(profile)), content_type="image/svg+xml"
+        chart.profile_chart_svg(selectors.profile_view(profile)), content_type="image/svg+xml"
     )

@@ -32,7 +32,7 @@ from vsend.insights.staff_tables import SUMMARY_COLUMNS, benchmark, block_tables
 from vsend.insights.staff_tables import _mean as _mean
 from vsend.insights.tables import Table
 from vsend.insights.terms import Term, recent_terms, term_containing
-from vsend.organisations.models import LocalAuthority, Setting
+from vsend.organisations.models import LocalAuthority, SchoolClass, Setting
 
 TREND_TERMS = 6
 __all__ = ["DUE_WITHIN", "Dashboard", "Table"]
@@ -97,6 +97,17 @@ def _trend_table(
     )
 
 
+def _setting_title(setting: Setting, class_ids: tuple[int, ...] | None) -> str:
+    """The setting's name, or for a teacher the classes the figures are about."""
+    if class_ids is None:
+        return setting.name
+    names = sorted(SchoolClass.objects.filter(pk__in=class_ids).values_list("name", flat=True))
+    if not names:
+        return f"your classes at {setting.name} (none yet)"
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{'class' if len(names) == 1 else 'classes'} {joined} at {setting.name}"
+
+
 def setting_dashboard(
     user: Any, setting: Setting, filters: Filters, as_at: date, *, anonymous: bool = False
 ) -> Dashboard:
@@ -111,7 +122,12 @@ def setting_dashboard(
     found = figures_.figures(scope, filters, as_at)
     block = found.setting(setting.pk)
     dashboard = Dashboard(
-        setting.name, as_at, term_containing(as_at), filters, identifiable, scale=found.scale
+        _setting_title(setting, view.class_ids),
+        as_at,
+        term_containing(as_at),
+        filters,
+        identifiable,
+        scale=found.scale,
     )
     if identifiable:
         today = timezone.localdate()

@@ -7,8 +7,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
-from weasyprint import HTML
 
+from vsend.exports.pdf import tagged_pdf
 from vsend.insights import suppression
 from vsend.insights.charts import table_chart
 from vsend.insights.dashboards import Dashboard, Table
@@ -70,6 +70,8 @@ GOVERNOR_TABLES = (
     "significant",
     "complexity",
     "readiness_gaps",
+    "confidence_gaps",
+    "change_term",
     "change_year",
     "trend",
 )
@@ -84,7 +86,8 @@ def governors_pdf(dashboard: Dashboard, extra: list[Table] | None = None) -> byt
             "dashboard": dashboard,
             "tables": tables,
             "charts": {t.key: table_chart(t) for t in tables},
+            "detailed": any(t.key == "need_levels" for t in tables),
             "now": timezone.localdate(),
         },
     )
-    return HTML(string=html).write_pdf()
+    return tagged_pdf(html)

@@ -1,23 +1,120 @@
-"""The whole profile as a PDF (WeasyPrint), with the chart, and the child's name, the date and
-page numbers on every page."""
+"""The whole profile as a tagged PDF (WeasyPrint, PDF/UA), with the chart and its key, the
+child's details, and the child's name, the date and page numbers on every page.
+
+A family's copy (asked for by a parent, carer or the young person) gives each need in the
+framework's family words where the framework file has them, and otherwise its usual words.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
 
+from vsend.accounts.policy import AccessPolicy
+from vsend.accounts.roles import CHILD_LINKED_ROLES
+from vsend.children.models import Enrolment
+from vsend.children.selectors import enrolment_history
+from vsend.config.jinja2 import format_date
+from vsend.exports.pdf import tagged_pdf
 from vsend.profiles.chart import profile_chart
 
 
-def profile_pdf(view, request: HttpRequest | None = None) -> bytes:  # noqa: ANN001
+@dataclass(frozen=True)
+class Details:
+    setting: str
+    year_group: str
+    sen_provision: str
+    completed_by: str
+    home_confidence_by: str
+
+
+def _enrolment(profile: Any) -> Enrolment | None:
+    """Where the child was when assessed (or, failing that, is now)."""
+    history = list(enrolment_history(profile.child))  # a handful of rows, newest first
+
+    def on(day: date) -> Enrolment | None:
+        return next(
+            (
+                e
+                for e in history
+                if e.started_on <= day and (e.ended_on is None or e.ended_on >= day)
+            ),
+            None,
+        )
+
+    return on(profile.assessment_date) or on(timezone.localdate())
+
+
+def details(profile: Any) -> Details:
+    enrolment = _enrolment(profile)
+    year = "Not recorded"
+    if enrolment is not None and enrolment.year_group is not None:
+        year = enrolment.year_group.name
+        if enrolment.school_class is not None:
+            year += f", class {enrolment.school_class.name}"
+    if profile.finalised_by is not None:
+        completed = (
+            f"{profile.finalised_by.full_name}, finalised {format_date(profile.finalised_at)}"
+        )
+    elif profile.created_by is not None:
+        completed = f"Being written by {profile.created_by.full_name} (a draft)"
+    else:
+        completed = "Not recorded"
+    home = "Not given yet"
+    if profile.home_recorded_by is not None:
+        home = (
+            "The family"
+            if profile.home_by_family
+            else f"{profile.home_recorded_by.full_name}, on the family's behalf"
+        )
+    return Details(
+        setting=enrolment.setting.name if enrolment is not None else "Not recorded",
+        year_group=year,
+        sen_provision=profile.child.get_sen_provision_display(),
+        completed_by=completed,
+        home_confidence_by=home,
+    )
+
+
+def descriptor(domain: Any, level: int, family: bool) -> str:
+    """A need level's descriptor: for families, the framework's family words if it has them."""
+    if family:
+        words = getattr(domain, "family_descriptors", None) or ()
+        if level < len(words) and words[level]:
+            return str(words[level])
+    return str(domain.descriptors[level])
+
+
+def is_family_copy(user: Any, child_id: int) -> bool:
+    """True when every membership through which the user reaches the child is a family one
+    (parent or carer, or the young person): they get the family's words."""
+    policy = AccessPolicy.for_user(user)
+    reaching = [
+        m for m in policy.memberships if policy.children_reached_by(m).filter(pk=child_id).exists()
+    ]
+    return bool(reaching) and all(m.role in CHILD_LINKED_ROLES for m in reaching)
+
+
+def profile_pdf(view, request: HttpRequest | None = None, *, family: bool = False) -> bytes:  # noqa: ANN001
+    profile = view.profile
     html = render_to_string(
         "profiles/pdf.html",
         {
             "view": view,
-            "profile": view.profile,
+            "profile": profile,
             "chart": profile_chart(view),
+            "details": details(profile),
+            "family": family,
+            "descriptors": {
+                d.domain.key: descriptor(d.domain, d.rating.need_level, family)
+                for d in view.domains
+                if d.rating.need_level is not None
+            },
             "now": timezone.localdate(),
         },
         request=request,
     )
-    return HTML(string=html).write_pdf()
+    return tagged_pdf(html)

@@ -21,7 +21,7 @@ from vsend.exports.access import request_profile_pdf
 from vsend.exports.views import progress_or_redirect
 from vsend.frameworks.registry import AgeOutOfRange, age_band_for
 from vsend.profiles import family, selectors, services, tasks
-from vsend.profiles.chart import profile_chart
+from vsend.profiles.chart import profile_chart, profile_chart_svg
 from vsend.profiles.forms import StartProfileForm
 from vsend.profiles.models import STEP_NAMES, STEPS, Profile
 from vsend.submissions.services import AlreadySubmitted, earlier_result, submit_once
@@ -259,7 +259,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def chart_svg(request: HttpRequest, pk: int) -> HttpResponse:
     profile = selectors.open_profile(actor_from_request(request), pk, "Chart viewed")
     return HttpResponse(
-        profile_chart(selectors.profile_view(profile)), content_type="image/svg+xml"
+        profile_chart_svg(selectors.profile_view(profile)), content_type="image/svg+xml"
     )
 
 
