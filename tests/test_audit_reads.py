@@ -59,6 +59,7 @@ AGGREGATES = {
 NO_CHILD_DATA = {
     "healthz": "service status only",
     "readyz": "service readiness only",
+    "metrics": "service figures only, for the metrics scraper",
     "accounts:sign-in": "sign-in form",
     "accounts:mfa-verify": "second-factor form",
     "accounts:sign-out": "signs out",
