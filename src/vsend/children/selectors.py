@@ -213,6 +213,15 @@ def current_enrolment(child: Child) -> Enrolment | None:
     )
 
 
+def current_of(placements: list[Enrolment]) -> Enrolment | None:
+    """current_enrolment() picked from the child's enrolment_history(), with no query."""
+    on = today()
+    return next(
+        (e for e in placements if e.started_on <= on and (e.ended_on is None or e.ended_on >= on)),
+        None,
+    )
+
+
 def today() -> date:
     return timezone.localdate()
 

@@ -26,8 +26,9 @@ from vsend.children.services import (
 from vsend.config.forms import error_list
 from vsend.organisations.selectors import classes_visible_to, settings_visible_to
 from vsend.profiles.chart import profile_chart
+from vsend.profiles.models import Profile
 from vsend.profiles.selectors import history as profile_history
-from vsend.profiles.selectors import latest_finalised, profile_view
+from vsend.profiles.selectors import latest_finalised_of, profile_view
 from vsend.submissions.services import AlreadySubmitted, submit_once
 
 
@@ -87,13 +88,15 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return policy.can(perm, child)  # answered by the check that opened the record
 
     can_view_profiles = may(Perm.VIEW_PROFILE)
+    placements = list(selectors.enrolment_history(child))
+    profiles = profile_history(child.pk) if can_view_profiles else []
     return render(
         request,
         "children/detail.html",
         {
             "child": child,
-            "enrolment": selectors.current_enrolment(child),
-            "history": selectors.enrolment_history(child),
+            "enrolment": selectors.current_of(placements),
+            "history": placements,
             "family": child.family_links.select_related("user"),
             "caseworkers": child.case_assignments.filter(ended_on__isnull=True).select_related(
                 "caseworker"
@@ -102,15 +105,15 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_access": may(Perm.VIEW_CHILD_ACCESS),
             "can_view_profiles": can_view_profiles,
             "can_edit_profiles": may(Perm.EDIT_PROFILE),
-            "profiles": profile_history(child.pk) if can_view_profiles else [],
-            **_latest_profile(child.pk, can_view_profiles),
+            "profiles": profiles,
+            **_latest_profile(profiles),
         },
     )
 
 
-def _latest_profile(child_pk: int, allowed: bool) -> dict[str, object]:
+def _latest_profile(profiles: list[Profile]) -> dict[str, object]:
     """The latest finalised profile's chart and ratings, with the change since the one before."""
-    latest = latest_finalised(child_pk) if allowed else None
+    latest = latest_finalised_of(profiles)
     if latest is None:
         return {}
     view = profile_view(latest)

@@ -280,7 +280,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit and profile.is_draft,
             "can_review": can_edit and not profile.is_draft and is_latest,
             "can_family": can_family and profile.is_draft,
-            "history": selectors.history(profile.child_id),
+            "history": selectors.history(profile),
         },
     )
 
