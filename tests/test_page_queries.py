@@ -90,7 +90,7 @@ def test_profile_summary_queries(world, as_user, versions, outcomes):
     assert "Start a review" in html  # the latest finalised profile may be reviewed
     assert f"Outcome {latest.number}.{outcomes - 1}" in html
     assert f"Action {latest.number}.{outcomes - 1}" in html
-    assert html.count("href=\"/profiles/") >= versions  # every version listed
+    assert html.count('href="/profiles/') >= versions  # every version listed
     n, html = _count(client, reverse("profiles:summary", kwargs={"pk": first.pk}))
     assert n == SUMMARY_QUERIES
     assert "Start a review" not in html  # a review was started from it already
@@ -139,9 +139,7 @@ def test_the_profile_view_reads_the_same_with_or_without_the_history(world):
     cold = profile_view(type(latest).objects.get(pk=latest.pk))
     warm = profile_view(latest)
     for view in (cold, warm):
-        assert [d.previous_need for d in view.domains] == [
-            d.previous_need for d in cold.domains
-        ]
+        assert [d.previous_need for d in view.domains] == [d.previous_need for d in cold.domains]
         assert [o.what for o in view.previous_outcomes] == ["Outcome 2.0", "Outcome 2.1"]
         assert [o.what for o in view.outcomes] == ["Outcome 3.0", "Outcome 3.1"]
         assert len(view.reviews) == 2
