@@ -14,6 +14,8 @@ keepalive = 5
 accesslog = None  # vsend logs each request itself, as JSON with its request id
 max_requests = 2000
 max_requests_jitter = 200
+# One control socket per user by default: two instances on one host would fight over it.
+control_socket_disable = True
 
 
 def child_exit(server: object, worker: object) -> None:
