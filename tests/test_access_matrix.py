@@ -182,6 +182,8 @@ ROWS = [
     Row("home", None, {"get": ALL_OK}),
     Row("healthz", None, {"get": ALL_OK}, public={"get": 200}),
     Row("readyz", None, {"get": ALL_OK}, public={"get": 200}),
+    # Only for a scraper with the metrics token (tests/test_operations.py): nobody else finds it.
+    Row("metrics", None, {"get": everyone(404)}, public={"get": 404}),
     # Signed-in users are sent home; an empty form is shown again with its errors.
     Row(
         "accounts:sign-in",

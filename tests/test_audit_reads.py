@@ -110,6 +110,7 @@ NO_CHILD_DATA = {
     "insights:sharing": "an authority's choice to share its published figures; audited",
     "healthz": "service status only",
     "readyz": "service readiness only",
+    "metrics": "service figures only, for the metrics scraper",
     "accounts:sign-in": "sign-in form",
     "accounts:mfa-verify": "second-factor form",
     "accounts:sign-out": "signs out",

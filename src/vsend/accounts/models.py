@@ -7,9 +7,10 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from vsend.accounts.roles import AUTHORITY_ROLES, SETTING_ROLES, STAFF_ROLES, Role
+from vsend.accounts.roles import AUTHORITY_ROLES, CLASS_ROLES, SETTING_ROLES, STAFF_ROLES, Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -65,11 +66,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def active_memberships(self) -> list["Membership"]:
         cached = getattr(self, "_memberships_cache", None)
         if cached is None:
-            cached = list(
-                self.memberships.select_related("authority", "setting", "child").prefetch_related(
-                    "classes"
-                )
-            )
+            cached = list(self.memberships.select_related("authority", "setting", "child"))
+            # Only a class role reaches children through its classes: no query for the others.
+            prefetch_related_objects([m for m in cached if m.role in CLASS_ROLES], "classes")
             self._memberships_cache = cached
         return cached
 

@@ -203,7 +203,7 @@ class AccessPolicy:
         if not self._reaches:
             return None
         profile = (
-            Profile.objects.select_related("child")
+            Profile.objects.select_related("child", "home_recorded_by", "finalised_by")
             .filter(pk=pk)
             .annotate(**self._flags("child__"))
             .first()

@@ -26,8 +26,9 @@ from vsend.children.services import (
 from vsend.config.forms import error_list
 from vsend.organisations.selectors import classes_visible_to, settings_visible_to
 from vsend.profiles.chart import profile_chart
+from vsend.profiles.models import Profile
 from vsend.profiles.selectors import history as profile_history
-from vsend.profiles.selectors import latest_finalised, profile_view
+from vsend.profiles.selectors import latest_finalised_of, profile_view
 from vsend.statutory.selectors import cases_of_child
 from vsend.submissions.services import AlreadySubmitted, submit_once
 
@@ -90,6 +91,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_view_profiles = may(Perm.VIEW_PROFILE)
     history = list(selectors.enrolment_history(child))
     current = selectors.on_roll(history)
+    profiles = profile_history(child.pk) if can_view_profiles else []
     statutory_cases = cases_of_child(policy, child.pk)
     return render(
         request,
@@ -106,7 +108,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_access": may(Perm.VIEW_CHILD_ACCESS),
             "can_view_profiles": can_view_profiles,
             "can_edit_profiles": may(Perm.EDIT_PROFILE),
-            "profiles": profile_history(child.pk) if can_view_profiles else [],
+            "profiles": profiles,
             "current": current,
             "transfers": selectors.transfers_of(child),
             "can_record_leaving": may(Perm.CHANGE_CHILD)
@@ -116,14 +118,14 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "statutory_cases": statutory_cases,
             "can_request": may(Perm.REQUEST_ASSESSMENT),
             "open_request": any(c.kind == "assessment" and c.is_open for c in statutory_cases),
-            **_latest_profile(child.pk, can_view_profiles),
+            **_latest_profile(profiles),
         },
     )
 
 
-def _latest_profile(child_pk: int, allowed: bool) -> dict[str, object]:
+def _latest_profile(profiles: list[Profile]) -> dict[str, object]:
     """The latest finalised profile's chart and ratings, with the change since the one before."""
-    latest = latest_finalised(child_pk) if allowed else None
+    latest = latest_finalised_of(profiles)
     if latest is None:
         return {}
     view = profile_view(latest)

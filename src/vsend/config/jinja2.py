@@ -1,13 +1,14 @@
 """The Jinja2 environment for vsend's pages, with GOV.UK Frontend's macros on the path."""
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import HttpRequest
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, pass_context
 from jinja2.runtime import Context
@@ -35,7 +36,14 @@ def format_datetime(value: datetime | None) -> str:
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
+    if not args and not kwargs:  # the navigation's links, on every page: reversed once
+        return _plain_url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+@lru_cache(maxsize=1024)
+def _plain_url(name: str, prefix: str, urlconf: Any) -> str:
+    return reverse(name, urlconf=urlconf)
 
 
 def choice_items(

@@ -8,6 +8,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from vsend.config.env import env_bool, env_int, env_list, env_str
+from vsend.ops.logs import logging_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -64,9 +65,12 @@ INSTALLED_APPS = [
     "vsend.workflows",
     "vsend.statutory",
     "vsend.exchange",
+    "vsend.ops",
 ]
 
 MIDDLEWARE = [
+    "vsend.ops.requests.RequestIdMiddleware",
+    "vsend.ops.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "vsend.config.problems.ProblemResponsesMiddleware",
@@ -278,17 +282,13 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "axes": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# Logs (ops/logs.py): JSON lines with the request id in production, plain text in development.
+VSEND_LOG_FORMAT = env_str("VSEND_LOG_FORMAT", "json" if PRODUCTION else "text")
+if VSEND_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"VSEND_LOG_FORMAT must be json or text, not {VSEND_LOG_FORMAT!r}")
+LOGGING = logging_config(VSEND_LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
+# Prometheus metrics at /metrics, for a scraper sending `Authorization: Bearer <token>` (ops/).
+VSEND_METRICS_TOKEN = env_str("VSEND_METRICS_TOKEN")
 
 VSEND_SERVICE_NAME = env_str("VSEND_SERVICE_NAME", "vsend")
 
@@ -321,12 +321,28 @@ if VSEND_INVITATION_DAYS < 1:
 # Dashboard figures are cached per data version (see insights/cache.py); this bounds how long a
 # change made outside vsend's own services (a database edit, say) can go unseen.
 VSEND_INSIGHT_CACHE_SECONDS = env_int("VSEND_INSIGHT_CACHE_SECONDS", 900)
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+# One cache for every process when REDIS_URL is set (redis://host:6379/0): dashboards are then
+# computed once for all gunicorn workers and hosts. Without it each process keeps its own.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("VSEND_CACHE_PREFIX", "vsend"),
+            "TIMEOUT": VSEND_INSIGHT_CACHE_SECONDS,
+        }
     }
-}
+    # Sessions are read from the shared cache and written through to the database, which stays
+    # the record (sign-out and expiry work as before; a Redis restart loses no session).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 # Background jobs (ADR 14): Django-Q2 with the database as its queue, so nothing else is needed.
 # `vsend qcluster` runs the worker; `vsend serve` runs it beside the development web server.

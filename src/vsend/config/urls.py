@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 from vsend.audit.views import audit_log
 from vsend.config import views
 from vsend.config.ids import IdConverter
+from vsend.ops.views import metrics
 from vsend.organisations.views import home
 
 # Before the apps' patterns are read: every id in an address is `<id:...>` (see config/ids.py).
@@ -26,6 +27,7 @@ urlpatterns = [
     path("api/v1/", include("vsend.api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
 ]
 
 handler400 = views.bad_request

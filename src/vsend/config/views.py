@@ -4,7 +4,9 @@ session: they are rendered without the request's user, so they show during an ou
 import logging
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -29,16 +31,28 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_safe
 def readyz(request: HttpRequest) -> HttpResponse:
-    """Readiness: the database answers, so requests can be served."""
+    """Readiness: the database (and the shared cache, when REDIS_URL is set) answer."""
+    checks = {"database": "ok"}
     try:
         with connection.cursor() as cursor:  # scope-lint: allow the check reads no table
             cursor.execute("SELECT 1")  # scope-lint: allow the check reads no table
     except DatabaseError:
         logger.warning("Readiness check: the database is unreachable", exc_info=True)
-        return JsonResponse(
-            {"status": "unavailable", "checks": {"database": "unreachable"}}, status=503
-        )
-    return JsonResponse({"status": "ok", "checks": {"database": "ok"}})
+        checks["database"] = "unreachable"
+    if settings.REDIS_URL:
+        checks["cache"] = "ok" if cache_answers() else "unreachable"
+    if any(value != "ok" for value in checks.values()):
+        return JsonResponse({"status": "unavailable", "checks": checks}, status=503)
+    return JsonResponse({"status": "ok", "checks": checks})
+
+
+def cache_answers() -> bool:
+    try:
+        cache.set("vsend:readyz", "1", 10)
+        return cache.get("vsend:readyz") == "1"
+    except Exception:  # the Redis client's errors are not Django's: any of them means "down"
+        logger.warning("Readiness check: the cache is unreachable", exc_info=True)
+        return False
 
 
 def bare_page(request: HttpRequest, template: str, status: int) -> HttpResponse:

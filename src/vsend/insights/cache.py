@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from vsend.insights.models import DataVersion
+from vsend.ops.metrics import timed_dashboard
 
 T = TypeVar("T")
 
@@ -38,7 +39,8 @@ def cached(authority_id: int, parts: tuple[object, ...], compute: Callable[[], T
     )
     value = cache.get(key)
     if value is None:
-        value = compute()
+        with timed_dashboard(str(parts[0]) if parts else ""):
+            value = compute()
         cache.set(key, value, settings.VSEND_INSIGHT_CACHE_SECONDS)
     return value
 

@@ -15,6 +15,8 @@ from django.utils.module_loading import import_string
 from django_q.models import Schedule
 from django_q.tasks import async_task, schedule
 
+from vsend.ops.metrics import job_failed
+
 log = logging.getLogger(__name__)
 
 # name -> (the function, and what to call with the same arguments once every attempt failed).
@@ -69,6 +71,7 @@ def run(job: str, args: list[Any], attempt: int = 1) -> Any:
         return func(*args)
     except Exception:
         attempts: int = settings.VSEND_JOB_ATTEMPTS
+        job_failed(job, final=attempt >= attempts)
         if attempt >= attempts:
             log.exception("Job %s%r failed on its last attempt (%s)", job, args, attempt)
             if on_failure:

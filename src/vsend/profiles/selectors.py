@@ -12,7 +12,7 @@ from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.selectors import children_visible_to, refuse_outside_scope
 from vsend.frameworks.loader import Domain, Framework
-from vsend.profiles.models import DomainRating, Profile, Status
+from vsend.profiles.models import DomainRating, Profile, Status, SupportOutcome
 from vsend.profiles.services import framework_of
 
 
@@ -97,18 +97,38 @@ class ProfileView:
         return any(d.previous_need is not None for d in self.domains)
 
 
+VERSIONS_ATTR = "_vsend_versions"
+
+
+def versions_of(profile: Profile) -> list[Profile]:
+    """Every profile of the profile's child, newest first, with their ratings: read once per
+    profile object, so a page's summary, history and "is this the latest" share two queries."""
+    versions = getattr(profile, VERSIONS_ATTR, None)
+    if versions is None:
+        versions = history(profile.child_id)
+        setattr(profile, VERSIONS_ATTR, versions)
+    return versions
+
+
 def profile_view(profile: Profile) -> ProfileView:
     framework = framework_of(profile)
-    ratings = {r.domain: r for r in profile.ratings.all()}
+    by_pk = {p.pk: p for p in versions_of(profile)}
+    rated = by_pk.get(profile.pk, profile)  # the same row, with its ratings already read
+    ratings = {r.domain: r for r in rated.ratings.all()}
+    earlier = by_pk.get(profile.previous_id) if profile.previous_id else None
     previous: dict[str, int | None] = {}
-    previous_outcomes = []
-    if profile.previous_id:
+    if earlier is not None:
+        previous = {r.domain: r.need_level for r in earlier.ratings.all()}
+    elif profile.previous_id:  # not the child's (never expected): read it as it is
         previous = dict(
             DomainRating.objects.filter(profile_id=profile.previous_id).values_list(
                 "domain", "need_level"
             )
         )
-        previous_outcomes = list(profile.previous.outcomes.all())  # type: ignore[union-attr]
+    # This profile's outcomes and the ones before (to review) in one query.
+    both = list(
+        SupportOutcome.objects.filter(profile_id__in=[profile.pk, profile.previous_id or 0])
+    )
     domains = [
         DomainView(d, ratings[d.key], previous.get(d.key))
         for d in framework.domains
@@ -118,16 +138,24 @@ def profile_view(profile: Profile) -> ProfileView:
         profile=profile,
         framework=framework,
         domains=domains,
-        outcomes=list(profile.outcomes.all()),
+        outcomes=[o for o in both if o.profile_id == profile.pk],
         actions=list(profile.actions.all()),
         reviews=list(profile.outcome_reviews.select_related("outcome")),
-        previous_outcomes=previous_outcomes,
+        previous_outcomes=[
+            o for o in both if profile.previous_id and o.profile_id == profile.previous_id
+        ],
     )
 
 
-def history(child_id: int) -> list[Profile]:
+def history(child: int | Profile) -> list[Profile]:
+    """The child's profiles, newest first; given a profile, the list its page already read."""
+    if isinstance(child, Profile):
+        return versions_of(child)
     return list(
-        Profile.objects.filter(child_id=child_id).prefetch_related("ratings").order_by("-number")
+        Profile.objects.filter(child_id=child)
+        .select_related("child")
+        .prefetch_related("ratings")
+        .order_by("-number")
     )
 
 
@@ -140,6 +168,17 @@ def latest_finalised(child_id: int) -> Profile | None:
     )
 
 
+def latest_finalised_of(versions: list[Profile]) -> Profile | None:
+    """The newest finalised profile in a child's history (from history()), knowing its history."""
+    latest = next((p for p in versions if p.status == Status.FINALISED), None)
+    if latest is not None:
+        setattr(latest, VERSIONS_ATTR, versions)
+    return latest
+
+
 def is_latest(profile: Profile) -> bool:
     """No review has been started from this profile."""
+    versions = getattr(profile, VERSIONS_ATTR, None)
+    if versions is not None:
+        return not any(p.previous_id == profile.pk for p in versions)
     return not Profile.objects.filter(previous=profile).exists()

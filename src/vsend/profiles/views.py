@@ -164,7 +164,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     policy = AccessPolicy.for_request(request)  # already asked about this child: no query
     can_edit = policy.can(Perm.EDIT_PROFILE, profile.child_id)
     can_family = policy.can(Perm.RECORD_HOME_CONFIDENCE, profile.child_id)
-    history = selectors.history(profile.child_id)
+    history = selectors.history(profile)
     # No review has been started from this profile (read from the history: no extra query).
     is_latest = not any(h.previous_id == profile.pk for h in history)
     context: dict[str, Any] = {

@@ -5,6 +5,7 @@ templates, WeasyPrint) against the demo authority, so the figures leave out only
 """
 
 import argparse
+import os
 import statistics
 import time
 from typing import Any
@@ -137,21 +138,24 @@ class Command(BaseCommand):
                 options["runs"],
             ),
         ]:
-            times = []
+            times, cpu = [], []
             for i in range(runs + 2):
                 with CaptureQueriesContext(connection) as queries:
-                    start = time.perf_counter()
+                    start, start_cpu = time.perf_counter(), time.process_time()
                     response = client.get(url)
                     elapsed = time.perf_counter() - start
+                    used = time.process_time() - start_cpu
                 if response.status_code not in (200, 302):
                     raise CommandError(f"{url} answered {response.status_code}")
                 if i >= 2:  # the first two warm caches
                     times.append(elapsed * 1000)
+                    cpu.append(used * 1000)
             self.stdout.write(
                 f"{label:<13} median {statistics.median(times):7.1f} ms   "
                 f"p90 {statistics.quantiles(times, n=10)[-1]:7.1f} ms   "
                 f"min {min(times):7.1f} ms   {len(queries)} queries   {len(response.content):,} bytes   "
-                f"({runs} runs)"
+                f"({runs} runs)\n{'':<13} this process's CPU: median {statistics.median(cpu):5.1f} ms "
+                f"(leaves out the database's own work; load average {os.getloadavg()[0]:.1f})"
             )
         self._time_pdf_job(profile, options["pdf_runs"])
 
