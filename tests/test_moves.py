@@ -1,4 +1,4 @@
-"""Moving a child between settings (ADR 18): leaving, joining by UPN and date of birth, an
+"""Moving a child between settings (ADR 20): leaving, joining by UPN and date of birth, an
 authority transfer, dual registration, and who sees the child on which day."""
 
 import html

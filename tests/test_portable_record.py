@@ -1,4 +1,4 @@
-"""The portable record (ADR 19): the published schema, export, the API, import into another
+"""The portable record (ADR 21): the published schema, export, the API, import into another
 authority, the round trip that changes nothing, and malformed files refused with 0 rows changed."""
 
 import copy

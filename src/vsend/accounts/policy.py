@@ -8,7 +8,7 @@ page asks the database about one child's permissions once however many questions
 - Reach: a membership reaches children only if its role grants some permission on a child; a
   child outside every such membership's reach does not exist for the user (404).
 - can(perm, child): one membership both reaches the child and grants the permission.
-- Moving between settings (ADR 18): a setting's staff reach a child while the child is on its
+- Moving between settings (ADR 20): a setting's staff reach a child while the child is on its
   roll (membership_reach): the receiving setting from the start date, the leaving setting up to
   and including the leaving date and not after (it keeps no access to what it wrote: the record
   went with the child). Only the transfer path puts a child on a setting's roll: the receiving
@@ -264,7 +264,7 @@ class AccessPolicy:
             for m in self.memberships
         )
 
-    # Moving between settings: who may change a setting's roll (ADR 18)
+    # Moving between settings: who may change a setting's roll (ADR 20)
 
     def may_change_roll(self, setting: "Setting") -> bool:
         """Record a child leaving this setting, or take a child onto its roll through the

@@ -1,4 +1,4 @@
-"""What changed: services announce it, the stored aggregates react (ADR 18).
+"""What changed: services announce it, the stored aggregates react (ADR 25).
 
 `announce` writes an Event in the caller's transaction and hands it at once to the handlers,
 inside that transaction (in a savepoint): the figures change in the same commit as the data,

@@ -1,4 +1,4 @@
-"""Stored per-setting aggregates and the outbox of changes they react to (ADR 18)."""
+"""Stored per-setting aggregates and the outbox of changes they react to (ADR 25)."""
 
 from django.db import models
 from django.utils import timezone

@@ -1,4 +1,4 @@
-"""Aggregate kinds: what each domain stores per setting and date (ADR 18).
+"""Aggregate kinds: what each domain stores per setting and date (ADR 25).
 
 A kind is a name and one function that computes, for some settings of one authority as at one
 date, a flat mapping of additive counts per setting, twice: for every child enrolled there, and

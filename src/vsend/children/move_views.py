@@ -1,4 +1,4 @@
-"""Pages for moving a child between settings (ADR 18). Thin: the policy decides who may, the
+"""Pages for moving a child between settings (ADR 20). Thin: the policy decides who may, the
 services make each move in one transaction with its audit row."""
 
 from django.core.exceptions import PermissionDenied

@@ -40,7 +40,7 @@ EVERYTHING = Q(pk__isnull=False)
 def membership_reach(m: Membership, on: date | None = None) -> Q:
     """The children one membership reaches, as a filter on Child.
 
-    A setting's staff reach the children on its roll on the day (ADR 18): a receiving setting
+    A setting's staff reach the children on its roll on the day (ADR 20): a receiving setting
     from the child's start date, never before; a leaving setting up to and including the
     leaving date, and nothing after it. A dual-registered child is on both settings' rolls."""
     current = Enrolment.objects.current(on)

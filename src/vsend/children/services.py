@@ -141,7 +141,7 @@ def report_upn_held_elsewhere(*, actor: Actor, holder: Child) -> None:
     )
 
 
-# Moving between settings (ADR 18). Each step is one transaction with its audit row.
+# Moving between settings (ADR 20). Each step is one transaction with its audit row.
 
 # The same words whatever did not match (no such UPN, another date of birth, still on roll
 # elsewhere, going somewhere else): trying details is no way to learn about a child.

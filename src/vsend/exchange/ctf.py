@@ -1,6 +1,6 @@
 """Common Transfer Files (CTF): the DfE's XML for a pupil's record moving between schools.
 
-Structure read and written (see ADR 18 for the sources):
+Structure read and written (see ADR 24 for the sources):
 
     CTfile
       Header: DocumentName, CTFversion, DateTime, DocumentQualifier, SupplierID,

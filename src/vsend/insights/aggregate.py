@@ -1,5 +1,5 @@
 """The dashboards' stored aggregate: every figure of a Block, per setting and date, as flat
-additive counts (registered with vsend.aggregates; ADR 18)."""
+additive counts (registered with vsend.aggregates; ADR 25)."""
 
 from datetime import date, timedelta
 from typing import TypedDict

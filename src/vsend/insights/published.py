@@ -211,7 +211,7 @@ def benchmark_rows(own: Block, locality: Block, total: Block, names: dict[str, s
     return rows
 
 
-# Provision spend (ADR 18): money is published only beside a count of at least MIN_DETAIL
+# Provision spend (ADR 19): money is published only beside a count of at least MIN_DETAIL
 # children, rounded to the nearest MONEY_ROUNDING pounds, so a spend cannot be divided back
 # into one child's provision.
 MONEY_ROUNDING = 100

@@ -1,4 +1,4 @@
-"""Prometheus metrics through prometheus-client (ADR 18).
+"""Prometheus metrics through prometheus-client (ADR 22).
 
 - vsend_request_seconds{view,method,status}: every request's server time, by the URL's name.
 - vsend_dashboard_seconds{part}: time spent computing dashboard figures (cache misses only).

@@ -2,7 +2,7 @@
 
 Each reads only the cost ledger and the profiles, with a fixed number of GROUP BY queries, so
 none grows with the number of children. They are written to be registered with the stored
-per-setting per-term aggregates when that mechanism exists (see ADR 18); until then the pages
+per-setting per-term aggregates when that mechanism exists (see ADR 19); until then the pages
 call them directly. The `*_by_setting` forms answer the same question for every setting of an
 authority in one query (the rows a stored aggregate would hold, keyed by setting).
 """

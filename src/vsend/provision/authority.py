@@ -1,6 +1,6 @@
 """Provision at authority level: spend and change in need by area, setting and locality, and the
 provisions most used. For LA officers (anonymous) every count goes through
-insights.suppression and every spend through insights.published (ADR 11, ADR 18).
+insights.suppression and every spend through insights.published (ADR 11, ADR 19).
 
 A fixed number of queries (settings, spend per setting and area, change per setting and area,
 provisions by name), whatever the number of children.
@@ -85,7 +85,7 @@ def cached_authority_provision(
 ) -> AuthorityProvision:
     """The view through the dashboards' cache (insights.cache, keyed by the authority's data
     version, which every provision write bumps); the stored per-setting per-term aggregates
-    will replace it (ADR 18)."""
+    will replace it (ADR 19)."""
     from vsend.insights import cache
 
     return cache.cached(

@@ -1,4 +1,4 @@
-"""The cost arithmetic (ADR 18), on plain values so it can be checked by hand.
+"""The cost arithmetic (ADR 19), on plain values so it can be checked by hand.
 
 - A term is the codebase's term (insights.terms: autumn 1 September to 31 December, spring
   1 January to 31 March, summer 1 April to 31 August). Each has a number of teaching weeks

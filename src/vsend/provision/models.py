@@ -1,7 +1,7 @@
 """Costed provision: a setting's catalogue and staff costs, the groups that run it for named
 children, the sessions missed, what each place cost per term, and the notional SEN budget.
 
-The cost model is in costs.py (pure arithmetic) and ADR 18. `PlaceTermCost` rows are the cost
+The cost model is in costs.py (pure arithmetic) and ADR 19. `PlaceTermCost` rows are the cost
 ledger: written by services.py in the same transaction as the change they follow, never by
 hand, so the maps and aggregates read figures already divided and pro-rated.
 """

@@ -1,4 +1,4 @@
-"""Exporting and importing a child's portable record (ADR 19)."""
+"""Exporting and importing a child's portable record (ADR 21)."""
 
 import json
 

@@ -10,7 +10,7 @@ residential and work-based placements) are listed once for the whole return, not
 
 `REQUEST_OUTCOME` and `ASSESSMENT_OUTCOME` map vsend's decisions to the return's outcome codes:
 they must be checked against the year's technical specification before a return is submitted
-(ADR 19)."""
+(ADR 27)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field

@@ -1,7 +1,7 @@
 """Workflow definitions: steps with who acts and due-date rules, read from data files.
 
 A definition is a YAML file in definitions/ (or any path given to `load`), checked when it is
-read: a local protocol is a file, not code (ADR 18). Rules name what a step's due date counts
+read: a local protocol is a file, not code (ADR 26). Rules name what a step's due date counts
 from: `start` (the workflow's own start, e.g. the request received), `asked` (the day this item
 of the step was asked for, e.g. one advice request), another step (the day it was done), or
 `before` another step (its planned date, else its due date).
