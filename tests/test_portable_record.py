@@ -312,3 +312,25 @@ def test_a_teacher_may_read_the_record_but_not_take_a_copy_and_the_family_may(wo
     assert as_user("teacher").get(url).status_code == 403
     response = as_user("parent").get(url)
     assert response.status_code == 200 and response.json()["child"]["first_name"] == "Amelia"
+
+
+def test_the_census_sen_history_travels_with_the_record(world, as_user):
+    from vsend.exchange.models import SENStatusPeriod
+
+    for started, provision in ((date(2023, 9, 4), "K"), (date(2025, 1, 6), "E")):
+        SENStatusPeriod.objects.create(child=world.child, provision=provision, started_on=started)
+    _two_profiles(as_user("sendco"), world.child)
+    doc = as_user("sendco").get(reverse("records:export", kwargs={"pk": world.child.pk})).json()
+    assert doc["census"]["history"] == [
+        {"start_date": "2023-09-04", "sen_provision": "K"},
+        {"start_date": "2025-01-06", "sen_provision": "E"},
+    ]
+    YearGroup.objects.create(setting=world.far_setting, code="3", name="Year 3", position=5)
+    client = as_user("other_authority")
+    _import(client, doc, world.far_setting, year="3", **day("started_on", date(2027, 1, 5)))
+    moved = Child.objects.get(authority=world.other_authority, upn=world.child.upn)
+    again = client.get(reverse("records:export", kwargs={"pk": moved.pk})).json()
+    assert again["census"]["history"] == doc["census"]["history"]
+    before = SENStatusPeriod.objects.count()
+    assert "nothing has changed" in _text(_import(client, doc, world.far_setting))
+    assert SENStatusPeriod.objects.count() == before

@@ -134,7 +134,7 @@ def child_document(child: Child) -> dict[str, Any]:
             "sen_provision": child.sen_provision,
             "primary_need": child.primary_need,
             "secondary_need": child.secondary_need,
-            "history": [],
+            "history": census_history(child.pk),
         },
         "settings": [
             {
@@ -148,3 +148,25 @@ def child_document(child: Child) -> dict[str, Any]:
         ],
         "profiles": [profile_document(p) for p in finalised_profiles(child.pk)],
     }
+
+
+def census_history(child_id: int) -> list[dict[str, str]]:
+    """The census SEN provision the child had from each date, oldest first, as registers and
+    Common Transfer Files recorded it (at most the schema's 100 entries, the latest kept)."""
+    from vsend.exchange.models import SENStatusPeriod
+
+    periods = (
+        SENStatusPeriod.objects.filter(child_id=child_id, started_on__isnull=False)
+        .order_by("-started_on", "-id")
+        .values_list("started_on", "provision")[:100]
+    )
+    seen: set[tuple[str, str]] = set()
+    history: list[dict[str, str]] = []
+    for started_on, provision in reversed(list(periods)):
+        if started_on is None:  # filtered out above; for the type checker
+            continue
+        key = (started_on.isoformat(), provision)
+        if key not in seen:
+            seen.add(key)
+            history.append({"start_date": key[0], "sen_provision": provision})
+    return history

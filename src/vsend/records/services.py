@@ -53,10 +53,11 @@ class ImportResult:
     child_added: bool = False
     profiles_added: list[int] = field(default_factory=list)
     profiles_unchanged: list[int] = field(default_factory=list)
+    census_added: int = 0
 
     @property
     def changed(self) -> bool:
-        return self.child_added or bool(self.profiles_added)
+        return self.child_added or bool(self.profiles_added) or self.census_added > 0
 
 
 def _day(value: str | None) -> date | None:
@@ -268,6 +269,7 @@ def _apply(
         result.profiles_added.append(n)
     if problems:
         raise RecordInvalid([*problems, "Nothing was imported"])
+    result.census_added = _add_census_history(child, doc["census"].get("history", []))
     if result.changed:
         events.announce("record.imported", authority_id=authority_id, child_id=child.pk)
     record(
@@ -281,7 +283,33 @@ def _apply(
             "child_added": result.child_added,
             "profiles_added": result.profiles_added,
             "profiles_unchanged": result.profiles_unchanged,
+            "census_history_added": result.census_added,
             "setting_id": setting.pk,
         },
     )
     return result
+
+
+def _add_census_history(child: Child, history: list[dict[str, Any]]) -> int:
+    """Census SEN provision periods in the record that are not held yet (so importing the same
+    record again adds none)."""
+    from vsend.exchange.models import SENStatusPeriod
+
+    held = {
+        (d.isoformat(), p)
+        for d, p in SENStatusPeriod.objects.filter(child=child).values_list(
+            "started_on", "provision"
+        )
+        if d is not None
+    }
+    new: list[SENStatusPeriod] = []
+    for h in history:
+        key = (h["start_date"], h["sen_provision"])
+        if key in held:
+            continue
+        held.add(key)
+        new.append(
+            SENStatusPeriod(child=child, provision=key[1], started_on=date.fromisoformat(key[0]))
+        )
+    SENStatusPeriod.objects.bulk_create(new)
+    return len(new)
