@@ -139,7 +139,8 @@ def profile_view(profile: Profile) -> ProfileView:
         framework=framework,
         domains=domains,
         outcomes=[o for o in both if o.profile_id == profile.pk],
-        actions=list(profile.actions.all()),
+        # With the provision that carries each action out (one query for all, not one each).
+        actions=list(profile.actions.prefetch_related("provision_places__group")),
         reviews=list(profile.outcome_reviews.select_related("outcome")),
         previous_outcomes=[
             o for o in both if profile.previous_id and o.profile_id == profile.previous_id
