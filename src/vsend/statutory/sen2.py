@@ -54,7 +54,7 @@ HISTORICAL = "H"
 # Outcomes that carry a date; A, W and H are written without one.
 DATED_OUTCOMES = {"Y", "N"}
 # RequestSource: 1 the young person or a parent/carer, 2 an early years setting, school or
-# college. The other codes (health, social care, other) are not recorded by vsend.
+# college. vsend records no other requesters, so codes 3 to 5 (5 other) are never written.
 REQUEST_SOURCE = {"parent": "1", "young_person": "1", "setting": "2"}
 # The first return with the person's Sex (M/F) in place of GenderCurrent (1/2/9).
 SEX_FROM_YEAR = 2024
