@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from vsend.audit.services import Actor
 from vsend.statutory import sen2, services
-from vsend.statutory.models import CaseStep
+from vsend.statutory.models import Case, CaseStep
 
 
 @pytest.mark.parametrize(
@@ -49,9 +49,16 @@ def test_a_child_with_a_plan_appears_in_every_module(world):
     assert root.findtext("Header/Source/LEA") == "925"
     (person,) = root.findall("Persons/Person")
     assert person.findtext("UPN") == world.child.upn
-    request = person.find("Requests/Request")
+    assert person.findtext("Sex") == "F"
+    assert person.find("GenderCurrent") is None
+    # One Requests element per request, directly under Person, with no Request wrapper.
+    (request,) = person.findall("Requests")
+    assert request.find("Request") is None and person.find("Requests/Request") is None
     assert request.findtext("ReceivedDate") == "2026-01-05"
+    assert request.findtext("RequestSource") == "1"
+    assert request.findtext("RequestOutcome") == "Y"
     assert request.findtext("RequestOutcomeDate") == "2026-02-10"
+    assert request.findtext("Assessment/AssessmentOutcome") == "Y"
     assert request.findtext("Assessment/AssessmentOutcomeDate") == "2026-05-18"
     assert request.findtext("Assessment/Week20") == "0"
     assert request.findtext("Assessment/NamedPlan/StartDate") == "2026-05-18"
@@ -60,6 +67,159 @@ def test_a_child_with_a_plan_appears_in_every_module(world):
     assert request.findtext("ActivePlans/PlacementDetail/URN") == world.setting.urn
     assert request.findtext("ActivePlans/SENneed/SENtype") == "ASD"
     assert request.findtext("ActivePlans/SENneed/SENtypeRank") == "1"
+
+
+def _requested(world, received, *, requester="parent", child=None, **kw):
+    return services.request_assessment(
+        actor=Actor(user=None),
+        child=child or world.child,
+        requester=requester,
+        reasons="x",
+        received_on=received,
+        **kw,
+    )
+
+
+def _decide(case, step, done_on, outcome):
+    CaseStep.objects.create(case=case, step=step, done_on=done_on, outcome=outcome)
+
+
+def _only_request(result):
+    root = fromstring(result.xml())  # noqa: S314 - our own output
+    (person,) = root.findall("Persons/Person")
+    (request,) = person.findall("Requests")
+    return request
+
+
+def test_a_decision_not_to_assess_is_n_with_its_date(world):
+    case = _requested(world, date(2026, 3, 2))
+    _decide(case, "decision_to_assess", date(2026, 4, 20), "not_assess")
+    request = _only_request(sen2.build_return(world.authority, 2027))
+    assert request.findtext("RequestOutcome") == "N"
+    assert request.findtext("RequestOutcomeDate") == "2026-04-20"
+    assert request.find("Assessment") is None
+
+
+def test_a_request_not_yet_decided_is_a_without_a_date(world):
+    _requested(world, date(2026, 11, 2))
+    request = _only_request(sen2.build_return(world.authority, 2027))
+    assert request.findtext("RequestOutcome") == "A"
+    assert request.find("RequestOutcomeDate") is None
+    assert request.find("Assessment") is None
+
+
+def test_a_request_withdrawn_before_the_decision_is_w_without_a_date(world):
+    case = _requested(world, date(2026, 3, 2))
+    Case.objects.filter(pk=case.pk).update(withdrawn=True, closed_on=date(2026, 3, 20))
+    request = _only_request(sen2.build_return(world.authority, 2027))
+    assert request.findtext("RequestOutcome") == "W"
+    assert request.find("RequestOutcomeDate") is None
+
+
+def test_a_decision_before_the_collection_period_is_h_and_an_open_assessment_is_a(world):
+    # Received and decided in 2025; the 2027 return's period starts on 1 January 2026.
+    case = _requested(world, date(2025, 11, 3))
+    _decide(case, "decision_to_assess", date(2025, 12, 15), "assess")
+    request = _only_request(sen2.build_return(world.authority, 2027))
+    assert request.findtext("ReceivedDate") == "2025-11-03"
+    assert request.findtext("RequestOutcome") == "H"
+    assert request.find("RequestOutcomeDate") is None
+    assert request.findtext("Assessment/AssessmentOutcome") == "A"
+    assert request.find("Assessment/AssessmentOutcomeDate") is None
+    assert request.find("Assessment/NamedPlan") is None
+
+
+@pytest.mark.parametrize(("decision", "code"), [("not_issue", "N"), ("issue", "Y")])
+def test_a_decision_on_the_plan_is_dated(world, decision, code):
+    case = _requested(world, date(2026, 2, 2))
+    _decide(case, "decision_to_assess", date(2026, 3, 2), "assess")
+    _decide(case, "decision_to_issue", date(2026, 6, 1), decision)
+    request = _only_request(sen2.build_return(world.authority, 2027))
+    assert request.findtext("Assessment/AssessmentOutcome") == code
+    assert request.findtext("Assessment/AssessmentOutcomeDate") == "2026-06-01"
+
+
+def test_an_assessment_withdrawn_is_w_without_a_date(world):
+    case = _requested(world, date(2026, 2, 2))
+    _decide(case, "decision_to_assess", date(2026, 3, 2), "assess")
+    Case.objects.filter(pk=case.pk).update(withdrawn=True, closed_on=date(2026, 4, 1))
+    request = _only_request(sen2.build_return(world.authority, 2027))
+    assert request.findtext("RequestOutcome") == "Y"
+    assert request.findtext("Assessment/AssessmentOutcome") == "W"
+    assert request.find("Assessment/AssessmentOutcomeDate") is None
+
+
+def test_a_plan_issued_before_the_period_is_historical_and_keeps_its_named_plan(world):
+    # Request, decisions and plan all in 2025: the case closed before the 2027 return's period.
+    _issued(world, date(2025, 3, 3), date(2025, 4, 1), date(2025, 8, 1))
+    result = sen2.build_return(world.authority, 2027)
+    assert result.problems == []
+    request = _only_request(result)
+    assert request.findtext("ReceivedDate") == "2025-03-03"
+    assert request.findtext("RequestSource") == "1"
+    assert request.findtext("RequestOutcome") == "H"
+    assert request.find("RequestOutcomeDate") is None
+    assert request.findtext("Assessment/AssessmentOutcome") == "H"
+    assert request.find("Assessment/AssessmentOutcomeDate") is None
+    assert request.findtext("Assessment/NamedPlan/StartDate") == "2025-08-01"
+    assert request.findtext("ActivePlans/PlacementDetail/URN") == world.setting.urn
+
+
+def test_an_earlier_request_with_a_plan_issued_in_the_period_is_h_then_y(world):
+    _issued(world, date(2025, 10, 6), date(2025, 12, 1), date(2026, 3, 2))
+    request = _only_request(sen2.build_return(world.authority, 2027))
+    assert request.findtext("RequestOutcome") == "H"
+    assert request.find("RequestOutcomeDate") is None
+    assert request.findtext("Assessment/AssessmentOutcome") == "Y"
+    assert request.findtext("Assessment/AssessmentOutcomeDate") == "2026-03-02"
+    assert request.findtext("Assessment/NamedPlan/StartDate") == "2026-03-02"
+
+
+def test_each_request_is_its_own_requests_element(world):
+    first = _requested(world, date(2026, 1, 12))
+    _decide(first, "decision_to_assess", date(2026, 2, 9), "not_assess")
+    Case.objects.filter(pk=first.pk).update(closed_on=date(2026, 2, 9))
+    _requested(world, date(2026, 9, 7))
+    root = fromstring(sen2.build_return(world.authority, 2027).xml())  # noqa: S314
+    (person,) = root.findall("Persons/Person")
+    requests = person.findall("Requests")
+    assert [r.findtext("ReceivedDate") for r in requests] == ["2026-01-12", "2026-09-07"]
+    assert [r.findtext("RequestOutcome") for r in requests] == ["N", "A"]
+
+
+@pytest.mark.parametrize(
+    ("requester", "code"), [("parent", "1"), ("setting", "2"), ("young_person", "1")]
+)
+def test_the_request_source_follows_the_requester(world, requester, code):
+    child = world.child if requester != "young_person" else world.young_person_child
+    _requested(world, date(2026, 5, 5), requester=requester, child=child, setting=world.setting)
+    request = _only_request(sen2.build_return(world.authority, 2027))
+    assert request.findtext("RequestSource") == code
+
+
+def test_a_request_with_no_requester_has_no_source(world):
+    case = _requested(world, date(2026, 5, 5))
+    Case.objects.filter(pk=case.pk).update(requester="")
+    request = _only_request(sen2.build_return(world.authority, 2027))
+    assert request.find("RequestSource") is None
+
+
+def test_returns_before_2024_carry_gender_current(world):
+    _requested(world, date(2022, 5, 5))
+    root = fromstring(sen2.build_return(world.authority, 2023).xml())  # noqa: S314
+    (person,) = root.findall("Persons/Person")
+    assert person.findtext("GenderCurrent") == "2"
+    assert person.find("Sex") is None
+
+
+def test_a_sex_sen2_does_not_accept_is_left_out_and_reported(world):
+    _requested(world, date(2026, 5, 5))
+    type(world.child).objects.filter(pk=world.child.pk).update(sex="")
+    result = sen2.build_return(world.authority, 2027)
+    root = fromstring(result.xml())  # noqa: S314 - our own output
+    (person,) = root.findall("Persons/Person")
+    assert person.find("Sex") is None and person.find("GenderCurrent") is None
+    assert [(p.child_id, p.item) for p in result.problems] == [(world.child.pk, "Sex")]
 
 
 def test_a_broken_case_shows_up_in_the_validation_report(world):

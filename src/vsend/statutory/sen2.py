@@ -1,16 +1,20 @@
 """The person-level SEN2 return: what the authority recorded, in the DfE's module structure.
 
 Modules (DfE person-level SEN2, items as the technical specification names them): Person;
-Requests (each request received); Assessment (under a request that was assessed); NamedPlan
-and PlanDetail (the plan that assessment led to, and its placements); ActivePlans with
-PlacementDetail and SENneed (a plan in force on the reference date, with its last review).
-Codes taken from the published lists: SENtype (school census types), CeaseReason 1-9
-(item 4.6), SENsetting (items 4.7c/5.7c). Items vsend does not hold (Ethnicity, PostCode,
-residential and work-based placements) are listed once for the whole return, not per child.
+Requests (one element per request received, directly under Person); Assessment (under a
+request that was assessed); NamedPlan and PlanDetail (the plan that assessment led to, and its
+placements); ActivePlans with PlacementDetail and SENneed (a plan in force on the reference
+date, with its last review). Codes taken from the published lists: SENtype (school census
+types), CeaseReason 1-9 (item 4.6), SENsetting (items 4.7c/5.7c). Items vsend does not hold
+(Ethnicity, PostCode, residential and work-based placements) are listed once for the whole
+return, not per child.
 
-`REQUEST_OUTCOME` and `ASSESSMENT_OUTCOME` map vsend's decisions to the return's outcome codes:
-they must be checked against the year's technical specification before a return is submitted
-(ADR 27)."""
+Outcome codes (RequestOutcome, AssessmentOutcome): Y yes, N no, W withdrawn, A decision not
+yet made, H historical (the decision was made before the collection period, which starts on
+1 January of the year before the return). Outcome dates are written for Y and N only. From the
+2024 return the person's item is Sex (M/F); before it, GenderCurrent (1/2/9). See ADR 27 for
+what was checked against which sources, and what still must be checked against the year's
+technical specification before a return is submitted."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,9 +46,19 @@ SEN_TYPES = {
     "OTH",
 }
 SEN_SETTINGS = {"OLA", "OPA", "EHE", "EYP", "OTH", "NEET", "NIEC", "NIEO"}
-# To be checked against the year's specification (see the module's note).
-REQUEST_OUTCOME = {"assess": "A", "not_assess": "H", "withdrawn": "W"}
+# vsend's decisions as the return's outcome codes (see the module's note and ADR 27).
+REQUEST_OUTCOME = {"assess": "Y", "not_assess": "N", "withdrawn": "W"}
 ASSESSMENT_OUTCOME = {"issue": "Y", "not_issue": "N", "withdrawn": "W"}
+NOT_YET_DECIDED = "A"
+HISTORICAL = "H"
+# Outcomes that carry a date; A, W and H are written without one.
+DATED_OUTCOMES = {"Y", "N"}
+# RequestSource: 1 the young person or a parent/carer, 2 an early years setting, school or
+# college. vsend records no other requesters, so codes 3 to 5 (5 other) are never written.
+REQUEST_SOURCE = {"parent": "1", "young_person": "1", "setting": "2"}
+# The first return with the person's Sex (M/F) in place of GenderCurrent (1/2/9).
+SEX_FROM_YEAR = 2024
+SEX_CODES = {"M": "M", "F": "F"}
 
 
 @dataclass
@@ -136,16 +150,22 @@ def _problem(result: Sen2Return, child: Child, item: str, message: str) -> None:
 def _person(
     result: Sen2Return, child: Child, cases: list[Case], plans: list[EhcPlan], ref: date
 ) -> Element:
+    start = date(result.year - 1, 1, 1)
     person = Element("Person")
     _add(person, "Surname", child.last_name)
     _add(person, "Forename", child.first_name)
     _add(person, "PersonBirthDate", child.date_of_birth)
-    _add(person, "GenderCurrent", {"M": "1", "F": "2"}.get(child.sex, "9"))
+    if result.year >= SEX_FROM_YEAR:
+        if child.sex in SEX_CODES:
+            _add(person, "Sex", SEX_CODES[child.sex])
+        else:
+            _problem(result, child, "Sex", "No sex recorded that SEN2 accepts (M or F)")
+    else:
+        _add(person, "GenderCurrent", {"M": "1", "F": "2"}.get(child.sex, "9"))
     _add(person, "UPN", child.upn)
     _add(person, "UniqueLearnerNumber", child.uln)
     if not child.upn and not child.uln:
         _problem(result, child, "UPN", "No UPN or ULN: record one, or the reason neither is known")
-    requests = SubElement(person, "Requests")
     plans_by_case = {p.assessment_id: p for p in plans if p.assessment_id}
 
     def active(plan: EhcPlan | None) -> bool:
@@ -157,17 +177,21 @@ def _person(
 
     for case in sorted(cases, key=lambda c: c.started_on):
         plan = plans_by_case.get(case.pk)
-        request = _request(result, child, case, plan)
+        request = _request(result, child, case, plan, start)
         if plan is not None and active(plan):
             request.append(_active_plan(result, child, plan))
-        requests.append(request)
+        person.append(request)
+    case_ids = {c.pk for c in cases}
     for plan in plans:
-        if plan.assessment_id is None or plan.assessment_id not in {c.pk for c in cases}:
-            # A plan whose request is outside the year (or from before vsend).
-            request = SubElement(requests, "Request")
+        if plan.assessment_id is None or plan.assessment_id not in case_ids:
+            # A plan whose request is outside the year (or from before vsend): the request
+            # behind it is historical.
+            request = SubElement(person, "Requests")
             if plan.assessment is not None:
                 _add(request, "ReceivedDate", plan.assessment.started_on)
-            request.append(_assessment_for_plan(result, child, plan))
+                _add(request, "RequestSource", REQUEST_SOURCE.get(plan.assessment.requester, ""))
+            _add(request, "RequestOutcome", HISTORICAL)
+            request.append(_assessment_for_plan(result, child, plan, start))
             if active(plan):
                 request.append(_active_plan(result, child, plan))
     return person
@@ -178,14 +202,31 @@ def _decision(case: Case, step: str) -> tuple[str, date | None]:
     return (row.outcome, row.done_on) if row else ("", None)
 
 
-def _request(result: Sen2Return, child: Child, case: Case, plan: EhcPlan | None) -> Element:
-    request = Element("Request")
+def _outcome(
+    codes: dict[str, str], decision: str, on: date | None, start: date
+) -> tuple[str, date | None]:
+    """The outcome code and the date written with it: A when nothing is decided yet, H (no
+    date) for a decision made before the collection period, a date only with Y and N."""
+    code = codes.get(decision, "")
+    if not code:
+        return NOT_YET_DECIDED, None
+    if on is not None and on < start:
+        return HISTORICAL, None
+    return code, on if code in DATED_OUTCOMES else None
+
+
+def _request(
+    result: Sen2Return, child: Child, case: Case, plan: EhcPlan | None, start: date
+) -> Element:
+    request = Element("Requests")
     _add(request, "ReceivedDate", case.started_on)
-    outcome, on = _decision(case, "decision_to_assess")
-    if case.withdrawn and not outcome:
-        outcome, on = "withdrawn", case.closed_on
-    _add(request, "RequestOutcomeDate", on)
-    _add(request, "RequestOutcome", REQUEST_OUTCOME.get(outcome, ""))
+    _add(request, "RequestSource", REQUEST_SOURCE.get(case.requester, ""))
+    decision, on = _decision(case, "decision_to_assess")
+    if case.withdrawn and not decision:
+        decision, on = "withdrawn", case.closed_on
+    code, code_on = _outcome(REQUEST_OUTCOME, decision, on, start)
+    _add(request, "RequestOutcomeDate", code_on)
+    _add(request, "RequestOutcome", code)
     appeals = list(case.appeals.all())
     _add(
         request,
@@ -199,13 +240,16 @@ def _request(result: Sen2Return, child: Child, case: Case, plan: EhcPlan | None)
     )
     if on and on < case.started_on:
         _problem(result, child, "RequestOutcomeDate", "The decision is dated before the request")
-    if outcome == "assess":
+    if decision == "assess":
         assessment = SubElement(request, "Assessment")
         issued, issued_on = _decision(case, "decision_to_issue")
         if plan is not None:
             issued, issued_on = "issue", plan.issued_on
-        _add(assessment, "AssessmentOutcome", ASSESSMENT_OUTCOME.get(issued, ""))
-        _add(assessment, "AssessmentOutcomeDate", issued_on)
+        elif case.withdrawn and not issued:
+            issued, issued_on = "withdrawn", case.closed_on
+        a_code, a_code_on = _outcome(ASSESSMENT_OUTCOME, issued, issued_on, start)
+        _add(assessment, "AssessmentOutcome", a_code)
+        _add(assessment, "AssessmentOutcomeDate", a_code_on)
         _add(
             assessment,
             "AssessmentMediation",
@@ -259,10 +303,11 @@ def _exception_steps(kind: str) -> tuple[str, ...]:
         return ()
 
 
-def _assessment_for_plan(result: Sen2Return, child: Child, plan: EhcPlan) -> Element:
+def _assessment_for_plan(result: Sen2Return, child: Child, plan: EhcPlan, start: date) -> Element:
     assessment = Element("Assessment")
-    _add(assessment, "AssessmentOutcome", ASSESSMENT_OUTCOME["issue"])
-    _add(assessment, "AssessmentOutcomeDate", plan.issued_on)
+    code, on = _outcome(ASSESSMENT_OUTCOME, "issue", plan.issued_on, start)
+    _add(assessment, "AssessmentOutcome", code)
+    _add(assessment, "AssessmentOutcomeDate", on)
     assessment.append(_named_plan(result, child, plan))
     return assessment
 
