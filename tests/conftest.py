@@ -59,7 +59,12 @@ class World:
 
 def _setting(authority: LocalAuthority, locality: Locality, name: str, urn: str) -> Setting:
     return Setting.objects.create(
-        authority=authority, locality=locality, name=name, urn=urn, setting_type="primary"
+        authority=authority,
+        locality=locality,
+        name=name,
+        urn=urn,
+        establishment_number="2" + urn[-3:],  # as GIAS gives it; CTFs name the school by it
+        setting_type="primary",
     )
 
 

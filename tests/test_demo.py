@@ -36,6 +36,12 @@ def test_the_demo_builds_a_realistic_authority_and_is_idempotent(settings):
     assert Child.objects.count() >= 300
     assert Setting.objects.values("setting_type").distinct().count() >= 6
     assert Setting.objects.values("locality").distinct().count() == 2
+    # Each demo school has its DfE establishment number, so it can make a Common Transfer File.
+    from vsend.demo import data
+
+    assert dict(Setting.objects.values_list("urn", "establishment_number")) == {
+        spec.urn: spec.establishment for spec in data.SETTINGS
+    }
     by_provision = dict(Child.objects.values_list("sen_provision").annotate(n=Count("id")))
     assert by_provision["N"] > by_provision["K"] > 0 and by_provision["E"] > 0
     with_plans = Child.objects.filter(sen_provision="E")

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from vsend.children.models import Child, Enrolment
 from vsend.exchange import columns, ctf, exports, reading, services
 from vsend.exchange.models import ColumnMapping, ImportStatus, RegisterImport, SENStatusPeriod
 from vsend.exchange.services.apply import ImportRefused, apply_import
+from vsend.organisations.models import Setting
 
 DATA = Path(__file__).parent / "data"
 SAMPLES = [
@@ -165,6 +167,12 @@ def test_a_file_with_a_problem_cannot_be_applied(world):
 
 
 def test_ctf_import_brings_sen_history_and_export_import_changes_nothing(world):
+    plan = services.plan_import(_start(world, "ctf_joining.xml"))
+    assert plan.problems == []  # Hana's need ranked 3 is a note
+    assert plan.notes == [
+        "Pupil 2 (Hana Storybook): the need ranked 3 (SLCN) is not loaded: vsend keeps the "
+        "primary and secondary needs only"
+    ]
     _load(world, "ctf_joining.xml")
     hana = Child.objects.get(first_name="Hana")
     assert (hana.sen_provision, hana.primary_need, hana.secondary_need) == ("E", "PD", "VI")
@@ -177,8 +185,8 @@ def test_ctf_import_brings_sen_history_and_export_import_changes_nothing(world):
         setting=world.setting,
         child_ids=[c.pk for c in Child.objects.all()],
     )
-    records, problems = ctf.read_ctf(data, today=timezone.localdate())
-    assert problems == [] and len(records) == 5
+    records, problems, notes = ctf.read_ctf(data, today=timezone.localdate())
+    assert problems == [] and notes == [] and len(records) == 5
     imp = _start(world, "out.xml", data)
     plan = services.plan_import(imp)
     assert plan.problems == [] and plan.changed == [] and plan.added == []
@@ -247,3 +255,116 @@ def test_a_ctf_without_a_year_group_or_preferred_name_leaves_them_as_they_are(wo
     ).encode()
     plan = services.plan_import(_start(world, "amelia.xml", data))
     assert plan.problems == [] and plan.changed == [] and plan.unchanged == 1
+
+
+def _header(data: bytes) -> dict[str, str]:
+    from defusedxml.ElementTree import fromstring
+
+    root = fromstring(data)
+    return {
+        path: root.findtext(f"Header/{path}")
+        for path in (
+            "CTFversion",
+            "DocumentQualifier",
+            "SourceSchool/LEA",
+            "SourceSchool/Estab",
+            "SourceSchool/URN",
+            "SourceSchool/AcademicYear",
+            "DestSchool/LEA",
+            "DestSchool/Estab",
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    ("made", "year", "version"),
+    [
+        ("2023-10-02T09:00", "2023", "23.0"),
+        ("2024-08-31T23:00", "2023", "23.0"),  # still the academic year 2023 to 2024
+        ("2024-09-01T08:00", "2024", "24.0"),
+        ("2026-11-30T14:00", "2026", "26.0"),
+    ],
+)
+def test_a_ctf_names_its_academic_year_school_and_unknown_destination(world, made, year, version):
+    from datetime import datetime
+
+    Setting.objects.filter(pk=world.setting.pk).update(establishment_number="2417")
+    world.setting.refresh_from_db()
+    data = ctf.write_ctf(world.setting, [], now=datetime.fromisoformat(made))
+    assert _header(data) == {
+        "CTFversion": version,
+        "DocumentQualifier": "partial",
+        "SourceSchool/LEA": world.setting.authority.code,
+        "SourceSchool/Estab": "2417",
+        "SourceSchool/URN": world.setting.urn,
+        "SourceSchool/AcademicYear": year,
+        "DestSchool/LEA": "XXX",
+        "DestSchool/Estab": "XXXX",
+    }
+    assert b"MMM" not in data
+
+
+def test_the_ctf_export_uses_the_settings_establishment_number(world, as_user):
+    Setting.objects.filter(pk=world.setting.pk).update(establishment_number="3052")
+    response = as_user("sendco").post(
+        reverse("exchange:ctf-export", kwargs={"pk": world.setting.pk}),
+        {"children": [str(world.child.pk)]},
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/xml"
+    header = _header(response.content)
+    assert header["SourceSchool/Estab"] == "3052"
+    assert header["CTFversion"] == f"{int(header['SourceSchool/AcademicYear']) % 100}.0"
+
+
+def test_a_setting_without_an_establishment_number_makes_no_ctf(world, as_user):
+    Setting.objects.filter(pk=world.setting.pk).update(establishment_number="")
+    world.setting.refresh_from_db()
+    url = reverse("exchange:ctf-export", kwargs={"pk": world.setting.pk})
+    for user, link in (("sendco", False), ("la_admin", True)):
+        client = as_user(user)
+        page = client.get(url).content.decode()
+        assert "add the 4-digit establishment number" in page and "Download the file" not in page
+        assert ("Add the establishment number to" in page) is link
+        response = client.post(url, {"children": [str(world.child.pk)]})
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/html")
+        assert "no file has been made" in response.content.decode()
+        assert "Content-Disposition" not in response
+    with pytest.raises(ctf.NoEstablishmentNumber):
+        exports.export_ctf(
+            actor=Actor(user=world.users["sendco"]),
+            setting=world.setting,
+            child_ids=[world.child.pk],
+        )
+    with pytest.raises(ctf.NoEstablishmentNumber):
+        ctf.write_ctf(world.setting, [], now=timezone.localtime())
+    assert not AuditEvent.objects.filter(object_type="ctf_export").exists()
+
+
+def test_needs_ranked_below_secondary_are_noted_not_problems(world, as_user):
+    needs = "".join(
+        f"<SENneed><SENtypeRank>{rank}</SENtypeRank><SENtype>{code}</SENtype></SENneed>"
+        for rank, code in ((3, "SPLD"), (1, "ASD"), (12, "NOTACODE"), (2, "SLCN"))
+    )
+    data = (
+        '<?xml version="1.0"?><CTfile><Header/><CTFpupilData><Pupil>'
+        f"<UPN>{world.child.upn}</UPN><Surname>Test</Surname><Forename>Amelia</Forename>"
+        "<DOB>2018-01-10</DOB><Sex>F</Sex><SENhistory><SEN><SENprovision>K</SENprovision></SEN>"
+        f"<SENneeds>{needs}</SENneeds></SENhistory></Pupil></CTFpupilData></CTfile>"
+    ).encode()
+    records, problems, notes = ctf.read_ctf(data, today=timezone.localdate())
+    assert problems == [] and len(records) == 1
+    assert (records[0]["primary_need"], records[0]["secondary_need"]) == ("ASD", "SLCN")
+    assert [n[:48] for n in notes] == [
+        "Pupil 1 (Amelia Test): the need ranked 3 (SPLD) ",
+        "Pupil 1 (Amelia Test): the need ranked 12 (NOTAC",
+    ]
+    client = as_user("sendco")
+    response = client.post(
+        reverse("exchange:setting", kwargs={"pk": world.setting.pk}),
+        {"register": SimpleUploadedFile("amelia.xml", data)},
+    )
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert 'id="notes"' in page and "the need ranked 3 (SPLD) is not loaded" in page
+    assert 'id="problems"' not in page

@@ -92,7 +92,7 @@ def pupil(
     )
 
 
-def need(code: str, rank: int = 1) -> str:
+def need(code: str, rank: int | str = 1) -> str:
     return f"<SENneed><SENtypeRank>{rank}</SENtypeRank><SENtype>{code}</SENtype></SENneed>"
 
 
@@ -357,7 +357,17 @@ CASES: dict[str, tuple[str, Callable[[], bytes], str]] = {
         "NSA is used only",
     ),
     "ctf duplicate upn": ("r.xml", ctf(pupil() + pupil()), "is also pupil 1"),
-    "ctf bad need rank": ("r.xml", ctf(pupil(needs=need("ASD", rank=7))), "SENtypeRank of 1 or 2"),
+    "ctf need rank over 99": (
+        "r.xml",
+        ctf(pupil(needs=need("ASD", rank=100))),
+        "SENtypeRank from 1 to 99",
+    ),
+    "ctf need rank 0": ("r.xml", ctf(pupil(needs=need("ASD", rank=0))), "SENtypeRank from 1 to 99"),
+    "ctf need rank not a number": (
+        "r.xml",
+        ctf(pupil(needs=need("ASD", rank="first"))),
+        "SENtypeRank from 1 to 99",
+    ),
     "ctf unknown provision": (
         "r.xml",
         ctf(

@@ -10,7 +10,16 @@ from vsend.organisations import gias
 from vsend.organisations.models import Setting, SettingsImport, SettingStatus, SettingType
 
 SAMPLE = Path(__file__).parent / "data" / "gias_extract_925.csv"
-FIELDS = ["name", "setting_type", "status", "opened_on", "closed_on", "postcode", "easting"]
+FIELDS = [
+    "name",
+    "establishment_number",
+    "setting_type",
+    "status",
+    "opened_on",
+    "closed_on",
+    "postcode",
+    "easting",
+]
 
 
 def _text() -> str:
@@ -68,6 +77,8 @@ def test_the_sample_is_windows_1252_with_the_register_columns():
     assert kinds["120004"] == SettingType.EARLY_YEARS
     assert kinds["120005"] == SettingType.ALTERNATIVE_PROVISION
     assert kinds["120008"] == SettingType.POST_16
+    numbers = {r["urn"]: r.get("establishment_number") for r in extract.records}
+    assert numbers["120001"] == "2001" and numbers["120002"] == "4001"
 
 
 def test_load_preview_confirm_then_the_same_file_changes_nothing(world, as_user):
@@ -84,6 +95,8 @@ def test_load_preview_confirm_then_the_same_file_changes_nothing(world, as_user)
     academy = Setting.objects.get(urn="120002")
     assert academy.trust.name == "Our Lady of Lourdes Catholic Academy Trust"
     assert academy.postcode == "EX1 2BB" and academy.easting == 497600
+    assert academy.establishment_number == "4001"
+    assert Setting.objects.get(urn="120001").establishment_number == "2001"
     event = AuditEvent.objects.filter(object_type="settings_import").get()
     assert event.detail["added"] == 6 and event.authority_id == world.authority.pk
 
@@ -122,7 +135,26 @@ def _bad_row(text: str, old: str, new: str) -> bytes:
     return text.replace(old, new, 1).encode("cp1252")
 
 
+def test_the_establishment_number_is_filled_in_but_a_blank_one_leaves_it_as_held(world, as_user):
+    client = as_user("la_admin")
+    _load(client, world, SAMPLE.read_bytes())
+    Setting.objects.filter(urn="120001").update(establishment_number="")
+    preview, confirmed = _load(client, world, SAMPLE.read_bytes())
+    assert "DfE establishment number" in preview.content.decode()
+    assert "0 added, 1 changed, 0 closed" in confirmed.content.decode()
+    assert Setting.objects.get(urn="120001").establishment_number == "2001"
+    before = _snapshot()
+    text = _text().replace("120001,925,Exampleshire,2001,", "120001,925,Exampleshire,,")
+    preview, confirmed = _load(client, world, text.encode("cp1252"))
+    assert "0 added, 0 changed, 0 closed" in confirmed.content.decode()
+    assert _snapshot() == before
+
+
 BAD_FILES = {
+    "establishment number not 4 digits": (
+        lambda: _bad_row(_text(), "120003,925,Exampleshire,7001,", "120003,925,Exampleshire,70,"),
+        "Row 4: URN 120003: EstablishmentNumber &#39;70&#39; is not 4 digits",
+    ),
     "unknown type": (
         lambda: _bad_row(_text(), "Community special school", "Space academy"),
         "establishment type &#39;Space academy&#39; is not one vsend knows",

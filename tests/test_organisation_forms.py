@@ -29,6 +29,7 @@ def test_an_la_administrator_adds_a_trust_and_a_setting_then_changes_it(world, a
         {
             "name": "Oak Academy",
             "urn": "140001",
+            "establishment_number": "4002",
             "setting_type": "secondary",
             "locality": north.pk,
             "trust": trust.pk,
@@ -38,6 +39,25 @@ def test_an_la_administrator_adds_a_trust_and_a_setting_then_changes_it(world, a
     assert response.status_code == 302
     setting = Setting.objects.get(urn="140001")
     assert setting.authority == world.authority and setting.trust == trust
+    assert setting.establishment_number == "4002"
+    page = client.get(reverse("organisations:setting-edit", kwargs={"pk": setting.pk}))
+    assert "DfE establishment number" in page.content.decode()
+    assert "for example 2001 in 925/2001" in page.content.decode()
+    for wrong in ("42", "40a2", "40021"):
+        response = client.post(
+            reverse("organisations:setting-edit", kwargs={"pk": setting.pk}),
+            {
+                "name": "Oak Academy",
+                "urn": "140001",
+                "establishment_number": wrong,
+                "setting_type": "secondary",
+                "locality": north.pk,
+            },
+        )
+        assert response.status_code == 200
+        assert "Enter the 4-digit DfE establishment number" in response.content.decode()
+    setting.refresh_from_db()
+    assert setting.establishment_number == "4002"
     response = client.post(
         reverse("organisations:setting-edit", kwargs={"pk": setting.pk}),
         {"name": "Oak Academy", "urn": "140001", "setting_type": "special", "locality": north.pk},

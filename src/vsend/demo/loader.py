@@ -128,8 +128,12 @@ class Builder:
                     "setting_type": kind,
                     "locality": self.localities[spec.locality],
                     "trust": trust if spec.in_trust else None,
+                    "establishment_number": spec.establishment,
                 },
             )
+            if not setting.establishment_number:  # a demo loaded before vsend held the number
+                setting.establishment_number = spec.establishment
+                setting.save(update_fields=["establishment_number"])
             self.settings[slug] = setting
             codes = [code for code, _ in NATIONAL_CURRICULUM_YEARS]
             for code in years:

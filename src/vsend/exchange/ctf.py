@@ -12,6 +12,13 @@ Structure read and written (see ADR 24 for the sources):
             SEN: StartDate, SENprovision (N, K or E)
             SENneeds / SENneed: NeedStartDate, NeedEndDate, SENtypeRank, SENtype
 
+Written: `CTFversion` is the academic year the file is made in ("23.0" for 2023/24, as the
+DfE's own CTF writers give it), the same year as `AcademicYear`; `DocumentQualifier` is
+`partial` (only core details and SEN are carried); the source school is named by its LA code
+and 4-digit DfE establishment number; an unknown destination is `XXX`/`XXXX`. Read: needs
+ranked 1 and 2 are kept; a real file may rank needs up to 99, and those ranked 3 or more are
+left out with a note, not a problem.
+
 Files are parsed with defusedxml: a document type declaration, entities and external
 references are refused before anything is read, so no entity expansion or outside fetch can
 happen.
@@ -29,8 +36,30 @@ from vsend.children.validators import normalise_upn
 from vsend.exchange import columns
 from vsend.exchange.reading import MAX_BYTES, MAX_ROWS, UnreadableFile
 
-CTF_VERSION = "24.0"
-UNKNOWN_LA, UNKNOWN_ESTAB = "MMM", "MMMM"  # the destination is not known
+UNKNOWN_LA, UNKNOWN_ESTAB = "XXX", "XXXX"  # the destination is not known (DfE S2S guidance)
+DOCUMENT_QUALIFIER = "partial"  # core details and SEN only, not the whole pupil record
+HIGHEST_RANK = 99  # SENtypeRank in real files; vsend keeps ranks 1 and 2
+
+
+class NoEstablishmentNumber(Exception):
+    """The setting has no DfE establishment number, so no CTF can name it as the source."""
+
+    def __init__(self, setting: Any) -> None:
+        super().__init__(
+            f"vsend does not hold {setting.name}'s DfE establishment number, which a Common "
+            "Transfer File must give, so no file has been made: add the 4-digit establishment "
+            "number on the setting's page, or load the authority's settings from GIAS"
+        )
+
+
+def academic_year(now: Any) -> int:
+    """The year the academic year began (it starts in September)."""
+    return int(now.year if now.month >= 9 else now.year - 1)
+
+
+def ctf_version(year: int) -> str:
+    """CTFversion for an academic year: "23.0" for the year beginning September 2023."""
+    return f"{year % 100}.0"
 
 
 def _text(node: Element | None, name: str) -> str:
@@ -69,7 +98,9 @@ def _when(value: str, where: str, problems: list[str], today: date) -> str | Non
     return day.isoformat() if day else None
 
 
-def _pupil(p: Element, number: int, today: date, problems: list[str]) -> dict[str, Any] | None:
+def _pupil(
+    p: Element, number: int, today: date, problems: list[str], notes: list[str]
+) -> dict[str, Any] | None:
     said = len(problems)
     where = f"Pupil {number}"
     record: dict[str, Any] = {"row": number}
@@ -117,14 +148,28 @@ def _pupil(p: Element, number: int, today: date, problems: list[str]) -> dict[st
     if need_parent is None:
         need_parent = p.find("SENneeds")
     for n in need_parent.findall("SENneed") if need_parent is not None else []:
+        ranked = _text(n, "SENtypeRank")
+        rank = int(ranked) if ranked.isascii() and ranked.isdigit() else 0
+        if not 1 <= rank <= HIGHEST_RANK:
+            problems.append(
+                f"{where}, SENneed: a need needs a SENtypeRank from 1 to {HIGHEST_RANK}"
+            )
+            continue
+        if rank > 2:
+            who = f"{record['first_name']} {record['last_name']}"
+            kind = _text(n, "SENtype")[:10] or "no SENtype"
+            notes.append(
+                f"{where} ({who}): the need ranked {rank} ({kind}) "
+                "is not loaded: vsend keeps the primary and secondary needs only"
+            )
+            continue
         try:
             code = columns.need(_text(n, "SENtype"))
-            rank = int(_text(n, "SENtypeRank") or "0")
-        except (columns.BadValue, ValueError) as exc:
+        except columns.BadValue as exc:
             problems.append(f"{where}, SENneed: {exc}")
             continue
-        if not code or rank not in (1, 2):
-            problems.append(f"{where}, SENneed: a need needs a SENtype and a SENtypeRank of 1 or 2")
+        if not code:
+            problems.append(f"{where}, SENneed: a need needs a SENtype")
             continue
         start = _when(_text(n, "NeedStartDate"), f"{where}, NeedStartDate", problems, today)
         end = _when(_text(n, "NeedEndDate"), f"{where}, NeedEndDate", problems, today)
@@ -143,19 +188,21 @@ def _pupil(p: Element, number: int, today: date, problems: list[str]) -> dict[st
     return record if len(problems) == said else None
 
 
-def read_ctf(data: bytes, *, today: date) -> tuple[list[dict[str, Any]], list[str]]:
-    """The pupils of a CTF as records, and every problem by pupil, in plain words."""
+def read_ctf(data: bytes, *, today: date) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """The pupils of a CTF as records, every problem by pupil, and notes (what is read but
+    not loaded, such as needs ranked below secondary), in plain words."""
     root = _parse(data)
     pupils = root.find("CTFpupilData")
     if pupils is None or not len(pupils):
         raise UnreadableFile("The selected Common Transfer File has no pupils in it")
     records: list[dict[str, Any]] = []
     problems: list[str] = []
+    notes: list[str] = []
     seen: dict[str, int] = {}
     for number, p in enumerate(pupils.findall("Pupil"), start=1):
         if number > MAX_ROWS:
             raise UnreadableFile(f"The selected file has more than {MAX_ROWS:,} pupils")
-        r = _pupil(p, number, today, problems)
+        r = _pupil(p, number, today, problems, notes)
         if r is None:
             continue
         if r["upn"] and r["upn"] in seen:
@@ -164,7 +211,7 @@ def read_ctf(data: bytes, *, today: date) -> tuple[list[dict[str, Any]], list[st
         if r["upn"]:
             seen[r["upn"]] = number
         records.append(r)
-    return records, problems
+    return records, problems, notes
 
 
 def _add(parent: Element, name: str, value: Any) -> Element:
@@ -176,20 +223,23 @@ def _add(parent: Element, name: str, value: Any) -> Element:
 
 def write_ctf(setting: Any, pupils: list[dict[str, Any]], *, now: Any) -> bytes:
     """A CTF for these pupils (dicts as plan.current_values gives, with names), destination
-    not known."""
+    not known; NoEstablishmentNumber if the setting has no DfE establishment number."""
+    if not setting.establishment_number:
+        raise NoEstablishmentNumber(setting)
+    year = academic_year(now)
     root = Element("CTfile")
     header = SubElement(root, "Header")
     _add(header, "DocumentName", "Common Transfer File")
-    _add(header, "CTFversion", CTF_VERSION)
+    _add(header, "CTFversion", ctf_version(year))
     _add(header, "DateTime", now.replace(microsecond=0, tzinfo=None).isoformat())
-    _add(header, "DocumentQualifier", "full")
+    _add(header, "DocumentQualifier", DOCUMENT_QUALIFIER)
     _add(header, "SupplierID", "vsend")
     source = SubElement(header, "SourceSchool")
     _add(source, "LEA", setting.authority.code)
-    _add(source, "Estab", UNKNOWN_ESTAB)
+    _add(source, "Estab", setting.establishment_number)
     _add(source, "URN", setting.urn)
     _add(source, "SchoolName", setting.name)
-    _add(source, "AcademicYear", now.year if now.month >= 9 else now.year - 1)
+    _add(source, "AcademicYear", year)
     dest = SubElement(header, "DestSchool")
     _add(dest, "LEA", UNKNOWN_LA)
     _add(dest, "Estab", UNKNOWN_ESTAB)

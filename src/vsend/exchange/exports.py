@@ -67,6 +67,10 @@ def export_register(*, actor: Actor, setting: Setting, fmt: str) -> tuple[bytes,
 
 
 def export_ctf(*, actor: Actor, setting: Setting, child_ids: list[int]) -> tuple[bytes, str]:
+    """The CTF and its file name; ctf.NoEstablishmentNumber, before anything is read, if the
+    setting has no DfE establishment number to name it by."""
+    if not setting.establishment_number:
+        raise ctf.NoEstablishmentNumber(setting)
     children = [c for c in leavers(setting) if c.pk in set(child_ids)]
     values = leavers_register(setting, children)
     pupils = [values[c.pk] for c in children]

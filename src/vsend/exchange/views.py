@@ -12,7 +12,7 @@ from vsend.accounts.roles import Perm
 from vsend.audit.services import actor_from_request, record_children_shown
 from vsend.config.forms import error_list
 from vsend.config.uploads import too_large
-from vsend.exchange import exports, reading, services
+from vsend.exchange import ctf, exports, reading, services
 from vsend.exchange.access import exchange_settings, managed_setting
 from vsend.exchange.columns import COLUMNS
 from vsend.exchange.forms import ConfirmForm, CtfExportForm, MappingForm, UploadForm
@@ -203,6 +203,23 @@ def export_register(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def export_ctf(request: HttpRequest, pk: int) -> HttpResponse:
     setting = managed_setting(request, pk)
+    if not setting.establishment_number:
+        policy = AccessPolicy.for_request(request)
+        may_edit = policy.can_anywhere(Perm.MANAGE_SETTINGS) and policy.may_manage_authority(
+            setting.authority
+        )
+        return render(
+            request,
+            "exchange/ctf_export.html",
+            {
+                "setting": setting,
+                "refused": str(ctf.NoEstablishmentNumber(setting)),
+                "edit": reverse("organisations:setting-edit", kwargs={"pk": setting.pk})
+                if may_edit
+                else None,
+                "back": reverse("exchange:setting", kwargs={"pk": setting.pk}),
+            },
+        )
     children = exports.leavers(setting)
     choices = [(str(c.pk), f"{c.full_name}, born {c.date_of_birth:%d/%m/%Y}") for c in children]
     form = CtfExportForm(request.POST or None, choices=choices)

@@ -91,12 +91,23 @@ class TrustForm(forms.ModelForm):
 class SettingForm(forms.ModelForm):
     class Meta:
         model = Setting
-        fields = ["name", "urn", "setting_type", "locality", "trust", "postcode"]
+        fields = [
+            "name",
+            "urn",
+            "establishment_number",
+            "setting_type",
+            "locality",
+            "trust",
+            "postcode",
+        ]
         error_messages = {
             "name": {"required": "Enter the setting's name"},
             "urn": {
                 "required": "Enter the setting's 6-digit URN",
                 "unique": "A setting with this URN is in vsend already",
+            },
+            "establishment_number": {
+                "max_length": "Enter the 4-digit DfE establishment number",
             },
             "setting_type": {"required": "Choose the type of setting"},
             "locality": {"required": "Choose the setting's locality"},

@@ -3,7 +3,9 @@
 GIAS publishes its establishment extract as a CSV file in Windows-1252, one row per
 establishment, with a header row naming columns such as `URN`, `EstablishmentName`,
 `TypeOfEstablishment (name)`, `PhaseOfEducation (name)`, `LA (code)`,
-`EstablishmentStatus (name)`, `OpenDate` and `CloseDate` (dates as DD-MM-YYYY).
+`EstablishmentStatus (name)`, `OpenDate` and `CloseDate` (dates as DD-MM-YYYY), and
+`EstablishmentNumber` (the 4-digit DfE number after the LA code, which Common Transfer Files
+use).
 
 `read_extract` turns the bytes of such a file into the rows for one authority, each a plain
 dict of vsend's setting fields, plus every row it left out or could not read, by row number,
@@ -33,6 +35,7 @@ REQUIRED_COLUMNS = (
     "EstablishmentStatus (name)",
 )
 OPTIONAL_COLUMNS = (
+    "EstablishmentNumber",
     "OpenDate",
     "CloseDate",
     "Street",
@@ -110,6 +113,7 @@ STATUSES = {
 
 URN_FORMAT = re.compile(r"\d{6}")
 LA_CODE_FORMAT = re.compile(r"\d{3}")
+ESTABLISHMENT_NUMBER_FORMAT = re.compile(r"\d{4}")
 
 
 class UnreadableFile(Exception):
@@ -204,6 +208,10 @@ def _record(row: dict[str, str]) -> dict[str, Any]:
         raise ValueError(f"establishment status '{status_name}' is not one vsend knows")
     opened_on = _date(row.get("OpenDate") or "", "OpenDate")
     closed_on = _date(row.get("CloseDate") or "", "CloseDate")
+    number = text("EstablishmentNumber", 20)
+    if number and not ESTABLISHMENT_NUMBER_FORMAT.fullmatch(number):
+        raise ValueError(f"EstablishmentNumber '{number}' is not 4 digits")
+    extra = {"establishment_number": number} if number else {}  # blank: left as vsend holds it
     return {
         "name": name,
         "setting_type": setting_type_for(establishment_type, phase),
@@ -218,6 +226,7 @@ def _record(row: dict[str, str]) -> dict[str, Any]:
         "easting": _whole(row.get("Easting") or "", "Easting"),
         "northing": _whole(row.get("Northing") or "", "Northing"),
         "trust": text("Trusts (name)", 200),
+        **extra,
     }
 
 

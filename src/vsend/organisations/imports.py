@@ -26,9 +26,11 @@ from vsend.organisations.models import (
     Trust,
 )
 
-# The setting's fields the register decides, with the names shown in the preview.
+# The setting's fields the register decides, with the names shown in the preview. A field a
+# record leaves out (an establishment number the file does not give) stays as vsend holds it.
 FIELDS: dict[str, str] = {
     "name": "Name",
+    "establishment_number": "DfE establishment number",
     "setting_type": "Type of setting",
     "establishment_type": "Establishment type",
     "phase": "Phase of education",
@@ -107,7 +109,7 @@ def _differences(setting: Setting, incoming: dict[str, Any]) -> list[Change]:
     return [
         Change(name, label, _shown(name, now[name]), _shown(name, incoming[name]))
         for name, label in FIELDS.items()
-        if (now[name] or None) != (incoming[name] or None)
+        if name in incoming and (now[name] or None) != (incoming[name] or None)
     ]
 
 
@@ -179,7 +181,7 @@ def plan_import(imp: SettingsImport) -> Plan:
 
 
 def _values(incoming: dict[str, Any], trusts: dict[str, Trust]) -> dict[str, Any]:
-    values = {name: incoming[name] for name in FIELDS if name != "trust"}
+    values = {name: incoming[name] for name in FIELDS if name != "trust" and name in incoming}
     for name in ("opened_on", "closed_on"):
         values[name] = date.fromisoformat(values[name]) if values[name] else None
     name = incoming["trust"]

@@ -82,6 +82,15 @@ class Setting(models.Model):
         unique=True,
         validators=[RegexValidator(r"^\d{6}$", "Enter the 6-digit unique reference number")],
     )
+    # The DfE establishment number: the 4 digits after the LA code (2001 in 925/2001). Common
+    # Transfer Files name the school by it; blank until the register or a person gives it.
+    establishment_number = models.CharField(
+        "DfE establishment number",
+        max_length=4,
+        blank=True,
+        validators=[RegexValidator(r"^\d{4}$", "Enter the 4-digit DfE establishment number")],
+        help_text="The 4-digit number after the LA code, for example 2001 in 925/2001",
+    )
     setting_type = models.CharField(max_length=30, choices=SettingType.choices)
     # As the public register (GIAS) records them; blank for a setting added by hand.
     establishment_type = models.CharField(max_length=100, blank=True)

@@ -50,6 +50,7 @@ class Plan:
     elsewhere: list[str] = field(default_factory=list)
     elsewhere_children: list[Child] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # read but not loaded; nothing is blocked
     current: dict[int, dict[str, Any]] = field(default_factory=dict)
     roll: dict[int, Enrolment] = field(default_factory=dict)
 

@@ -51,14 +51,14 @@ def start_import(*, user: Any, setting: Setting, file_name: str, data: bytes) ->
         user=user, applied_at__isnull=True, status__in=[ImportStatus.MAPPING, ImportStatus.READY]
     ).delete()
     if data.lstrip()[:1] == b"<" or data.startswith(b"\xef\xbb\xbf<"):
-        pupils, problems = ctf.read_ctf(data, today=timezone.localdate())
+        pupils, problems, notes = ctf.read_ctf(data, today=timezone.localdate())
         return RegisterImport.objects.create(
             user=user,
             setting=setting,
             source=Source.CTF,
             file_name=file_name[:200],
             records=pupils,
-            report={"problems": problems, "rows": len(pupils) + len(problems)},
+            report={"problems": problems, "notes": notes, "rows": len(pupils) + len(problems)},
             status=ImportStatus.READY,
         )
     source, table = reading.read_register(data, file_name)
@@ -134,4 +134,5 @@ def plan_import(imp: RegisterImport, *, today: date | None = None) -> Plan:
     records, problems = list(imp.records), list(imp.report.get("problems", []))
     plan = plan_records(imp.setting, records, whole_register=imp.source != Source.CTF)
     plan.problems = problems + plan.problems
+    plan.notes = list(imp.report.get("notes", []))
     return plan
