@@ -2,6 +2,7 @@
 changes, kept fresh by the services' events, summed to localities and the authority with each
 child counted once."""
 
+import contextlib
 from datetime import timedelta
 
 from django.db import transaction
@@ -153,24 +154,21 @@ def test_stored_rows_equal_figures_from_scratch_after_any_changes(world, ops):
                     actor=ACTOR, child=child, details=fields, expected_version=child.version
                 )
             elif op in ("transfer", "dual"):
-                # Between settings there is no service yet: this is the event it must announce.
+                # The authority's transfer (or a second registration), through its service,
+                # which announces the change itself.
                 current = Enrolment.objects.current(today).filter(child=child).first()
                 to = (
                     world.other_setting
                     if current and current.setting == world.setting
                     else world.setting
                 )
-                if op == "transfer" and current is not None:
-                    Enrolment.objects.filter(pk=current.pk).update(
-                        ended_on=today - timedelta(days=1)
+                with contextlib.suppress(child_services.AlreadyOnRoll):
+                    child_services.transfer_child(
+                        actor=ACTOR,
+                        child=child,
+                        placement=child_services.Placement(to, "3", None, today),
+                        dual=op == "dual",
                     )
-                Enrolment.objects.create(child=child, setting=to, started_on=today)
-                events.announce(
-                    "enrolment.started",
-                    authority_id=world.authority.pk,
-                    child_id=child.pk,
-                    since=today,
-                )
             elif op == "move_class":
                 from vsend.organisations.services import move_children
 
