@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils import translation as gettext
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, pass_context
 from jinja2.runtime import Context
 
@@ -89,7 +90,13 @@ def environment(**options: Any) -> Environment:
     )
     options.setdefault("trim_blocks", True)
     options.setdefault("lstrip_blocks", True)
+    # Translation-ready: `{{ _("...") }}` goes through Django's gettext (a catalogue per
+    # language under locale/); with no catalogue, the English words are shown as written.
+    options["extensions"] = [*options.get("extensions", []), "jinja2.ext.i18n"]
     env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext.gettext, gettext.ngettext, newstyle=True
+    )
     env.globals.update(
         {
             "url": url,
