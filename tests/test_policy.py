@@ -83,8 +83,9 @@ def test_one_query_answers_every_permission_on_a_child(world, django_assert_num_
 def test_what_each_persona_may_do_to_a_child(world):
     expected = {
         "platform_admin": CHILD_PERMISSIONS
-        - {Perm.RECORD_HOME_CONFIDENCE, Perm.REQUEST_ASSESSMENT},
-        "la_admin": CHILD_PERMISSIONS - {Perm.RECORD_HOME_CONFIDENCE, Perm.REQUEST_ASSESSMENT},
+        - {Perm.RECORD_HOME_CONFIDENCE, Perm.REQUEST_ASSESSMENT, Perm.GIVE_OWN_VIEWS},
+        "la_admin": CHILD_PERMISSIONS
+        - {Perm.RECORD_HOME_CONFIDENCE, Perm.REQUEST_ASSESSMENT, Perm.GIVE_OWN_VIEWS},
         "caseworker": {
             Perm.VIEW_CHILD,
             Perm.VIEW_CHILD_ACCESS,
@@ -98,7 +99,7 @@ def test_what_each_persona_may_do_to_a_child(world):
         # A setting's roll changes through the authority's transfer, not a SENDCo's own.
         "sendco": CHILD_PERMISSIONS
         - {Perm.RECORD_HOME_CONFIDENCE, Perm.TRANSFER_CHILD, Perm.MANAGE_CASE},
-        "teacher": {Perm.VIEW_CHILD, Perm.VIEW_PROFILE, Perm.VIEW_PROVISION},
+        "teacher": {Perm.VIEW_CHILD, Perm.VIEW_PROFILE, Perm.VIEW_PROVISION, Perm.GIVE_OWN_VIEWS},
         "parent": {
             Perm.VIEW_CHILD,
             Perm.VIEW_PROFILE,
@@ -106,6 +107,7 @@ def test_what_each_persona_may_do_to_a_child(world):
             Perm.EXPORT_RECORD,
             Perm.REQUEST_ASSESSMENT,
             Perm.VIEW_CASE,
+            Perm.GIVE_OWN_VIEWS,
         },
         # Aggregates only, so no child is within their reach: every child id is "not found".
         "la_officer": set(),

@@ -60,15 +60,23 @@ class Perm(models.TextChoices):
         "manage_case",
         "Record decisions, advice, plans and reviews on the statutory pathway",
     )
+    GIVE_OWN_VIEWS = (
+        "give_own_views",
+        "Fill in a child's \"All about me\": the young person, or an adult sitting with the child",
+    )
 
 
 R, P = Role, Perm
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # A request is made by the setting, the family or the young person themselves.
-    R.PLATFORM_ADMIN: frozenset(set(P) - {P.RECORD_HOME_CONFIDENCE, P.REQUEST_ASSESSMENT}),
+        # The child's own views are given by the child, with someone who knows them (ADR 28).
+    R.PLATFORM_ADMIN: frozenset(
+        set(P) - {P.RECORD_HOME_CONFIDENCE, P.REQUEST_ASSESSMENT, P.GIVE_OWN_VIEWS}
+    ),
     R.LA_ADMIN: frozenset(
-        set(P) - {P.RECORD_HOME_CONFIDENCE, P.CREATE_AUTHORITY, P.REQUEST_ASSESSMENT}
+        set(P)
+        - {P.RECORD_HOME_CONFIDENCE, P.CREATE_AUTHORITY, P.REQUEST_ASSESSMENT, P.GIVE_OWN_VIEWS}
     ),
     # Aggregates only: never a child's name or record.
     R.LA_OFFICER: frozenset({P.VIEW_AUTHORITY, P.VIEW_SETTING_INSIGHT}),
@@ -99,9 +107,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.MANAGE_PROVISION,
             P.REQUEST_ASSESSMENT,
             P.VIEW_CASE,
+            P.GIVE_OWN_VIEWS,
         }
     ),
-    R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT, P.VIEW_PROVISION}),
+    R.TEACHER: frozenset(
+        {
+            P.VIEW_CHILD,
+            P.VIEW_PROFILE,
+            P.VIEW_SETTING_INSIGHT,
+            P.VIEW_PROVISION,
+            P.GIVE_OWN_VIEWS,
+        }
+    ),
     # A family may take a copy of the child's record with them (data portability).
     R.PARENT: frozenset(
         {
@@ -111,10 +128,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.EXPORT_RECORD,
             P.REQUEST_ASSESSMENT,
             P.VIEW_CASE,
+            P.GIVE_OWN_VIEWS,
         }
     ),
     R.YOUNG_PERSON: frozenset(
-        {P.VIEW_CHILD, P.VIEW_PROFILE, P.EXPORT_RECORD, P.REQUEST_ASSESSMENT, P.VIEW_CASE}
+        {
+            P.VIEW_CHILD,
+            P.VIEW_PROFILE,
+            P.EXPORT_RECORD,
+            P.REQUEST_ASSESSMENT,
+            P.VIEW_CASE,
+            P.GIVE_OWN_VIEWS,
+        }
     ),
     # Anonymous summaries of their setting only.
     R.GOVERNOR: frozenset({P.VIEW_SETTING_INSIGHT}),
@@ -136,6 +161,7 @@ CHILD_PERMISSIONS = frozenset(
         P.REQUEST_ASSESSMENT,
         P.VIEW_CASE,
         P.MANAGE_CASE,
+        P.GIVE_OWN_VIEWS,
     }
 )
 # Figures are identifiable (small counts shown, links to the children behind them) only for a

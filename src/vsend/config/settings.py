@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "vsend.records",
     "vsend.frameworks",
     "vsend.profiles",
+    "vsend.voice",
     "vsend.insights",
     "vsend.aggregates",
     "vsend.api",

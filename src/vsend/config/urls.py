@@ -17,6 +17,7 @@ urlpatterns = [
     path("children/", include("vsend.children.urls")),
     path("records/", include("vsend.records.urls")),
     path("", include("vsend.profiles.urls")),
+    path("", include("vsend.voice.urls")),
     path("", include("vsend.statutory.urls")),
     path("insight/", include("vsend.insights.urls")),
     path("downloads/", include("vsend.exports.urls")),

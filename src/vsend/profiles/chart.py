@@ -37,7 +37,7 @@ class Series:
     values: list[int | None]
     colour: str
     dash: str  # stroke-dasharray, "" for solid
-    marker: str  # circle, square, triangle or diamond
+    marker: str  # circle, square, triangle, diamond or star
     meaning: str = ""
     width: float = 3
 
@@ -87,8 +87,36 @@ def standard_series(
     return series
 
 
+def child_series(values: list[int | None]) -> Series:
+    """The child's own view of each area (voice app, ADR 28): brown, dot-dot-dash, stars."""
+    return Series(
+        "child",
+        "The child's own view",
+        values,
+        "#8a4500",
+        "2 4 2 4 10 4",
+        "star",
+        "how the child says each area is for them (0: fine for me)",
+        2.5,
+    )
+
+
+def _star(x: float, y: float) -> str:
+    points = []
+    for k in range(10):
+        r = 8 if k % 2 == 0 else 3.5
+        a = -math.pi / 2 + k * math.pi / 5
+        points.append(f"{x + r * math.cos(a):.1f},{y + r * math.sin(a):.1f}")
+    return " ".join(points)
+
+
 def _marker(kind: str, x: float, y: float, colour: str, attrs: str = "") -> str:
     a = f" {attrs}" if attrs else ""
+    if kind == "star":
+        return (
+            f'<polygon{a} points="{_star(x, y)}" fill="{colour}" stroke="#fff" stroke-width="1"/>'
+        )
+
     if kind == "circle":
         return (
             f'<circle{a} cx="{x:.1f}" cy="{y:.1f}" r="6" fill="{colour}" stroke="#fff" '
@@ -338,7 +366,10 @@ def radar_svg(
     )
 
 
-def _chart_parts(view) -> tuple[list[str], list[tuple[str, str, str]], list[Series], str]:  # noqa: ANN001
+def _chart_parts(
+    view,  # noqa: ANN001
+    child_view: list[int | None] | None = None,
+) -> tuple[list[str], list[tuple[str, str, str]], list[Series], str]:
     domains = [d.domain.short_name for d in view.domains]
     previous = [d.previous_need for d in view.domains] if view.has_previous else None
     series = standard_series(
@@ -347,22 +378,25 @@ def _chart_parts(view) -> tuple[list[str], list[tuple[str, str, str]], list[Seri
         [d.rating.confidence_level for d in view.domains],
         previous,
     )
+    if child_view is not None and any(v is not None for v in child_view):
+        series.append(child_series(child_view))
     child = view.profile.child
     title = f"Valuing SEND ratings for {child.full_name}, profile {view.profile.number}"
     levels = [(lv.need, lv.readiness, lv.confidence) for lv in view.framework.scale]
     return domains, levels, series, title
 
 
-def profile_chart_svg(view) -> str:  # noqa: ANN001 - a selectors.ProfileView
+def profile_chart_svg(view, child_view: list[int | None] | None = None) -> str:  # noqa: ANN001
     """The chart on its own, with its key inside it (the .svg download and the API)."""
-    domains, levels, series, title = _chart_parts(view)
+    domains, levels, series, title = _chart_parts(view, child_view)
     return radar_svg(domains, levels, series, title, key=True)
 
 
-def profile_chart(view) -> str:  # noqa: ANN001 - a selectors.ProfileView
+def profile_chart(view, child_view: list[int | None] | None = None) -> str:  # noqa: ANN001
     """The chart for a page or the PDF: the SVG and, beneath it, its key in HTML. Every text
-    in the SVG and the swatches is escaped here; the template escapes the rest."""
-    domains, levels, series, title = _chart_parts(view)
+    in the SVG and the swatches is escaped here; the template escapes the rest. child_view:
+    the child's own view of each area, drawn as a further series when given."""
+    domains, levels, series, title = _chart_parts(view, child_view)
     return render_to_string(
         "profiles/_chart.html",
         {

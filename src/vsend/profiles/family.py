@@ -70,14 +70,16 @@ def ask_family(*, actor: Actor, profile: Profile) -> FamilyAnswers:
 
 @transaction.atomic
 def save_answer(
-    *, actor: Actor, profile: Profile, domain: str, level: int, note: str
+    *, actor: Actor, profile: Profile, domain: str, level: int, note: str, need: int | None = None
 ) -> FamilyAnswers:
-    """One question's answer, kept as a draft until the family sends them all."""
+    """One question's answer, kept as a draft until the family sends them all. need: the
+    family's own view of how much need the child has here (optional; voice.selectors)."""
     if profile.status != Status.DRAFT:
         raise services.ProfileLocked
     answers, _ = FamilyAnswers.objects.select_for_update().get_or_create(profile=profile)
     old = answers.answers.get(domain)
-    answers.answers = {**answers.answers, domain: {"level": level, "note": note}}
+    new = {"level": level, "note": note} | ({"need": need} if need is not None else {})
+    answers.answers = {**answers.answers, domain: new}
     answers.answered_by = actor.user
     answers.updated_at = timezone.now()
     answers.save(update_fields=["answers", "answered_by", "updated_at"])
@@ -86,7 +88,7 @@ def save_answer(
         profile,
         "A family answer about home saved as a draft",
         domain=domain,
-        changes={"answer": {"old": old, "new": {"level": level, "note": note}}},
+        changes={"answer": {"old": old, "new": new}},
     )
     return answers
 

@@ -18,6 +18,7 @@ from vsend.profiles import family, selectors, services
 from vsend.profiles.forms import FamilyAnswerForm
 from vsend.profiles.models import Profile
 from vsend.profiles.views import expected_version, locked
+from vsend.voice.questions import family_level_words
 
 
 def _family_profile(request: HttpRequest, pk: int) -> tuple[Any, Profile]:
@@ -64,6 +65,7 @@ def family_question(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
     initial = {
         "level": saved.get("level", rating.confidence_level),
         "note": saved.get("note", rating.confidence_note),
+        "need": "" if saved.get("need") is None else str(saved["need"]),
     }
     form = FamilyAnswerForm(
         request.POST or None, initial=initial, framework=view.framework, domain=d
@@ -77,6 +79,7 @@ def family_question(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
                 domain=domain,
                 level=form.cleaned_data["level"],
                 note=form.cleaned_data["note"],
+                need=form.cleaned_data["need"],
             )
         except services.ProfileLocked:
             return locked(request, profile)
@@ -146,5 +149,6 @@ def family_check(request: HttpRequest, pk: int) -> HttpResponse:
             "answers": answers,
             "missing": missing,
             "errors": errors,
+            "need_words": family_level_words(len(view.framework.scale)),
         },
     )

@@ -10,6 +10,7 @@ from vsend.config.forms import EARLIEST_PLAN_DATE, PLAN_YEARS_AHEAD, GovukDateFi
 from vsend.frameworks.loader import Framework
 from vsend.profiles.models import OutcomeReview, SupportOutcome
 from vsend.profiles.services import ActionPlan, OutcomePlan
+from vsend.voice.questions import family_level_words
 
 ACTION_ROWS = 2
 
@@ -187,6 +188,18 @@ class FamilyAnswerForm(forms.Form):
         self.fields[
             "level"
         ].help_text = f"If your child needs no extra help with this, choose “{framework.scale[-1].confidence}”."
+        # The family's own view of need, on the same levels as the setting's (ADR 28): optional.
+        self.fields["need"] = forms.TypedChoiceField(
+            label="How much extra help do you think your child needs with this?",
+            help_text="You do not have to answer this.",
+            choices=[("", "I am not sure")]
+            + [(str(i), w) for i, w in enumerate(family_level_words(len(framework.scale)))],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            error_messages={"invalid_choice": "Choose one of the answers, or “I am not sure”"},
+        )
 
 
 class PlanForm(DomainForm):

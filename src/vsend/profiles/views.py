@@ -25,6 +25,7 @@ from vsend.profiles.chart import profile_chart, profile_chart_svg
 from vsend.profiles.forms import StartProfileForm
 from vsend.profiles.models import STEP_NAMES, STEPS, Profile
 from vsend.submissions.services import AlreadySubmitted, earlier_result, submit_once
+from vsend.voice.selectors import three_views
 
 
 def locked(request: HttpRequest, profile: Profile) -> HttpResponse:
@@ -167,10 +168,13 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     history = selectors.history(profile)
     # No review has been started from this profile (read from the history: no extra query).
     is_latest = not any(h.previous_id == profile.pk for h in history)
+    views = three_views(view)  # the setting's, the family's and the child's own (ADR 28)
     context: dict[str, Any] = {
         "profile": profile,
         "view": view,
-        "chart": profile_chart(view),
+        "chart": profile_chart(view, views.child_levels),
+        "three": views,
+        "can_give_views": policy.can(Perm.GIVE_OWN_VIEWS, profile.child_id),
         "steps": STEPS,
         "step_names": STEP_NAMES,
         "can_edit": can_edit and profile.is_draft,
@@ -258,8 +262,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def chart_svg(request: HttpRequest, pk: int) -> HttpResponse:
     profile = selectors.open_profile(actor_from_request(request), pk, "Chart viewed")
+    view = selectors.profile_view(profile)
     return HttpResponse(
-        profile_chart_svg(selectors.profile_view(profile)), content_type="image/svg+xml"
+        profile_chart_svg(view, three_views(view).child_levels), content_type="image/svg+xml"
     )
 
 
