@@ -83,6 +83,10 @@ EXPORTS_RECORD = SEES_CHILD - {"teacher"}
 REQUESTS = {"sendco", "parent", "young_person", "other_setting"}
 SEES_CASE = SEES_CHILD - {"teacher"}
 MANAGES_CASE = {"platform_admin", "la_admin", "caseworker", "other_authority"}
+# "All about me": the young person themselves, or an adult sitting with the child (staff in
+# their setting, a parent at home); never an administrator. A sent version is read by everyone
+# who sees the child's profile.
+GIVES_VIEWS = {"sendco", "teacher", "parent", "young_person", "other_setting"}
 
 
 @dataclass(frozen=True)
@@ -314,6 +318,22 @@ ROWS = [
     Row("api:profile-pdf", "profile", {"get": AboutChild(SEES_PROFILE, ok=303)}, api=True),
     Row("api:export", "export", {"get": only({"sendco"}, others=404, ok_status=303)}, api=True),
     Row("api:export-file", "export", {"get": only({"sendco"}, others=404)}, api=True),
+    Row("voice:start", "child_pk", {"get": AboutChild(GIVES_VIEWS)}),
+    # Empty answers come back with their errors (200); sending with nothing answered too.
+    Row(
+        "voice:question",
+        "voice_question",
+        {"get": AboutChild(GIVES_VIEWS), "post": AboutChild(GIVES_VIEWS)},
+    ),
+    Row(
+        "voice:area",
+        "voice_area",
+        {"get": AboutChild(GIVES_VIEWS), "post": AboutChild(GIVES_VIEWS)},
+    ),
+    Row(
+        "voice:check", "child_pk", {"get": AboutChild(GIVES_VIEWS), "post": AboutChild(GIVES_VIEWS)}
+    ),
+    Row("voice:version", "voice_version", {"get": AboutChild(SEES_PROFILE)}),
     Row("insights:setting", "setting", {"get": SETTING_INSIGHT}),
     Row("insights:setting-export", "setting_export:csv", {"get": SETTING_INSIGHT}),
     Row("insights:setting-export", "setting_export:xlsx", {"get": SETTING_INSIGHT}),
@@ -514,6 +534,9 @@ CHILD_KEYS = {
     "profile_step",
     "profile_domain",
     "plan_action",
+    "voice_question",
+    "voice_area",
+    "voice_version",
 } | STATUTORY_KEYS
 
 
@@ -545,6 +568,31 @@ def _profile(world, child_attr: str) -> int:
         ).pk
     except DraftExists as exc:
         return exc.draft.pk
+
+
+def _about_me(child) -> int:
+    """A sent "All about me" for the child, made by the system as a young person would."""
+    from vsend.voice.models import AboutMe, Status
+
+    page, _ = AboutMe.objects.get_or_create(
+        child=child,
+        number=1,
+        defaults={
+            "status": Status.SUBMITTED,
+            "answers": {"likes": {"symbols": ["music"], "words": "", "skip": False}},
+            "framework_id": "vsend-open",
+            "framework_version": "1.1",
+            "started_by": _colleague_user(),
+            "submitted_at": timezone.now(),
+        },
+    )
+    return page.number
+
+
+def _colleague_user():
+    from vsend.accounts.models import User
+
+    return User.objects.get_or_create(email="system.voice@example.org")[0]
 
 
 def _colleague(world):
@@ -617,6 +665,12 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
             return reverse(name, kwargs={"pk": child.pk})
         if key == "child_pk":
             return reverse(name, kwargs={"child_pk": child.pk})
+        if key == "voice_question":
+            return reverse(name, kwargs={"child_pk": child.pk, "question": "likes"})
+        if key == "voice_area":
+            return reverse(name, kwargs={"child_pk": child.pk, "domain": "semh"})
+        if key == "voice_version":
+            return reverse(name, kwargs={"child_pk": child.pk, "number": _about_me(child)})
         pk = _profile(world, child_attr)
         if key == "plan_action":
             from vsend.profiles.models import SupportAction

@@ -89,3 +89,65 @@ def test_the_staff_descriptors_are_much_harder_than_the_family_ones():
     staff = " ".join(t for d in fw.domains for t in d.descriptors)
     family = " ".join(t for d in fw.domains for t in d.family_descriptors)
     assert grade(staff) > grade(family) + 5
+
+
+def _voice_texts():
+    from vsend.voice.questions import catalogue
+
+    # Each page's words as they are read together: a formula for sentences says little about
+    # one word ("Happy" alone scores as hard as a long sentence).
+    cat = catalogue()
+    for q in cat.questions:
+        yield q.key, ". ".join([q.title, *q.lines])
+        yield f"{q.key} pictures", ". ".join(s.words for s in q.choices)
+    for key, area in cat.areas.items():
+        yield key, ". ".join([area.title, *area.lines])
+    yield "child levels", ". ".join(cat.child_levels)
+    yield "family levels", ". ".join(cat.family_levels)
+    yield "pictures", ". ".join(s.words for s in cat.symbols.values())
+
+
+def test_the_all_about_me_questions_are_at_reading_age_9_or_below():
+    assert too_hard(_voice_texts()) == []
+
+
+def test_the_all_about_me_questions_are_easy_read_one_idea_a_line():
+    from vsend.voice.questions import catalogue
+
+    for q in catalogue().questions:
+        for line in q.lines:
+            words = line.split()
+            assert len(words) <= 10, line  # short sentences
+            assert line.count(".") + line.count("?") <= 1, line  # one sentence a line
+
+
+@pytest.mark.parametrize("page", ["start", "question", "area", "check"])
+def test_the_childs_own_pages_are_at_reading_age_9_or_below(page, world, as_user):
+    from django.urls import reverse
+
+    child = world.young_person_child
+    kwargs = {"child_pk": child.pk} | (
+        {"question": "how_to_help"}
+        if page == "question"
+        else {"domain": "communication_interaction"}
+        if page == "area"
+        else {}
+    )
+    client = as_user("young_person")
+    client.post(
+        reverse("voice:question", kwargs={"child_pk": child.pk, "question": "likes"}),
+        {"symbols": ["music"]},
+    )
+    html = client.get(reverse(f"voice:{page}", kwargs=kwargs)).content.decode()
+    main = html.split('id="main-content"')[1].split("</main>")[0]
+    text = _visible_text(main).replace(child.full_name, "Sam")
+    assert grade(text) <= LIMIT, (grade(text), text)
+
+
+def test_the_voice_check_fails_when_a_question_is_made_harder():
+    harder = (
+        "Articulate the circumstances and environmental accommodations that facilitate "
+        "your optimal engagement with educational activities."
+    )
+    assert too_hard([("plain", "What helps me?")]) == []
+    assert too_hard([("harder", harder)]) != []
