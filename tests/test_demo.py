@@ -58,6 +58,22 @@ def test_the_demo_builds_a_realistic_authority_and_is_idempotent(settings):
     with_sen = Child.objects.exclude(sen_provision="N").count()
     assert profiles.values("child").distinct().count() > with_sen * 0.6
     assert profiles.filter(status=Status.DRAFT).exists()
+    # Children's own pages: on their own, with staff, with a parent, one half done; a family's
+    # view of need; and three views 2 levels apart somewhere, to talk about.
+    from vsend.profiles.models import FamilyAnswers
+    from vsend.profiles.selectors import profile_view
+    from vsend.voice.models import AboutMe
+    from vsend.voice.selectors import three_views
+
+    pages = AboutMe.objects.all()
+    assert set(pages.values_list("helper", flat=True)) == {"self", "staff", "family"}
+    assert pages.filter(status="draft").exists() and pages.filter(number=2).exists()
+    sent = FamilyAnswers.objects.filter(sent_at__isnull=False)
+    assert any("need" in a for f in sent for a in f.answers.values())
+    flagged = [
+        three_views(profile_view(f.profile)).to_talk_about for f in sent.select_related("profile")
+    ]
+    assert any(flagged)
     assert profiles.filter(number__gte=3, previous__isnull=False).exists()
     overdue = profiles.filter(status=Status.FINALISED, review_date__lt=timezone.localdate())
     assert overdue.filter(next_version__isnull=True).exists()

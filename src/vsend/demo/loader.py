@@ -27,6 +27,7 @@ from vsend.demo.moves import add_moves
 from vsend.demo.profiles import build_profiles
 from vsend.demo.provision import build_provision
 from vsend.demo.statutory import build_statutory
+from vsend.demo.voice import add_voices
 from vsend.insights import cache as insight_cache
 from vsend.organisations.models import (
     NATIONAL_CURRICULUM_YEARS,
@@ -374,6 +375,7 @@ def load_demo(
     builder.profiles()
     add_moves(builder)
     add_family_requests(builder)
+    add_voices(builder)
     build_provision(builder.today)
     build_statutory(User.objects.get(email=f"caseworker@{data.EMAIL_DOMAIN}"), builder.today)
     add_register_history(builder)

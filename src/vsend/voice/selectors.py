@@ -5,7 +5,6 @@ A child's "All about me" is seen exactly when the child is: through the access p
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from vsend.profiles import family
 from vsend.profiles.models import Profile
@@ -34,12 +33,12 @@ def version(child_id: int, number: int) -> AboutMe | None:
 
 
 def view_for_profile(profile: Profile) -> AboutMe | None:
-    """The child's own view to show beside a profile: the newest sent version, or for a
-    finalised profile the newest sent by the time it was finalised."""
+    """The child's own view to show beside a profile: the newest sent version while the profile
+    is the child's current picture (a draft, or the latest finalised one); for a profile that a
+    later one replaced, the newest sent by the day it was replaced."""
     found = AboutMe.objects.filter(child_id=profile.child_id, status=Status.SUBMITTED)
-    until: datetime | None = profile.finalised_at
-    if until is not None:
-        found = found.filter(submitted_at__lte=until)
+    if profile.superseded_on is not None:
+        found = found.filter(submitted_at__date__lte=profile.superseded_on)
     return found.order_by("-submitted_at").first()
 
 
