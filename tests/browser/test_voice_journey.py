@@ -112,7 +112,7 @@ def test_the_child_the_family_and_the_setting_side_by_side(page, live_server, wo
     fits_320(page, "v05-check")
     tab_to(page, "#id_helper_name")
     page.keyboard.type("Mr Jones")
-    tab_to(page, "button:has-text('Send my answers')")
+    tab_to(page, "button.govuk-button:not([data-scan-toggle])")
     page.keyboard.press("Enter")
     page.wait_for_url("**/versions/1/?sent=1")
     assert "Your answers have been sent" in page.inner_text("main")
