@@ -62,7 +62,7 @@ class Perm(models.TextChoices):
     )
     GIVE_OWN_VIEWS = (
         "give_own_views",
-        "Fill in a child's \"All about me\": the young person, or an adult sitting with the child",
+        'Fill in a child\'s "All about me": the young person, or an adult sitting with the child',
     )
 
 
@@ -70,7 +70,7 @@ R, P = Role, Perm
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # A request is made by the setting, the family or the young person themselves.
-        # The child's own views are given by the child, with someone who knows them (ADR 28).
+    # The child's own views are given by the child, with someone who knows them (ADR 28).
     R.PLATFORM_ADMIN: frozenset(
         set(P) - {P.RECORD_HOME_CONFIDENCE, P.REQUEST_ASSESSMENT, P.GIVE_OWN_VIEWS}
     ),

@@ -108,6 +108,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_access": may(Perm.VIEW_CHILD_ACCESS),
             "can_view_profiles": can_view_profiles,
             "can_edit_profiles": may(Perm.EDIT_PROFILE),
+            "can_give_views": may(Perm.GIVE_OWN_VIEWS),
             "profiles": profiles,
             "current": current,
             "transfers": selectors.transfers_of(child),

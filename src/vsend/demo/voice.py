@@ -179,12 +179,12 @@ def add_voices(builder: "Builder") -> None:
             _at(today, 12),
         )
     brookside = builder.settings["brookside"]
-    sendco = Membership.objects.filter(role=Role.SENDCO, setting=brookside).first()
+    in_school = Membership.objects.filter(role=Role.SENDCO, setting=brookside).first()
     others = [
         c
         for c in builder.by_setting["brookside"]
         if c.sen_provision != "N" and not AboutMe.objects.filter(child=c).exists()
     ]
-    if sendco is not None and others:
+    if in_school is not None and others:
         half = dict(list(ANSWERS[0].items())[:5])
-        _page(others[0], 1, sendco.user, Helper.STAFF, half, {}, None)
+        _page(others[0], 1, in_school.user, Helper.STAFF, half, {}, None)
