@@ -39,6 +39,13 @@ CHILD_DATA = {
     "profiles:finalise": ("sendco", "profile", "shown"),
     "profiles:family-question": ("parent", "profile_domain", "child"),
     "profiles:family-check": ("parent", "profile", "shown"),
+    # The child's own pages, opened by an adult sitting with them (the check page and the
+    # questions name the child by first name only).
+    "voice:start": ("sendco", "child_pk", "shown"),
+    "voice:question": ("sendco", "voice_question", "child"),
+    "voice:area": ("sendco", "voice_area", "child"),
+    "voice:check": ("sendco", "child_pk", "child"),
+    "voice:version": ("sendco", "voice_version", "shown"),
     "api:children": ("sendco", None, "shown"),
     "api:child": ("sendco", "child", "shown"),
     "api:child-profiles": ("sendco", "child", "child"),
@@ -276,6 +283,14 @@ def _url(name: str, key: str | None, world, fmt: str = "csv") -> str:
         kwargs = {"pk": _profile_pk(world), "step": "readiness"}
     elif key == "profile_domain":
         kwargs = {"pk": _profile_pk(world), "domain": "semh"}
+    elif key == "voice_question":
+        kwargs = {"child_pk": world.child.pk, "question": "likes"}
+    elif key == "voice_area":
+        kwargs = {"child_pk": world.child.pk, "domain": "semh"}
+    elif key == "voice_version":
+        from tests.test_access_matrix import _about_me
+
+        kwargs = {"child_pk": world.child.pk, "number": _about_me(world.child)}
     return reverse(name, kwargs=kwargs)
 
 

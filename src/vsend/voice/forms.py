@@ -3,7 +3,6 @@
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,7 +18,10 @@ class AnswerForm(forms.Form):
         label="", required=False, choices=[], widget=forms.CheckboxSelectMultiple
     )
     words = forms.CharField(
-        label=gettext_lazy("Or write a few words"), required=False, widget=forms.Textarea
+        label=gettext_lazy("Or write a few words"),
+        required=False,
+        widget=forms.Textarea,
+        max_length=catalogue().max_words,
     )
     skip = forms.BooleanField(label=gettext_lazy("I don't want to say"), required=False)
 
@@ -28,7 +30,6 @@ class AnswerForm(forms.Form):
         limit = catalogue().max_words
         self.fields["symbols"].choices = [(s.key, s.label) for s in question.choices]  # type: ignore[attr-defined]
         self.fields["symbols"].error_messages["invalid_choice"] = _("Choose from the pictures")
-        self.fields["words"].validators.append(MaxLengthValidator(limit))
         self.fields["words"].error_messages["max_length"] = _("Use %(limit)s letters or fewer") % {
             "limit": limit
         }
