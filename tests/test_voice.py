@@ -221,3 +221,23 @@ def test_the_family_can_give_their_view_of_need_or_leave_it(world, as_user):
     assert "need" not in family.answers_for(Profile.objects.get(pk=pk)).answers["independence"]
     r = parent.post(url2, {"level": "2", "need": "12"})
     assert r.status_code == 200 and "Choose one of the answers" in r.content.decode()
+
+
+def test_every_chart_series_has_its_own_line_and_marker_for_greyscale():
+    from vsend.profiles.chart import child_series, standard_series
+
+    series = [*standard_series([1] * 5, [1] * 5, [1] * 5, [1] * 5), child_series([1] * 5)]
+    assert len(series) == 5
+    assert len({s.dash for s in series}) == len({s.marker for s in series}) == len(series)
+
+
+def test_the_familys_view_counts_only_once_they_send_it(world, as_user):
+    pk = complete_profile(as_user("sendco"), world.child, finalise=False)
+    profile = Profile.objects.get(pk=pk)
+    actor = Actor(user=world.users["parent"])
+    family.save_answer(
+        actor=actor, profile=profile, domain=DOMAIN_KEYS[0], level=1, note="", need=0
+    )
+    three = selectors.three_views(profile_view(profile))
+    assert three.rows[0].family.level is None and not three.to_talk_about
+    assert not three.family_given
