@@ -269,7 +269,7 @@ ROWS = [
     Row(
         "profiles:step",
         "profile_step",
-        # An empty readiness step comes back with its errors.
+        # An empty home-confidence step comes back with its errors.
         {"get": AboutChild(EDITS_PROFILE), "post": AboutChild(EDITS_PROFILE)},
     ),
     # The draft is incomplete: the confirmation page says what is left, and finalising is
@@ -285,6 +285,25 @@ ROWS = [
     Row(
         "profiles:need",
         "profile_domain",
+        {"get": AboutChild(EDITS_PROFILE), "post": AboutChild(EDITS_PROFILE)},
+    ),
+    # One area of readiness or of the plan: an empty readiness answer comes back with its
+    # errors; an empty plan area ("no outcome this time") without the page's version comes back
+    # as saved by someone else.
+    Row(
+        "profiles:readiness",
+        "profile_domain",
+        {"get": AboutChild(EDITS_PROFILE), "post": AboutChild(EDITS_PROFILE)},
+    ),
+    Row(
+        "profiles:plan",
+        "profile_domain",
+        {"get": AboutChild(EDITS_PROFILE), "post": AboutChild(EDITS_PROFILE)},
+    ),
+    # A review date with no outcome anywhere in the plan comes back with its error.
+    Row(
+        "profiles:review-date",
+        "profile",
         {"get": AboutChild(EDITS_PROFILE), "post": AboutChild(EDITS_PROFILE)},
     ),
     # Asking the family goes back to the task list.
@@ -629,7 +648,7 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
             )
             return reverse(name, kwargs={"pk": action.pk})
         if key == "profile_step":
-            return reverse(name, kwargs={"pk": pk, "step": "readiness"})
+            return reverse(name, kwargs={"pk": pk, "step": "home"})
         if key == "profile_domain":
             return reverse(name, kwargs={"pk": pk, "domain": "semh"})
         return reverse(name, kwargs={"pk": pk})
