@@ -35,6 +35,9 @@ CHILD_DATA = {
     "profiles:tasks": ("sendco", "profile", "shown"),
     "profiles:introduction": ("sendco", "profile", "shown"),
     "profiles:need": ("sendco", "profile_domain", "shown"),
+    "profiles:readiness": ("sendco", "profile_domain", "shown"),
+    "profiles:plan": ("sendco", "profile_domain", "shown"),
+    "profiles:review-date": ("sendco", "profile", "shown"),
     # The confirmation page (GET); finalising itself is a write, audited by the service.
     "profiles:finalise": ("sendco", "profile", "shown"),
     "profiles:family-question": ("parent", "profile_domain", "child"),
