@@ -367,6 +367,9 @@ ROWS = [
     ),
     Row("api:me", None, {"get": ALL_OK}, api=True),
     Row("api:schema", None, {"get": ALL_OK}, api=True),
+    # Frameworks are reference text (no child data): every signed-in caller may read them.
+    Row("api:frameworks", None, {"get": ALL_OK}, api=True),
+    Row("api:framework", "framework", {"get": ALL_OK}, api=True),
     Row("api:children", None, {"get": CHILD_LIST}, api=True),
     Row("api:child", "child", {"get": AboutChild(SEES_CHILD)}, api=True),
     Row("people:index", None, {"get": PEOPLE_INDEX}),
@@ -626,6 +629,12 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
     key, name = row.key, row.name
     if key in STATUTORY_KEYS:
         return _statutory_url(name, key, world, child_attr)
+    if key == "framework":
+        from vsend.frameworks import registry
+
+        fw = registry.current("5_to_25")
+        kwargs = {"framework_id": fw.id, "version": fw.version, "age_band": fw.age_band}
+        return reverse(name, kwargs=kwargs)
     if key == "sen2_year":
         today = timezone.localdate()
         return reverse(name, kwargs={"year": today.year + (1 if today.month > 1 else 0)})

@@ -128,6 +128,8 @@ NO_CHILD_DATA = {
     "accounts:password-reset-done": "says the password has changed",
     "accounts:recovery-codes": "the user's own recovery codes; making them is audited",
     "accounts:reset-authenticator": "a person's name and email; the reset is audited",
+    "api:frameworks": "the frameworks loaded: reference text, no child data",
+    "api:framework": "one framework's scale and wording: reference text, no child data",
     "api:localities": "the authority's localities; each page audited (test_recovery_api)",
     "api:settings": "the authority's settings; each page audited (test_recovery_api)",
     "api:setting": "one setting; audited (test_recovery_api)",
