@@ -205,6 +205,7 @@ def test_a_profile_from_start_to_finalised_with_the_family(page, browser, live_s
         page.click("button:has-text('Save and continue')")  # no outcome in this area now
     assert "Review date" in page.inner_text("h1")
     assert_accessible(page, "p11c-review-date")
+    fits_320(page, "p11c-review-date")
     page.click("button:has-text('Save and return to the tasks')")
     assert "You have done 18 of 18 parts" in page.inner_text("main")
     page.click(".govuk-task-list__link:has-text('Check and finalise')")
@@ -257,6 +258,7 @@ def test_a_review_draft_does_not_show_last_terms_home_answers(page, browser, liv
     cells = page.locator("table.vsend-ratings tbody tr td:nth-child(4)").all_inner_texts()
     assert cells and set(cells) == {"–"}
     assert_accessible(page, "r01-review-summary")
+    fits_320(page, "r01-review-summary")
 
     family = browser.new_context(
         bypass_csp=True, base_url=live_server.url, viewport={"width": 320, "height": 800}
