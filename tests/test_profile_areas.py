@@ -47,6 +47,11 @@ def test_the_task_list_shows_readiness_and_plan_area_by_area(world, as_user):
         assert reverse("profiles:readiness", kwargs={"pk": pk, "domain": key}) in tasks
         assert reverse("profiles:plan", kwargs={"pk": pk, "domain": key}) in tasks
     assert reverse("profiles:review-date", kwargs={"pk": pk}) in tasks
+    # Each area's three links differ for a screen reader's list of links.
+    for where in ("need", "setting readiness", "support plan"):
+        assert (
+            f'Communication and interaction<span class="govuk-visually-hidden">: {where}' in tasks
+        )
     # The old whole-step addresses open the first area not done.
     first = client.get(reverse("profiles:step", kwargs={"pk": pk, "step": "readiness"}))
     assert first.url == reverse("profiles:readiness", kwargs={"pk": pk, "domain": DOMAIN_KEYS[0]})

@@ -7,6 +7,7 @@ family's answers, so the list and "continue" always agree with what is saved.
 from dataclasses import dataclass
 
 from django.urls import reverse
+from markupsafe import Markup, escape
 
 from vsend.profiles.area_services import plan_area_done, plan_review_done, readiness_done
 from vsend.profiles.models import STEP_NAMES, FamilyAnswers, Profile
@@ -27,6 +28,17 @@ class Task:
     url: str | None
     status: str
     hint: str = ""
+    # Said to screen readers after the name, so each link's text is unique on the page
+    # ("Communication and interaction" appears under needs, readiness and the plan).
+    context: str = ""
+
+    @property
+    def title_html(self) -> Markup:
+        if not self.context:
+            return escape(self.name)
+        return Markup('{}<span class="govuk-visually-hidden">: {}</span>').format(
+            self.name, self.context
+        )
 
     @property
     def done(self) -> bool:
@@ -78,6 +90,7 @@ def sections(profile: Profile, view: ProfileView, answers: FamilyAnswers | None)
                 reverse("profiles:need", args=[pk, d.domain.key]),
                 status,
                 "Check last time's rating" if status == IN_PROGRESS else "",
+                "need",
             )
         )
     readiness = []
@@ -90,7 +103,9 @@ def sections(profile: Profile, view: ProfileView, answers: FamilyAnswers | None)
         else:
             status, hint = NOT_STARTED, ""
         url = reverse("profiles:readiness", args=[pk, key])
-        readiness.append(Task(f"readiness:{key}", d.domain.name, url, status, hint))
+        readiness.append(
+            Task(f"readiness:{key}", d.domain.name, url, status, hint, "setting readiness")
+        )
     outcome_areas = {o.domain for o in view.outcomes}
     plan = []
     for d in view.domains:
@@ -101,11 +116,8 @@ def sections(profile: Profile, view: ProfileView, answers: FamilyAnswers | None)
         else:
             status = IN_PROGRESS if key in outcome_areas else NOT_STARTED
             hint = ""
-        plan.append(
-            Task(
-                f"plan:{key}", d.domain.name, reverse("profiles:plan", args=[pk, key]), status, hint
-            )
-        )
+        url = reverse("profiles:plan", args=[pk, key])
+        plan.append(Task(f"plan:{key}", d.domain.name, url, status, hint, "support plan"))
     plan.append(
         Task(
             "plan:review",
