@@ -273,7 +273,7 @@ ROWS = [
     Row(
         "profiles:step",
         "profile_step",
-        # An empty readiness step comes back with its errors.
+        # An empty home-confidence step comes back with its errors.
         {"get": AboutChild(EDITS_PROFILE), "post": AboutChild(EDITS_PROFILE)},
     ),
     # The draft is incomplete: the confirmation page says what is left, and finalising is
@@ -289,6 +289,25 @@ ROWS = [
     Row(
         "profiles:need",
         "profile_domain",
+        {"get": AboutChild(EDITS_PROFILE), "post": AboutChild(EDITS_PROFILE)},
+    ),
+    # One area of readiness or of the plan: an empty readiness answer comes back with its
+    # errors; an empty plan area ("no outcome this time") without the page's version comes back
+    # as saved by someone else.
+    Row(
+        "profiles:readiness",
+        "profile_domain",
+        {"get": AboutChild(EDITS_PROFILE), "post": AboutChild(EDITS_PROFILE)},
+    ),
+    Row(
+        "profiles:plan",
+        "profile_domain",
+        {"get": AboutChild(EDITS_PROFILE), "post": AboutChild(EDITS_PROFILE)},
+    ),
+    # A review date with no outcome anywhere in the plan comes back with its error.
+    Row(
+        "profiles:review-date",
+        "profile",
         {"get": AboutChild(EDITS_PROFILE), "post": AboutChild(EDITS_PROFILE)},
     ),
     # Asking the family goes back to the task list.
@@ -368,6 +387,9 @@ ROWS = [
     ),
     Row("api:me", None, {"get": ALL_OK}, api=True),
     Row("api:schema", None, {"get": ALL_OK}, api=True),
+    # Frameworks are reference text (no child data): every signed-in caller may read them.
+    Row("api:frameworks", None, {"get": ALL_OK}, api=True),
+    Row("api:framework", "framework", {"get": ALL_OK}, api=True),
     Row("api:children", None, {"get": CHILD_LIST}, api=True),
     Row("api:child", "child", {"get": AboutChild(SEES_CHILD)}, api=True),
     Row("people:index", None, {"get": PEOPLE_INDEX}),
@@ -655,6 +677,12 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
     key, name = row.key, row.name
     if key in STATUTORY_KEYS:
         return _statutory_url(name, key, world, child_attr)
+    if key == "framework":
+        from vsend.frameworks import registry
+
+        fw = registry.current("5_to_25")
+        kwargs = {"framework_id": fw.id, "version": fw.version, "age_band": fw.age_band}
+        return reverse(name, kwargs=kwargs)
     if key == "sen2_year":
         today = timezone.localdate()
         return reverse(name, kwargs={"year": today.year + (1 if today.month > 1 else 0)})
@@ -683,7 +711,7 @@ def _url(row: Row, world, child_attr: str = "child") -> str:
             )
             return reverse(name, kwargs={"pk": action.pk})
         if key == "profile_step":
-            return reverse(name, kwargs={"pk": pk, "step": "readiness"})
+            return reverse(name, kwargs={"pk": pk, "step": "home"})
         if key == "profile_domain":
             return reverse(name, kwargs={"pk": pk, "domain": "semh"})
         return reverse(name, kwargs={"pk": pk})

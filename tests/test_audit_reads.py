@@ -35,6 +35,9 @@ CHILD_DATA = {
     "profiles:tasks": ("sendco", "profile", "shown"),
     "profiles:introduction": ("sendco", "profile", "shown"),
     "profiles:need": ("sendco", "profile_domain", "shown"),
+    "profiles:readiness": ("sendco", "profile_domain", "shown"),
+    "profiles:plan": ("sendco", "profile_domain", "shown"),
+    "profiles:review-date": ("sendco", "profile", "shown"),
     # The confirmation page (GET); finalising itself is a write, audited by the service.
     "profiles:finalise": ("sendco", "profile", "shown"),
     "profiles:family-question": ("parent", "profile_domain", "child"),
@@ -132,6 +135,8 @@ NO_CHILD_DATA = {
     "accounts:password-reset-done": "says the password has changed",
     "accounts:recovery-codes": "the user's own recovery codes; making them is audited",
     "accounts:reset-authenticator": "a person's name and email; the reset is audited",
+    "api:frameworks": "the frameworks loaded: reference text, no child data",
+    "api:framework": "one framework's scale and wording: reference text, no child data",
     "api:localities": "the authority's localities; each page audited (test_recovery_api)",
     "api:settings": "the authority's settings; each page audited (test_recovery_api)",
     "api:setting": "one setting; audited (test_recovery_api)",

@@ -90,6 +90,18 @@ def test_the_demo_builds_a_realistic_authority_and_is_idempotent(settings):
     for draft in profiles.filter(status=Status.DRAFT):
         rated = draft.ratings.filter(confidence_level__isnull=False).exists()
         assert (draft.home_recorded_by_id is not None) == rated, draft
+    # Some drafts stopped part-way through setting readiness, one page per area.
+    from vsend.frameworks.loader import DOMAIN_KEYS
+    from vsend.profiles.tasks import resume_url
+
+    part_way = [
+        d
+        for d in profiles.filter(status=Status.DRAFT)
+        if "readiness" not in d.completed_steps
+        and f"readiness:{DOMAIN_KEYS[0]}" in d.completed_steps
+    ]
+    assert part_way
+    assert all(resume_url(d).endswith(f"/readiness/{DOMAIN_KEYS[2]}/") for d in part_way)
     asd = DomainRating.objects.filter(
         profile__child__primary_need="ASD", domain="communication_interaction"
     )

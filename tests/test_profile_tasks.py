@@ -23,7 +23,7 @@ def test_the_task_list_shows_each_part_and_its_status(world, as_user):
         "Check and finalise",
     ):
         assert name in page, name
-    assert "You have done 0 of 9 parts" in page and "Cannot start yet" in page
+    assert "You have done 0 of 18 parts" in page and "Cannot start yet" in page
     assert reverse("profiles:step", kwargs={"pk": pk, "step": "about"}) in page
 
 
@@ -44,7 +44,7 @@ def test_each_area_has_its_own_page_and_continue_goes_where_the_user_stopped(wor
     profile = Profile.objects.get(pk=pk)
     assert f"need:{first}" in profile.completed_steps and "needs" not in profile.completed_steps
     tasks = client.get(reverse("profiles:tasks", kwargs={"pk": pk})).content.decode()
-    assert "You have done 2 of 9 parts" in tasks
+    assert "You have done 2 of 18 parts" in tasks
     # Continue goes to the first part not done: the second area.
     assert tasks.index(reverse("profiles:need", kwargs={"pk": pk, "domain": second})) < tasks.index(
         "Read the introduction"

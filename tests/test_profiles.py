@@ -356,24 +356,34 @@ def test_every_step_page_and_the_summary_render_for_a_draft_and_a_review(world, 
     first = complete_profile(client, world.child)
     client.post(reverse("profiles:review", kwargs={"pk": first}))
     second = Profile.objects.get(child=world.child, number=2)
-    for step in ("about", "readiness", "home", "plan"):
+    for step in ("about", "home"):
         response = client.get(reverse("profiles:step", kwargs={"pk": second.pk, "step": step}))
         assert response.status_code == 200, step
         assert STEP_NAMES[step] in response.content.decode()
-    # The needs are one page per area, starting with the first not done yet.
-    response = client.get(reverse("profiles:step", kwargs={"pk": second.pk, "step": "needs"}))
-    assert response.url == reverse(
-        "profiles:need", kwargs={"pk": second.pk, "domain": "communication_interaction"}
-    )
+    # Needs, readiness and the plan are one page per area, starting with the first not done.
+    for step, name in (("needs", "need"), ("readiness", "readiness"), ("plan", "plan")):
+        response = client.get(reverse("profiles:step", kwargs={"pk": second.pk, "step": step}))
+        assert response.url == reverse(
+            f"profiles:{name}", kwargs={"pk": second.pk, "domain": "communication_interaction"}
+        )
     for key in DOMAIN_KEYS:
         page = client.get(reverse("profiles:need", kwargs={"pk": second.pk, "domain": key}))
         assert page.status_code == 200 and "This area covers" in page.content.decode()
+        page = client.get(reverse("profiles:readiness", kwargs={"pk": second.pk, "domain": key}))
+        assert page.status_code == 200 and "What is already in place" in page.content.decode()
+        page = client.get(reverse("profiles:plan", kwargs={"pk": second.pk, "domain": key}))
+        assert page.status_code == 200
     plan = html.unescape(
         client.get(
-            reverse("profiles:step", kwargs={"pk": second.pk, "step": "plan"})
+            reverse(
+                "profiles:plan",
+                kwargs={"pk": second.pk, "domain": "communication_interaction"},
+            )
         ).content.decode()
     )
-    assert "How did the last plan go?" in plan and "Asks for help using a card" in plan
+    assert "How did last time's outcome go?" in plan and "Asks for help using a card" in plan
+    review = client.get(reverse("profiles:review-date", kwargs={"pk": second.pk}))
+    assert review.status_code == 200 and "Review date" in review.content.decode()
     assert client.get(reverse("profiles:summary", kwargs={"pk": second.pk})).status_code == 200
     assert (
         client.get(reverse("profiles:start", kwargs={"child_pk": world.child.pk})).status_code

@@ -42,6 +42,24 @@ def fits_320(page, name: str) -> None:
         page.set_viewport_size(size)
 
 
+def tab_stops(page) -> int:
+    """How many Tab presses cross the page's main content (a radio group is one stop)."""
+    return page.evaluate(
+        """() => {
+        const seen = new Set();
+        let n = 0;
+        for (const el of document.querySelectorAll(
+            'main a[href], main button, main input, main textarea, main select, main summary')) {
+            if (el.type === 'hidden' || el.disabled || el.tabIndex < 0) continue;
+            if (!el.checkVisibility()) continue;  // not shown (inside a closed details, say)
+            if (el.type === 'radio') { if (seen.has(el.name)) continue; seen.add(el.name); }
+            n++;
+        }
+        return n;
+    }"""
+    )
+
+
 def test_a_profile_from_start_to_finalised_with_the_family(page, browser, live_server, world):
     child_url = f"/children/{world.child.pk}/"
     sign_in(page, "sendco@example.org", child_url)
@@ -54,7 +72,8 @@ def test_a_profile_from_start_to_finalised_with_the_family(page, browser, live_s
     page.fill("#id_assessment_date-year", "2026")
     page.click("button:has-text('Start the profile')")
     assert "Valuing SEND profile 1" in page.inner_text("h1")
-    assert page.locator(".govuk-task-list__item").count() == 11  # intro, about, 5 areas, 3, finish
+    # intro, about, 5 areas of need, 5 of readiness, home, 5 of the plan and its review date, finish
+    assert page.locator(".govuk-task-list__item").count() == 20
     assert_accessible(page, "p02-tasks")
     fits_320(page, "p02-tasks")
     page.click("text=Read the introduction")
@@ -86,14 +105,28 @@ def test_a_profile_from_start_to_finalised_with_the_family(page, browser, live_s
             fits_320(page, "p05-need")
         choose(page, "level", NEEDS[key])
         page.click("button:has-text('Save and continue')")
-    assert "You have done 6 of 9 parts" in page.inner_text("main")
+    assert "You have done 6 of 18 parts" in page.inner_text("main")
 
-    # Setting readiness
-    page.click(".govuk-task-list__link:has-text('Setting readiness')")
-    page.locator("input[name='prompts__communication_interaction']").first.check()
+    # Setting readiness, one page per area: an error keeps what was typed and ticked.
+    page.click("text=Continue where you stopped")
+    assert "setting readiness, area 1 of 5" in page.inner_text(".govuk-caption-l")
+    first = DOMAIN_KEYS[0]
+    page.locator(f"input[name='prompts__{first}']").first.check()
+    page.fill(f"#id_rnote__{first}", "A quiet room is booked for mornings")
+    page.click("button:has-text('Save and continue')")
+    assert "Select how ready the setting is" in page.inner_text(".govuk-error-summary")
+    assert page.input_value(f"#id_rnote__{first}") == "A quiet room is booked for mornings"
+    assert page.locator(f"input[name='prompts__{first}']").first.is_checked()
+    assert_accessible(page, "p05b-readiness-error")
     for key in DOMAIN_KEYS:
+        assert "setting readiness" in page.inner_text(".govuk-caption-l")
+        if key == "semh":
+            assert tab_stops(page) <= 15, tab_stops(page)
+            assert_accessible(page, "p05c-readiness")
+            fits_320(page, "p05c-readiness")
         choose(page, f"readiness__{key}", READINESS[key])
-    page.click("button:has-text('Save and return to the tasks')")
+        page.click("button:has-text('Save and continue')")
+    assert "You have done 11 of 18 parts" in page.inner_text("main")
 
     # The SENDCo asks the family for their answers about home.
     page.click(".govuk-task-list__link:has-text('Home confidence')")
@@ -151,16 +184,30 @@ def test_a_profile_from_start_to_finalised_with_the_family(page, browser, live_s
     page.click(f".vsend-worklist a:has-text('{world.child.full_name}')")
     assert "The family sent their answers about home on" in page.inner_text("main")
 
-    # The plan, then check and finalise, with a confirmation.
-    page.click(".govuk-task-list__link:has-text('Support plan')")
+    # The plan, one page per area, then its review date; then check and finalise.
+    page.click("text=Continue where you stopped")
+    assert "support plan, area 1 of 5" in page.inner_text(".govuk-caption-l")
     key = DOMAIN_KEYS[0]
+    assert tab_stops(page) <= 20, tab_stops(page)
+    assert_accessible(page, "p11b-plan-area")
+    fits_320(page, "p11b-plan-area")
     page.fill(f"#id_what__{key}", "Asks an adult for help using a card")
+    page.click("button:has-text('Save and continue')")
+    assert "Enter how you will know" in page.inner_text(".govuk-error-summary")
+    assert page.input_value(f"#id_what__{key}") == "Asks an adult for help using a card"
     page.fill(f"#id_know__{key}", "Uses the card three times a week")
     page.fill(f"#id_when__{key}-day", "1")
     page.fill(f"#id_when__{key}-month", "2")
     page.fill(f"#id_when__{key}-year", "2027")
-    page.click("button:has-text('Save the plan')")
-    assert "You have done 9 of 9 parts" in page.inner_text("main")
+    page.click("button:has-text('Save and continue')")
+    for _ in DOMAIN_KEYS[1:]:
+        assert "support plan" in page.inner_text(".govuk-caption-l")
+        page.click("button:has-text('Save and continue')")  # no outcome in this area now
+    assert "Review date" in page.inner_text("h1")
+    assert_accessible(page, "p11c-review-date")
+    fits_320(page, "p11c-review-date")
+    page.click("button:has-text('Save and return to the tasks')")
+    assert "You have done 18 of 18 parts" in page.inner_text("main")
     page.click(".govuk-task-list__link:has-text('Check and finalise')")
     assert "Are you sure you want to finalise this profile?" in page.inner_text("h1")
     assert_accessible(page, "p12-finalise-confirm")
@@ -211,6 +258,7 @@ def test_a_review_draft_does_not_show_last_terms_home_answers(page, browser, liv
     cells = page.locator("table.vsend-ratings tbody tr td:nth-child(4)").all_inner_texts()
     assert cells and set(cells) == {"–"}
     assert_accessible(page, "r01-review-summary")
+    fits_320(page, "r01-review-summary")
 
     family = browser.new_context(
         bypass_csp=True, base_url=live_server.url, viewport={"width": 320, "height": 800}

@@ -86,3 +86,51 @@ def test_the_accessibility_check_can_fail(page):
     page.set_content("<html><body><img src='x.png'><input type='text'></body></html>")
     with pytest.raises(AssertionError, match="image-alt"):
         assert_accessible(page, "00-deliberately-broken")
+
+
+def test_a_review_checks_last_times_readiness_area_by_area_with_the_keyboard(page, world):
+    """In a review, each area of readiness and of the plan is its own short page: last time's
+    answers are shown to check, and a keyboard user reaches "Save and continue" in a few Tabs."""
+    from django.test import Client
+
+    from tests.profile_helpers import READINESS, complete_profile
+    from vsend.frameworks.loader import DOMAIN_KEYS
+    from vsend.profiles.models import Profile
+
+    client = Client()
+    client.force_login(world.users["sendco"])
+    first = complete_profile(client, world.child)
+    client.post(f"/profiles/{first}/review/")
+    second = Profile.objects.get(child=world.child, number=2)
+
+    page.goto(f"/sign-in/?next=/profiles/{second.pk}/tasks/")
+    page.fill("#id_username", "sendco@example.org")
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url(f"**/profiles/{second.pk}/tasks/")
+    readiness = page.locator(f"a[href='/profiles/{second.pk}/readiness/{DOMAIN_KEYS[1]}/']")
+    item = page.locator(".govuk-task-list__item", has=readiness)
+    assert "Check last time's rating" in item.inner_text()
+    assert "In progress" in item.inner_text()
+    readiness.click()
+    key = DOMAIN_KEYS[1]
+    level = page.locator(f"input[name='readiness__{key}'][value='{READINESS[key]}']")
+    assert level.is_checked()  # last time's answer, to check
+
+    # Keyboard only: from the level chosen, Tab to the note, type, Tab to the button, Enter.
+    level.focus()
+    page.keyboard.press("Tab")
+    page.keyboard.type("Checked with the class teacher")
+    presses = 0
+    while presses < 10:
+        page.keyboard.press("Tab")
+        presses += 1
+        if page.evaluate("document.activeElement.textContent.trim()") == "Save and continue":
+            break
+    assert presses <= 2, presses
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/readiness/{DOMAIN_KEYS[2]}/")
+    saved = Profile.objects.get(pk=second.pk).ratings.get(domain=key)
+    assert saved.readiness_note == "Checked with the class teacher"
+    assert f"readiness:{key}" in Profile.objects.get(pk=second.pk).completed_steps
+    assert_accessible(page, "07-review-readiness-area")

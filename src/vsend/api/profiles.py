@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vsend.accounts.roles import Perm
+from vsend.api.frameworks import framework_url
 from vsend.api.problems import Conflict, problem_responses
 from vsend.audit.models import Action, Channel
 from vsend.audit.services import Actor, actor_from_request, record
@@ -50,7 +51,18 @@ class RatingSerializer(serializers.Serializer[Any]):
     readiness_level = serializers.IntegerField(allow_null=True)
     readiness_prompts = serializers.ListField(child=serializers.CharField())
     readiness_note = serializers.CharField(allow_blank=True)
+    need_descriptor = serializers.CharField(
+        allow_null=True, help_text="What the level of need means, in the staff wording"
+    )
+    need_family_descriptor = serializers.CharField(
+        allow_null=True,
+        help_text="What the level of need means, in the words families read (reading age 9 or "
+        "below; the staff words for frameworks before version 1.1)",
+    )
     confidence_level = serializers.IntegerField(allow_null=True)
+    confidence_label = serializers.CharField(
+        allow_null=True, help_text="The family's answer for home confidence, in their words"
+    )
     confidence_note = serializers.CharField(allow_blank=True)
     readiness_gap = serializers.IntegerField(allow_null=True)
     confidence_gap = serializers.IntegerField(allow_null=True)
@@ -79,7 +91,10 @@ class ProfileDetail(serializers.Serializer[Any]):
     child = serializers.IntegerField()
     number = serializers.IntegerField()
     status = serializers.CharField()
-    framework = serializers.DictField()
+    framework = serializers.DictField(
+        help_text="id, version, checksum, age_band, age_band_reason, name, and url: the "
+        "framework's scale and wording (staff and family)"
+    )
     assessment_date = serializers.DateField()
     review_date = serializers.DateField(allow_null=True)
     previous = serializers.IntegerField(allow_null=True)
@@ -90,7 +105,18 @@ class ProfileDetail(serializers.Serializer[Any]):
     plan = serializers.DictField()
 
 
-def profile_data(view: selectors.ProfileView) -> dict[str, Any]:
+def _words(view: selectors.ProfileView, d: Any) -> dict[str, str | None]:
+    need, confidence = d.rating.need_level, d.rating.confidence_level
+    return {
+        "need_descriptor": None if need is None else d.domain.descriptors[need],
+        "need_family_descriptor": None if need is None else d.domain.family_descriptor(need),
+        "confidence_label": None
+        if confidence is None
+        else view.framework.level(confidence).confidence,
+    }
+
+
+def profile_data(view: selectors.ProfileView, request: Request | None = None) -> dict[str, Any]:
     p = view.profile
     return {
         "id": p.pk,
@@ -103,6 +129,8 @@ def profile_data(view: selectors.ProfileView) -> dict[str, Any]:
             "checksum": p.framework_checksum,
             "age_band": p.age_band,
             "age_band_reason": p.age_band_reason,
+            "name": view.framework.name,
+            "url": framework_url(request, view.framework),
         },
         "assessment_date": p.assessment_date,
         "review_date": p.review_date,
@@ -124,6 +152,7 @@ def profile_data(view: selectors.ProfileView) -> dict[str, Any]:
                 "confidence_gap": d.rating.confidence_gap,
                 "change_since_previous": d.change,
             }
+            | _words(view, d)
             for d in view.domains
         ],
         "gaps": {
@@ -288,7 +317,7 @@ def profile_detail(request: Request, pk: int) -> Response:
         profile.refresh_from_db()
     else:
         profile = selectors.open_profile(actor, pk)
-    return Response(profile_data(selectors.profile_view(profile)))
+    return Response(profile_data(selectors.profile_view(profile), request))
 
 
 @extend_schema(

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from vsend.api import exports, insights, organisation, profiles, views
+from vsend.api import exports, frameworks, insights, organisation, profiles, views
 from vsend.provision import api as provision
 from vsend.records import api as records
 
@@ -26,6 +26,12 @@ urlpatterns = [
         name="profile-chart",
     ),
     path("profiles/<id:pk>/pdf", login_not_required(exports.profile_pdf), name="profile-pdf"),
+    path("frameworks/", login_not_required(frameworks.framework_list), name="frameworks"),
+    path(
+        "frameworks/<slug:framework_id>/<str:version>/<slug:age_band>/",
+        login_not_required(frameworks.framework_detail),
+        name="framework",
+    ),
     path("downloads/<uuid:pk>/", login_not_required(exports.export_status), name="export"),
     path("downloads/<uuid:pk>/file", login_not_required(exports.export_file), name="export-file"),
     path(

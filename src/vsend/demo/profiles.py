@@ -141,6 +141,15 @@ def build_profiles(
                     for k in DOMAIN_KEYS
                 ]
             )
+            if draft and child.pk % 2 == 0:
+                # Some drafts stopped part-way through setting readiness (one page per area):
+                # "continue where you stopped" opens the third area.
+                steps_done = ["about", "needs", *(f"readiness:{k}" for k in DOMAIN_KEYS[:2])]
+                Profile.objects.filter(pk=profile.pk).update(completed_steps=steps_done)
+                profile.completed_steps = steps_done
+                DomainRating.objects.filter(profile=profile, domain__in=DOMAIN_KEYS[2:]).update(
+                    readiness_level=None
+                )
             top = max(DOMAIN_KEYS, key=lambda k: need[k])
             what, know = OUTCOMES[top]
             SupportOutcome.objects.create(

@@ -13,7 +13,7 @@ from vsend.insights.exports import governors_pdf
 from vsend.insights.forms import InsightFilterForm
 from vsend.organisations.models import SchoolClass
 from vsend.profiles import selectors
-from vsend.profiles.pdf import is_family_copy, profile_pdf
+from vsend.profiles.pdf import is_family_copy, is_own_copy, profile_pdf
 
 
 def _actor(export: Export) -> Actor:
@@ -23,7 +23,8 @@ def _actor(export: Export) -> Actor:
 def build_profile_pdf(export: Export) -> bytes:
     profile = selectors.get_profile_for(_actor(export), int(export.object_id))
     family = is_family_copy(export.requested_by, profile.child_id)
-    return profile_pdf(selectors.profile_view(profile), family=family)
+    own = family and is_own_copy(export.requested_by, profile.child_id)
+    return profile_pdf(selectors.profile_view(profile), family=family, own_record=own)
 
 
 def build_governors_pdf(export: Export) -> bytes:

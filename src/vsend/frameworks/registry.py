@@ -56,6 +56,13 @@ def get(framework_id: str, version: str, age_band: str) -> Framework | None:
     return _loaded.get((framework_id, version, age_band))
 
 
+def loaded() -> list[Framework]:
+    """Every framework file this instance has loaded (each version, each age band)."""
+    if not _loaded:
+        load_configured()
+    return list(_loaded.values())
+
+
 class AgeOutOfRange(ValueError):
     pass
 

@@ -1,5 +1,6 @@
 """Forms for each step of a profile, built from the framework the profile was made with."""
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,11 @@ from vsend.profiles.services import ActionPlan, OutcomePlan
 from vsend.voice.questions import family_level_words
 
 ACTION_ROWS = 2
+
+
+def one_area(framework: Framework, key: str) -> Framework:
+    """The framework narrowed to one area: the step forms then make one area's page."""
+    return dataclasses.replace(framework, domains=(framework.domain(key),))
 
 
 def _levels(framework: Framework, attr: str) -> list[tuple[str, str]]:
@@ -203,8 +209,18 @@ class FamilyAnswerForm(forms.Form):
 
 
 class PlanForm(DomainForm):
-    def __init__(self, *args: Any, previous_outcomes: list[SupportOutcome], **kwargs: Any) -> None:
+    """The whole plan, or (whole=False, with a one-area framework) one area's outcome, actions
+    and last outcomes' reviews; the review date and "at least one outcome" belong to the whole."""
+
+    def __init__(
+        self,
+        *args: Any,
+        previous_outcomes: list[SupportOutcome],
+        whole: bool = True,
+        **kwargs: Any,
+    ) -> None:
         self.previous_outcomes = previous_outcomes
+        self.whole = whole
         super().__init__(*args, **kwargs)
         for o in previous_outcomes:
             self.fields[f"review__{o.pk}"] = forms.ChoiceField(
@@ -217,6 +233,8 @@ class PlanForm(DomainForm):
                 },
             )
             self.fields[f"reviewnote__{o.pk}"] = _text("What happened")
+        if not whole:
+            return
         self.fields["review_date"] = _plan_date(
             label="Review date", help_text="Usually 6 to 8 weeks away, or next term"
         )
@@ -273,7 +291,11 @@ class PlanForm(DomainForm):
                 start, end = c.get(f"a{n}from__{k}"), c.get(f"a{n}until__{k}")
                 if start and end and end < start:
                     self.add_error(f"a{n}until__{k}", "The end date must be after the start date")
-        if not any(c.get(f"what__{d.key}") for d in self.framework.domains) and not self.errors:
+        if (
+            self.whole
+            and not any(c.get(f"what__{d.key}") for d in self.framework.domains)
+            and not self.errors
+        ):
             self.add_error(None, "Add at least one outcome to the plan")
         return c
 
@@ -306,3 +328,9 @@ class PlanForm(DomainForm):
         return {
             o.pk: (c[f"review__{o.pk}"], c[f"reviewnote__{o.pk}"]) for o in self.previous_outcomes
         }
+
+
+class ReviewDateForm(forms.Form):
+    review_date = _plan_date(
+        label="When will the plan be reviewed?", help_text="Usually 6 to 8 weeks away, or next term"
+    )

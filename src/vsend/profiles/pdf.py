@@ -2,7 +2,9 @@
 child's details, and the child's name, the date and page numbers on every page.
 
 A family's copy (asked for by a parent, carer or the young person) gives each need in the
-framework's family words where the framework file has them, and otherwise its usual words.
+framework's family words where the framework file has them, and otherwise its usual words; it
+speaks to a young person as "you", uses the words the family's own pages use, and leaves out the
+notes staff keep for their work (the evidence for each need, the notes on readiness).
 """
 
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from vsend.accounts.policy import AccessPolicy
-from vsend.accounts.roles import CHILD_LINKED_ROLES
+from vsend.accounts.roles import CHILD_LINKED_ROLES, Role
 from vsend.children.models import Enrolment
 from vsend.children.selectors import enrolment_history
 from vsend.config.jinja2 import format_date
@@ -79,27 +81,44 @@ def details(profile: Any) -> Details:
     )
 
 
-def descriptor(domain: Any, level: int, family: bool) -> str:
-    """A need level's descriptor: for families, the framework's family words if it has them."""
+def descriptor(domain: Any, level: int, family: bool, *, to_reader: bool = False) -> str:
+    """A need level's descriptor: for families, the framework's family words if it has them
+    (to_reader: for the young person, speaking to them as "you")."""
     if family:
         words = getattr(domain, "family_descriptors", None) or ()
         if level < len(words) and words[level]:
+            if to_reader and hasattr(domain, "family_descriptor"):
+                return str(domain.family_descriptor(level, to_reader=True))
             return str(words[level])
     return str(domain.descriptors[level])
+
+
+def _reaching_roles(user: Any, child_id: int) -> set[str]:
+    policy = AccessPolicy.for_user(user)
+    return {
+        m.role
+        for m in policy.memberships
+        if policy.children_reached_by(m).filter(pk=child_id).exists()
+    }
 
 
 def is_family_copy(user: Any, child_id: int) -> bool:
     """True when every membership through which the user reaches the child is a family one
     (parent or carer, or the young person): they get the family's words."""
-    policy = AccessPolicy.for_user(user)
-    reaching = [
-        m for m in policy.memberships if policy.children_reached_by(m).filter(pk=child_id).exists()
-    ]
-    return bool(reaching) and all(m.role in CHILD_LINKED_ROLES for m in reaching)
+    roles = _reaching_roles(user, child_id)
+    return bool(roles) and roles <= set(CHILD_LINKED_ROLES)
 
 
-def profile_pdf(view, request: HttpRequest | None = None, *, family: bool = False) -> bytes:  # noqa: ANN001
+def is_own_copy(user: Any, child_id: int) -> bool:
+    """The young person asking for their own profile: the copy speaks to them as "you"."""
+    return _reaching_roles(user, child_id) == {Role.YOUNG_PERSON}
+
+
+def profile_pdf(  # noqa: ANN001
+    view, request: HttpRequest | None = None, *, family: bool = False, own_record: bool = False
+) -> bytes:
     profile = view.profile
+    own_record = family and own_record
     html = render_to_string(
         "profiles/pdf.html",
         {
@@ -108,8 +127,11 @@ def profile_pdf(view, request: HttpRequest | None = None, *, family: bool = Fals
             "chart": profile_chart(view),
             "details": details(profile),
             "family": family,
+            "own_record": own_record,
             "descriptors": {
-                d.domain.key: descriptor(d.domain, d.rating.need_level, family)
+                d.domain.key: descriptor(
+                    d.domain, d.rating.need_level, family, to_reader=own_record
+                )
                 for d in view.domains
                 if d.rating.need_level is not None
             },

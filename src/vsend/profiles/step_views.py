@@ -4,13 +4,14 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from vsend.accounts.roles import Perm
 from vsend.audit.services import actor_from_request
 from vsend.config.forms import error_list
 from vsend.frameworks.registry import AgeOutOfRange, age_band_for
-from vsend.profiles import family, selectors, services
+from vsend.profiles import area_services, family, selectors, services
 from vsend.profiles.forms import (
     AboutForm,
     HomeForm,
@@ -22,6 +23,7 @@ from vsend.profiles.forms import (
 from vsend.profiles.models import STEP_NAMES, STEPS, Profile
 from vsend.profiles.tasks import area_done
 from vsend.profiles.views import expected_version, locked
+from vsend.submissions.services import AlreadySubmitted, submit_once
 
 STALE_MESSAGE = (
     "Someone else saved this profile while you were working on it, so your changes have not "
@@ -29,6 +31,12 @@ STALE_MESSAGE = (
     "save again if yours should replace it."
 )
 
+
+AREA_PAGES = {
+    "needs": ("profiles:need", area_done),
+    "readiness": ("profiles:readiness", area_services.readiness_done),
+    "plan": ("profiles:plan", area_services.plan_area_done),
+}
 
 STEP_FORMS = {"needs": NeedsForm, "readiness": ReadinessForm, "home": HomeForm}
 
@@ -144,11 +152,13 @@ def step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if not profile.is_draft:
         return locked(request, profile)
     view = selectors.profile_view(profile)
-    if step == "needs" and request.method != "POST":
-        # One page per area: start at the first area not done yet.
+    if step in AREA_PAGES and request.method != "POST":
+        # One page per area: start at the first area not done yet. (A post of the whole step
+        # is still saved, for older pages and scripts.)
+        name, done = AREA_PAGES[step]
         keys = [d.domain.key for d in view.domains]
-        first = next((k for k in keys if not area_done(profile, k)), keys[0])
-        return redirect("profiles:need", pk=pk, domain=first)
+        first = next((k for k in keys if not done(profile, k)), keys[0])
+        return redirect(name, pk=pk, domain=first)
     form = _step_form(step, profile, view, request.POST or None)
     stale = False
     if request.method == "POST":
@@ -208,7 +218,8 @@ def need(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
     )
     stale = False
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def work() -> str:
             services.save_need_area(
                 actor=actor,
                 profile=profile,
@@ -217,17 +228,21 @@ def need(request: HttpRequest, pk: int, domain: str) -> HttpResponse:
                 level=form.cleaned_data["level"],
                 evidence=form.cleaned_data["evidence"],
             )
+            later = [k for k in keys[keys.index(domain) + 1 :] if not area_done(profile, k)]
+            if later and "save_and_exit" not in request.POST:
+                return reverse("profiles:need", args=[pk, later[0]])
+            return reverse("profiles:tasks", args=[pk])
+
+        try:
+            return redirect(submit_once(request, work))
+        except AlreadySubmitted as first:
+            return redirect(first.url)
         except services.ProfileLocked:
             return locked(request, profile)
         except services.StaleProfile:
             stale = True
             form.add_error(None, STALE_MESSAGE)
             profile.refresh_from_db()
-        else:
-            later = [k for k in keys[keys.index(domain) + 1 :] if not area_done(profile, k)]
-            if later and "save_and_exit" not in request.POST:
-                return redirect("profiles:need", pk=pk, domain=later[0])
-            return redirect("profiles:tasks", pk=pk)
     selectors.open_profile(actor, pk, f"Need opened for editing: {dv.domain.name}")
     return render(
         request,

@@ -7,7 +7,9 @@ family's answers, so the list and "continue" always agree with what is saved.
 from dataclasses import dataclass
 
 from django.urls import reverse
+from markupsafe import Markup, escape
 
+from vsend.profiles.area_services import plan_area_done, plan_review_done, readiness_done
 from vsend.profiles.models import STEP_NAMES, FamilyAnswers, Profile
 from vsend.profiles.selectors import ProfileView
 
@@ -26,6 +28,17 @@ class Task:
     url: str | None
     status: str
     hint: str = ""
+    # Said to screen readers after the name, so each link's text is unique on the page
+    # ("Communication and interaction" appears under needs, readiness and the plan).
+    context: str = ""
+
+    @property
+    def title_html(self) -> Markup:
+        if not self.context:
+            return escape(self.name)
+        return Markup('{}<span class="govuk-visually-hidden">: {}</span>').format(
+            self.name, self.context
+        )
 
     @property
     def done(self) -> bool:
@@ -77,8 +90,45 @@ def sections(profile: Profile, view: ProfileView, answers: FamilyAnswers | None)
                 reverse("profiles:need", args=[pk, d.domain.key]),
                 status,
                 "Check last time's rating" if status == IN_PROGRESS else "",
+                "need",
             )
         )
+    readiness = []
+    for d in view.domains:
+        key = d.domain.key
+        if readiness_done(profile, key):
+            status, hint = COMPLETED, ""
+        elif d.rating.readiness_level is not None:
+            status, hint = IN_PROGRESS, "Check last time's rating"
+        else:
+            status, hint = NOT_STARTED, ""
+        url = reverse("profiles:readiness", args=[pk, key])
+        readiness.append(
+            Task(f"readiness:{key}", d.domain.name, url, status, hint, "setting readiness")
+        )
+    outcome_areas = {o.domain for o in view.outcomes}
+    plan = []
+    for d in view.domains:
+        key = d.domain.key
+        if plan_area_done(profile, key):
+            status = COMPLETED
+            hint = "Outcome planned" if key in outcome_areas else "No outcome this time"
+        else:
+            status = IN_PROGRESS if key in outcome_areas else NOT_STARTED
+            hint = ""
+        url = reverse("profiles:plan", args=[pk, key])
+        plan.append(Task(f"plan:{key}", d.domain.name, url, status, hint, "support plan"))
+    plan.append(
+        Task(
+            "plan:review",
+            "Review date",
+            reverse("profiles:review-date", args=[pk]),
+            COMPLETED if plan_review_done(profile) else NOT_STARTED,
+            f"{profile.review_date.day} {profile.review_date:%B %Y}"
+            if plan_review_done(profile) and profile.review_date
+            else "",
+        )
+    )
     home_status, home_hint = _home(profile, answers)
     home = Task(
         "home",
@@ -105,7 +155,9 @@ def sections(profile: Profile, view: ProfileView, answers: FamilyAnswers | None)
         Section("Before you start", [intro]),
         Section("About the child", [step("about")]),
         Section("Areas of need", areas),
-        Section("Support", [step("readiness"), home, step("plan")]),
+        Section("Setting readiness", readiness),
+        Section("Home confidence", [home]),
+        Section("Support plan", plan),
         Section("Finish", [finish]),
     ]
 
@@ -135,7 +187,14 @@ def resume_url(profile: Profile) -> str:
     for key in DOMAIN_KEYS:
         if not area_done(profile, key):
             return reverse("profiles:need", args=[pk, key])
-    for step in ("readiness", "home", "plan"):
-        if step not in done:
-            return reverse("profiles:step", args=[pk, step])
+    for key in DOMAIN_KEYS:
+        if not readiness_done(profile, key):
+            return reverse("profiles:readiness", args=[pk, key])
+    if "home" not in done:
+        return reverse("profiles:step", args=[pk, "home"])
+    for key in DOMAIN_KEYS:
+        if not plan_area_done(profile, key):
+            return reverse("profiles:plan", args=[pk, key])
+    if not plan_review_done(profile):
+        return reverse("profiles:review-date", args=[pk])
     return reverse("profiles:finalise", args=[pk])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vsend.profiles import family_views, step_views, views
+from vsend.profiles import area_views, family_views, step_views, views
 
 app_name = "profiles"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("profiles/<id:pk>/ask-family/", views.ask_family, name="ask-family"),
     path("profiles/<id:pk>/steps/<slug:step>/", step_views.step, name="step"),
     path("profiles/<id:pk>/needs/<slug:domain>/", step_views.need, name="need"),
+    path("profiles/<id:pk>/readiness/<slug:domain>/", area_views.readiness, name="readiness"),
+    path("profiles/<id:pk>/plan/<slug:domain>/", area_views.plan, name="plan"),
+    path("profiles/<id:pk>/review-date/", area_views.review_date, name="review-date"),
     path("profiles/<id:pk>/finalise/", views.finalise, name="finalise"),
     path("profiles/<id:pk>/review/", views.review, name="review"),
     path("profiles/<id:pk>/chart.svg", views.chart_svg, name="chart"),
