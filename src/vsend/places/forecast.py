@@ -1,16 +1,5 @@
-"""A forecast of places needed at each designated school for the next five academic years.
-
-The method, as the page states it:
-1. Each year group moves up a year every September; children in the school's oldest year leave.
-2. A new youngest year group joins each year, the size of an average year group at the school
-   now, grown by the school's recent growth.
-3. Recent growth is the school's average yearly change in roll over up to three years (its roll
-   on this day in past years, from the enrolments vsend holds), kept between -20% and +20% a
-   year; a school without a past roll is taken as not growing.
-4. The children in the priority funnels whose nearest suitable school (or named school) it is
-   are added to every year: they need a place now and, once placed, keep it.
-Places needed is that total; the gap is places needed minus the school's places.
-"""
+"""A forecast of places needed at each designated school for the next five academic years,
+by the method in METHOD (shown on the page, in these words)."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -19,6 +8,19 @@ from vsend.places.geography import School
 from vsend.places.planning import Plan, academic_start
 
 HORIZON = 5
+METHOD = [
+    "Every September each year group moves up a year, and the children in the school's oldest "
+    "year leave.",
+    "A new youngest year group joins each year. Its size is the school's average year group "
+    "now, grown by the school's recent growth.",
+    "Recent growth is the school's average yearly change in roll over up to three years, from "
+    "its roll on this day in past years. It is held between 20% fewer and 20% more a year. A "
+    "school with no past roll is taken as not growing.",
+    "Children in the priority funnels whose named or nearest suitable school it is are added to "
+    "every year: they need a place now and keep it once placed.",
+    "Places needed is that total. The gap is places needed minus the school's places: a "
+    "positive gap is the number of places short.",
+]
 MAX_GROWTH = 0.20
 
 

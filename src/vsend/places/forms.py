@@ -74,7 +74,7 @@ class DesignationForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("scope") == "some" and not data.get("needs"):
             self.add_error("needs", "Choose at least one need, or choose all needs")
         first, last = data.get("first_year"), data.get("last_year")
@@ -196,12 +196,12 @@ class PlacementForm(forms.Form):
 
     def __init__(self, *args: Any, areas: list[Centroid], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["home_area"].choices = [("", "Not recorded")] + [
+        self.fields["home_area"].choices = [("", "Not recorded")] + [  # type: ignore[attr-defined]
             (str(a.pk), f"{a.name} ({a.get_kind_display().lower()})") for a in areas
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("home_tuition_since") and not data.get("awaiting_since"):
             self.add_error(
                 "awaiting_since",

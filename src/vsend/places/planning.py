@@ -213,15 +213,15 @@ def compute(authority: LocalAuthority, today: date) -> Plan:
             )
     # ... and on roll past a full nearer school; and, for everyone on roll, schools passed.
     for child_id, setting_id in on_roll_at.items():
-        need, year, area = child_facts[child_id]
-        if area is None or area not in areas or year is None:
+        need, year_or_none, home = child_facts[child_id]
+        if home is None or home not in areas or year_or_none is None:
             plan.unlocated += 1
             continue
-        school = by_id[setting_id]
-        passed = ranker.nearer_than(area, need, year, school)
+        year, school = year_or_none, by_id[setting_id]
+        passed = ranker.nearer_than(home, need, year, school)
         plan.passes[passed] += 1
         plan.passes_by_school.setdefault(setting_id, Counter())[passed] += 1
-        nearest = ranker.nearest(area, need, year)
+        nearest = ranker.nearest(home, need, year)
         if (
             passed
             and nearest is not None
@@ -256,5 +256,6 @@ def _past_rolls(ids: list[int], today: date) -> dict[int, list[int]]:
     )
     out = {sid: [0] * HISTORY_YEARS for sid in ids}
     for r in rows:
-        out[r["setting_id"]] = [r[f"y{k}"] for k in range(1, HISTORY_YEARS + 1)]
+        counts: dict[str, int] = r  # type: ignore[assignment]
+        out[counts["setting_id"]] = [counts[f"y{k}"] for k in range(1, HISTORY_YEARS + 1)]
     return out

@@ -64,7 +64,7 @@ def authority_page(request: HttpRequest) -> HttpResponse:
             "authority": authority,
             "view": view,
             "charts": chart_for,
-            "method": forecast.__doc__.split("\n", 2)[2].strip(),
+            "method": forecast.METHOD,
             "manages": manages,
         },
     )
