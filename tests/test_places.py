@@ -235,3 +235,13 @@ def test_officers_see_suppressed_counts(places, world):
             for column, v in zip(t.columns[1:], row[1:], strict=True):
                 if column not in seats:
                     assert v == "1 to 7" or (isinstance(v, int) and v % 5 == 0), (t.key, row)
+
+
+def test_resourced_provision_counts_children_with_plans_for_its_needs(places, world):
+    Designation.objects.create(
+        setting=world.setting, kind="resourced", needs="ASD", places=6, first_year=2, last_year=8
+    )
+    plan = compute(world.authority, TODAY)
+    # c8, p1 and p7 have plans and autism; p2 (speech and language) and Amelia (SEN support)
+    # are at the school but not in its resourced provision.
+    assert plan.on_roll(world.setting.pk) == 3

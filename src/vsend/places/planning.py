@@ -2,8 +2,9 @@
 demand in the three priority funnels, nearest suitable schools and how many nearer ones each
 child passes, and a forecast of places needed (forecast.py).
 
-Set-based: six queries whatever the number of children (designations, centroids, the roll at
-designated schools, placement records, new EHC plans, past rolls), then Python over those
+Set-based: eight queries whatever the number of children (designations, centroids twice, the
+roll at designated schools, placement records, new EHC plans, where funnel children are now,
+past rolls), then Python over those
 small tables. Only children on roll at a designated school, with a placement record or with a
 new plan naming a designated school are read, never the authority's whole register.
 
@@ -22,6 +23,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
+from vsend.children.census import SENProvision
 from vsend.children.models import Enrolment, Registration
 from vsend.children.selectors import counted_enrolments
 from vsend.organisations.models import LocalAuthority
@@ -87,6 +89,7 @@ def _schools(authority: LocalAuthority) -> list[School]:
             first_year=d.first_year,
             last_year=d.last_year,
             places=d.places,
+            resourced=d.kind == Designation.Kind.RESOURCED,
         )
         for d in rows
     ]
@@ -115,7 +118,9 @@ def compute(authority: LocalAuthority, today: date) -> Plan:
     ranker = Ranker(schools, areas)
 
     # The roll at designated schools: one row per child (a subsidiary registration does not
-    # hold a place; the main one does).
+    # hold a place; the main one does). vsend does not record who is in a mainstream school's
+    # resourced provision: it is taken as the school's children with an EHC plan whose primary
+    # need and year the provision is designated for.
     roll: dict[int, Counter[int]] = {sid: Counter() for sid in ids}
     on_roll_at: dict[int, int] = {}
     roll_rows = (
@@ -128,11 +133,16 @@ def compute(authority: LocalAuthority, today: date) -> Plan:
             "child__primary_need",
             "child__date_of_birth",
             "child__placement__home_area_id",
+            "child__sen_provision",
         )
     )
     child_facts: dict[int, tuple[str, int | None, int | None]] = {}
-    for child_id, setting_id, position, need, born, area in roll_rows:
+    for child_id, setting_id, position, need, born, area, provision in roll_rows:
         year = _year(position, born, start)
+        if by_id[setting_id].resourced and not (
+            provision == SENProvision.EHC_PLAN and by_id[setting_id].covers(need, year)
+        ):
+            continue  # at the school, not in its resourced provision
         if year is not None:
             roll[setting_id][year] += 1
         on_roll_at[child_id] = setting_id
@@ -191,7 +201,7 @@ def compute(authority: LocalAuthority, today: date) -> Plan:
             return NO_AREA
         return ranker.nearest(area, need, year) or NO_SCHOOL
 
-    plan = Plan(authority, today, schools, roll, _past_rolls(ids, today))
+    plan = Plan(authority, today, schools, roll, _past_rolls(schools, today))
     # Funnel A: new plans naming a designated school the child is not on roll at...
     for child_id, named in plans:
         if on_roll_at.get(child_id) == named or child_id in plan.funnel:
@@ -212,21 +222,20 @@ def compute(authority: LocalAuthority, today: date) -> Plan:
                 child_id, "B", "placed out of authority", target(child_id, n, year, a)
             )
     # ... and on roll past a full nearer school; and, for everyone on roll, schools passed.
+    totals = {sid: plan.on_roll(sid) for sid in ids}
     for child_id, setting_id in on_roll_at.items():
         need, year_or_none, home = child_facts[child_id]
         if home is None or home not in areas or year_or_none is None:
             plan.unlocated += 1
             continue
         year, school = year_or_none, by_id[setting_id]
-        passed = ranker.nearer_than(home, need, year, school)
+        passed, nearest = ranker.passing(home, need, year, school)
         plan.passes[passed] += 1
         plan.passes_by_school.setdefault(setting_id, Counter())[passed] += 1
-        nearest = ranker.nearest(home, need, year)
         if (
             passed
             and nearest is not None
-            and nearest != setting_id
-            and plan.on_roll(nearest) >= by_id[nearest].places
+            and totals[nearest] >= by_id[nearest].places
             and child_id not in plan.funnel
         ):
             plan.funnel[child_id] = FunnelChild(child_id, "B", "past a full nearer school", nearest)
@@ -240,8 +249,15 @@ def compute(authority: LocalAuthority, today: date) -> Plan:
     return plan
 
 
-def _past_rolls(ids: list[int], today: date) -> dict[int, list[int]]:
-    """Each school's roll on this day in each of the last three years, in one grouped query."""
+def _past_rolls(schools: list[School], today: date) -> dict[int, list[int]]:
+    """Each school's roll on this day in each of the last three years, in one grouped query
+    (for a resourced provision, the school's children with a plan and a need it is for)."""
+    ids = [s.id for s in schools]
+    which = Q(setting_id__in=[s.id for s in schools if not s.resourced])
+    for s in schools:
+        if s.resourced:
+            need = Q() if s.all_needs else Q(child__primary_need__in=sorted(s.needs))
+            which |= Q(setting_id=s.id, child__sen_provision=SENProvision.EHC_PLAN) & need
     day = (today.month, min(today.day, 28) if today.month == 2 else today.day)
     days = [date(today.year - k, *day) for k in range(1, HISTORY_YEARS + 1)]
 
@@ -249,7 +265,7 @@ def _past_rolls(ids: list[int], today: date) -> dict[int, list[int]]:
         return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
 
     rows = (
-        Enrolment.objects.filter(setting_id__in=ids)
+        Enrolment.objects.filter(which)
         .exclude(registration=Registration.SUBSIDIARY)
         .values("setting_id")
         .annotate(**{f"y{k}": Count("id", filter=on(day)) for k, day in enumerate(days, 1)})
