@@ -113,7 +113,7 @@ def build(plan: Plan, identifiable: bool) -> PlaceTables:
         )
     )
 
-    bands = ["None", "1", "2", "3 or more"]
+    bands = ["no nearer school", "1 nearer school", "2 nearer schools", "3 or more"]
 
     def banded(c: Counter[int]) -> list[int]:
         return [c[0], c[1], c[2], sum(v for k, v in c.items() if k >= 3)]
