@@ -154,3 +154,16 @@ def test_schools_page_lists_designated_and_others(places, world, as_user):
     text = page.content.decode()
     assert "Near School" in text and "Designate a resourced provision at Setting A1" in text
     assert Child.objects.exists() and Enrolment.objects.exists()
+
+
+def test_designation_form_sets_the_map_position(world, as_user):
+    client = as_user("la_admin")
+    url = reverse("places:designation", args=[world.setting.pk])
+    data = {"kind": "special", "scope": "all", "places": "30", "first_year": "2", "last_year": "8"}
+    bad = client.post(url, {**data, "easting": "545200"}).content.decode()
+    assert "Enter the northing as well, or neither" in bad
+    bad = client.post(url, {**data, "easting": "9999999", "northing": "1"}).content.decode()
+    assert "Easting must be 700,000 or less" in bad
+    assert client.post(url, {**data, "easting": "545200", "northing": "301800"}).status_code == 302
+    world.setting.refresh_from_db()
+    assert (world.setting.easting, world.setting.northing) == (545200, 301800)

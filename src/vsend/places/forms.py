@@ -73,8 +73,37 @@ class DesignationForm(forms.Form):
         },
     )
 
+    easting = forms.IntegerField(
+        label="Easting",
+        required=False,
+        min_value=0,
+        max_value=MAX_EASTING,
+        help_text="Metres on the national grid; from Get Information about Schools if loaded there",
+        error_messages={
+            "invalid": "Easting must be a whole number of metres, like 545200",
+            "min_value": "Easting must be 0 or more",
+            "max_value": f"Easting must be {MAX_EASTING:,} or less",
+        },
+    )
+    northing = forms.IntegerField(
+        label="Northing",
+        required=False,
+        min_value=0,
+        max_value=MAX_NORTHING,
+        error_messages={
+            "invalid": "Northing must be a whole number of metres, like 301800",
+            "min_value": "Northing must be 0 or more",
+            "max_value": f"Northing must be {MAX_NORTHING:,} or less",
+        },
+    )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if (data.get("easting") is None) != (data.get("northing") is None) and not (
+            self.has_error("easting") or self.has_error("northing")
+        ):
+            missing = "northing" if data.get("northing") is None else "easting"
+            self.add_error(missing, f"Enter the {missing} as well, or neither")
         if data.get("scope") == "some" and not data.get("needs"):
             self.add_error("needs", "Choose at least one need, or choose all needs")
         first, last = data.get("first_year"), data.get("last_year")

@@ -24,6 +24,19 @@ def save_designation(actor: Actor, setting: Setting, data: dict[str, Any]) -> De
         "first_year": int(data["first_year"]),
         "last_year": int(data["last_year"]),
     }
+    point = (data.get("easting"), data.get("northing"))
+    if (setting.easting, setting.northing) != point:
+        before_point = (setting.easting, setting.northing)
+        setting.easting, setting.northing = point
+        setting.save(update_fields=["easting", "northing"])
+        record(
+            actor,
+            Action.UPDATE,
+            obj=setting,
+            authority_id=setting.authority_id,
+            summary=f"Map position of {setting.name} changed for place planning",
+            detail={"before": list(before_point), "after": list(point)},
+        )
     found = Designation.objects.select_for_update().filter(setting=setting).first()
     if found is not None and all(getattr(found, k) == v for k, v in values.items()):
         return found

@@ -142,6 +142,7 @@ def designation(request: HttpRequest, pk: int) -> HttpResponse:
     initial = initial_designation(found, PHASE_YEARS.get(setting.setting_type, (2, 16)))
     if found is None and setting.setting_type != "special":
         initial["kind"] = Designation.Kind.RESOURCED
+    initial.update(easting=setting.easting, northing=setting.northing)
     form = DesignationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.save_designation(actor_from_request(request), setting, form.cleaned_data)
