@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from vsend.accounts.policy import AccessPolicy, Disclosure
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
-from vsend.audit.services import actor_from_request, record
+from vsend.audit.services import actor_from_request, record, record_children_shown
 from vsend.children.selectors import get_child_for
 from vsend.config.forms import error_list
 from vsend.insights import charts, dashboards
@@ -48,10 +48,42 @@ def _plan(request: HttpRequest) -> tuple[LocalAuthority, PlaceTables]:
     return authority, build(plan, identifiable)
 
 
+MAX_LISTED = 300
+
+
+def _funnel_children(request: HttpRequest, view: PlaceTables) -> list[tuple[Any, Any, str]]:
+    """For those who may see the children: the first MAX_LISTED funnel children, by funnel and
+    name, with the school each needs; the listing is audited."""
+    if not view.identifiable or not view.plan.funnel:
+        return []
+    funnel = view.plan.funnel
+    names = {s.id: s.name for s in view.plan.schools}
+    names.update(
+        {planning.NO_SCHOOL: "No suitable school found", planning.NO_AREA: "Home area not recorded"}
+    )
+    shown = (
+        AccessPolicy.for_request(request)
+        .children()
+        .filter(pk__in=list(funnel))
+        .only("id", "first_name", "last_name", "preferred_name", "authority_id")
+    )
+    rows = sorted(
+        ((funnel[c.pk], c, names.get(funnel[c.pk].target, "")) for c in shown),
+        key=lambda r: (r[0].funnel, r[1].last_name, r[1].first_name, r[1].pk),
+    )[:MAX_LISTED]
+    record_children_shown(
+        actor_from_request(request),
+        [c for _, c, _ in rows],
+        summary="Children in the priority funnels for special places",
+    )
+    return rows
+
+
 @require_safe
 def authority_page(request: HttpRequest) -> HttpResponse:
     authority, view = _plan(request)
     manages = AccessPolicy.for_request(request).may_manage_authority(authority)
+    listed = _funnel_children(request, view)
     chart_for = {
         t.key: charts.bars(t, col=len(t.columns) - 1 if t.key == "funnels" else 1)
         for t in view.tables
@@ -66,6 +98,8 @@ def authority_page(request: HttpRequest) -> HttpResponse:
             "charts": chart_for,
             "method": forecast.METHOD,
             "manages": manages,
+            "listed": listed,
+            "max_listed": MAX_LISTED,
         },
     )
 
