@@ -12,8 +12,12 @@ from datetime import date, timedelta
 from typing import Any, Protocol
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from vsend.accounts.models import Membership, User
+from vsend.accounts.roles import Role
 from vsend.children.models import Child, Enrolment
 from vsend.organisations.models import LocalAuthority, Locality, Setting
 from vsend.places.forecast import forecast
@@ -165,7 +169,24 @@ def time_planning(out: Out, la: LocalAuthority, today: date, runs: int = 7) -> d
         f"  {len(plan.schools)} schools, {sum(plan.on_roll(s.id) for s in plan.schools):,} on roll, "
         f"{len(plan.funnel):,} funnel children, {len(queries)} queries"
     )
+    pages = {}
+    for role in (Role.LA_ADMIN, Role.LA_OFFICER):
+        user = User.objects.create_user(
+            f"bench.places.{role}@benchmark.example", None, full_name="Bench"
+        )
+        Membership.objects.create(user=user, role=role, authority=la)
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        url = reverse("places:authority") + f"?authority={la.pk}"
+
+        def page(client: Client = client, url: str = url) -> None:
+            response = client.get(url)
+            assert response.status_code == 200, response.status_code
+
+        pages[role] = page
     return {
+        "page_admin": timed("the page for an LA administrator", pages[Role.LA_ADMIN]),
+        "page_officer": timed("the page for an LA officer", pages[Role.LA_OFFICER]),
         "compute": timed("compute (queries and Python)", lambda: compute(la, today)),
         "forecast": timed("compute and forecast", lambda: forecast(compute(la, today))),
         "exact": timed("compute, forecast, exact tables", lambda: build(compute(la, today), True)),
