@@ -172,7 +172,8 @@ def test_designation_form_sets_the_map_position(world, as_user):
 def test_administrator_sees_the_funnel_children_listed_and_audited(places, as_user):
     page = as_user("la_admin").get(reverse("places:authority")).content.decode()
     assert "Children in the priority funnels" in page and "p3 Place" in page
-    event = AuditEvent.objects.filter(object_type="child_list").latest("pk")
-    assert event.detail["count"] == 9
+    event = AuditEvent.objects.filter(object_type="place_planning").latest("pk")
+    assert event.detail["count"] == 9 and event.action == "view"
+    assert AuditEvent.objects.filter(object_type="place_planning").count() == 1
     officer = as_user("la_officer").get(reverse("places:authority")).content.decode()
     assert "p3 Place" not in officer and "funnel-children" not in officer

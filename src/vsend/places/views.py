@@ -35,17 +35,25 @@ def _plan(request: HttpRequest) -> tuple[LocalAuthority, PlaceTables]:
     actor = actor_from_request(request)
     authority = dashboards.authority_for(actor, request.GET.get("authority", "")[:20] or None)
     identifiable = dashboards.authority_identifiable(request.user, authority)
+    plan = planning.compute(authority, timezone.localdate())
+    return authority, build(plan, identifiable)
+
+
+def _record_view(
+    request: HttpRequest, authority: LocalAuthority, view: PlaceTables, how: str
+) -> None:
+    """One row per request: the figures seen, and how much of them (ADR 11)."""
     record(
-        actor,
+        actor_from_request(request),
         Action.VIEW,
         object_type="place_planning",
         object_id=authority.pk,
         authority_id=authority.pk,
-        summary=f"Special-school place planning for {authority.name}",
-        detail={"disclosure": Disclosure.IDENTIFIABLE if identifiable else Disclosure.ANONYMOUS},
+        summary=f"Special-school place planning for {authority.name}{how}",
+        detail={
+            "disclosure": Disclosure.IDENTIFIABLE if view.identifiable else Disclosure.ANONYMOUS
+        },
     )
-    plan = planning.compute(authority, timezone.localdate())
-    return authority, build(plan, identifiable)
 
 
 MAX_LISTED = 300
@@ -71,10 +79,12 @@ def _funnel_children(request: HttpRequest, view: PlaceTables) -> list[tuple[Any,
         ((funnel[c.pk], c, names.get(funnel[c.pk].target, "")) for c in shown),
         key=lambda r: (r[0].funnel, r[1].last_name, r[1].first_name, r[1].pk),
     )[:MAX_LISTED]
-    record_children_shown(
+    record_children_shown(  # the page's one row: it names the children listed
         actor_from_request(request),
         [c for _, c, _ in rows],
-        summary="Children in the priority funnels for special places",
+        object_type="place_planning",
+        summary="Special-school place planning, with the children in the priority funnels",
+        detail={"disclosure": Disclosure.IDENTIFIABLE},
     )
     return rows
 
@@ -84,6 +94,8 @@ def authority_page(request: HttpRequest) -> HttpResponse:
     authority, view = _plan(request)
     manages = AccessPolicy.for_request(request).may_manage_authority(authority)
     listed = _funnel_children(request, view)
+    if not listed:
+        _record_view(request, authority, view, "")
     chart_for = {
         t.key: charts.bars(t, col=len(t.columns) - 1 if t.key == "funnels" else 1)
         for t in view.tables
@@ -115,6 +127,7 @@ def _header(authority: LocalAuthority, view: PlaceTables) -> list[list[Any]]:
 @require_safe
 def authority_csv(request: HttpRequest) -> HttpResponse:
     authority, view = _plan(request)
+    _record_view(request, authority, view, " downloaded (CSV)")
     out = io.StringIO()
     writer = csv.writer(out)
     for row in _header(authority, view):
@@ -132,6 +145,7 @@ def authority_csv(request: HttpRequest) -> HttpResponse:
 @require_safe
 def authority_xlsx(request: HttpRequest) -> HttpResponse:
     authority, view = _plan(request)
+    _record_view(request, authority, view, " downloaded (Excel)")
     return download(
         workbook(_header(authority, view), view.tables), f"places-{authority.pk}.xlsx", XLSX
     )
