@@ -468,6 +468,21 @@ ROWS = [
     Row("provision:child-map-pdf", "child", {"get": AboutChild(SEES_PROVISION, ok=302)}),
     Row("provision:authority", None, {"get": AUTHORITY_INSIGHT}),
     Row("provision:authority-xlsx", None, {"get": AUTHORITY_INSIGHT}),
+    # Special-school place planning: aggregates for whoever sees the authority's dashboards (LA
+    # officers through disclosure control); designations, places and home areas are run by the
+    # authority's administrators (empty forms come back with their errors); a child's placement
+    # facts by those who manage their statutory case.
+    Row("places:authority", None, {"get": AUTHORITY_INSIGHT}),
+    Row("places:authority-csv", None, {"get": AUTHORITY_INSIGHT}),
+    Row("places:authority-xlsx", None, {"get": AUTHORITY_INSIGHT}),
+    Row("places:schools", "authority", {"get": RUNS_AUTHORITY}),
+    Row("places:areas", "authority", {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY}),
+    Row("places:designation", "setting", {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY}),
+    Row(
+        "places:placement",
+        "child",
+        {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
+    ),
     Row("api:provision-catalogue", "setting", {"get": PROV_MANAGE}, api=True),
     Row("api:provision-setting-map", "setting", {"get": PROV_MANAGE}, api=True),
     Row("api:provision-achieves", "setting", {"get": PROV_MANAGE}, api=True),

@@ -68,6 +68,7 @@ CHILD_DATA = {
     "provision:from-action": ("sendco", "plan_action", "shown"),
     "provision:child-map": ("sendco", "child", "shown"),
     "provision:child-map-xlsx": ("sendco", "child", "child"),
+    "places:placement": ("caseworker", "child", "shown"),
     "provision:child-map-pdf": ("sendco", "child", "child"),
     "provision:achieves": ("sendco", "setting", "shown"),
     "api:child-provision": ("sendco", "child", "child"),
@@ -110,12 +111,20 @@ AGGREGATES = {
     "provision:setting-map-xlsx": ("sendco", "setting"),
     "provision:authority": ("la_admin", None),
     "provision:authority-xlsx": ("la_admin", None),
+    # For the authority's administrators the page also lists the funnel children: its one row
+    # then names them (tests/test_places_pages.py).
+    "places:authority": ("la_admin", None),
+    "places:authority-csv": ("la_officer", None),
+    "places:authority-xlsx": ("la_admin", None),
     "api:provision-catalogue": ("sendco", "setting"),
     "api:provision-setting-map": ("sendco", "setting"),
     "api:provision-authority": ("la_admin", None),
     "statutory:timeliness": ("la_officer", None),
 }
 NO_CHILD_DATA = {
+    "places:schools": "designations and places of the authority's schools (no child is named)",
+    "places:areas": "the authority's home-area centres; changes are audited",
+    "places:designation": "one school's designation and places; changes are audited",
     "insights:compare": "sharing authorities' published (suppressed) figures; each view audited",
     "insights:sharing": "an authority's choice to share its published figures; audited",
     "healthz": "service status only",

@@ -39,9 +39,21 @@ def test_the_demo_builds_a_realistic_authority_and_is_idempotent(settings):
     # Each demo school has its DfE establishment number, so it can make a Common Transfer File.
     from vsend.demo import data
 
-    assert dict(Setting.objects.values_list("urn", "establishment_number")) == {
+    numbers = dict(Setting.objects.values_list("urn", "establishment_number"))
+    assert {spec.urn: numbers[spec.urn] for spec in data.SETTINGS} == {
         spec.urn: spec.establishment for spec in data.SETTINGS
     }
+    # Special-school place planning: designations with places and map positions, home areas,
+    # and children in each priority funnel.
+    from vsend.places.models import Centroid, Designation
+    from vsend.places.planning import compute
+
+    authority = Setting.objects.get(urn=data.SETTINGS[0].urn).authority
+    assert Designation.objects.count() == 4 and Centroid.objects.count() == 8
+    plan = compute(authority, timezone.localdate())
+    assert all(s.located and s.places for s in plan.schools)
+    assert {f.funnel for f in plan.funnel.values()} == {"A", "B", "C"}
+    assert sum(plan.passes.values()) > 30
     by_provision = dict(Child.objects.values_list("sen_provision").annotate(n=Count("id")))
     assert by_provision["N"] > by_provision["K"] > 0 and by_provision["E"] > 0
     with_plans = Child.objects.filter(sen_provision="E")

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "vsend.provision",
     "vsend.workflows",
     "vsend.statutory",
+    "vsend.places",
     "vsend.exchange",
     "vsend.ops",
 ]

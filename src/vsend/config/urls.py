@@ -24,6 +24,7 @@ urlpatterns = [
     path("organisations/", include("vsend.organisations.urls")),
     path("registers/", include("vsend.exchange.urls")),
     path("provision/", include("vsend.provision.urls")),
+    path("places/", include("vsend.places.urls")),
     path("audit/", require_safe(audit_log), name="audit-log"),
     path("api/v1/", include("vsend.api.urls")),
     path("healthz", views.healthz, name="healthz"),

@@ -24,6 +24,7 @@ from vsend.demo.exchange import add_register_history
 from vsend.demo.family_requests import add_family_requests
 from vsend.demo.invitations import add_invitations, add_suspended_account
 from vsend.demo.moves import add_moves
+from vsend.demo.places import build_places
 from vsend.demo.profiles import build_profiles
 from vsend.demo.provision import build_provision
 from vsend.demo.statutory import build_statutory
@@ -379,6 +380,7 @@ def load_demo(
     build_provision(builder.today)
     build_statutory(User.objects.get(email=f"caseworker@{data.EMAIL_DOMAIN}"), builder.today)
     add_register_history(builder)
+    build_places(builder.authority, builder.today)
     insight_cache.bump(builder.authority.pk)
     refresh_authority(builder.authority.pk)
     record(
