@@ -98,8 +98,7 @@ def timeliness_page(request: HttpRequest) -> HttpResponse:
     from vsend.insights.published import as_at_term_end, timeliness_table
     from vsend.insights.suppression import NOTE
     from vsend.insights.terms import term_containing
-    from vsend.statutory.selectors import request_facts
-    from vsend.statutory.timeliness import timeliness
+    from vsend.statutory import stored
 
     policy = AccessPolicy.for_request(request)
     actor = actor_from_request(request)
@@ -118,8 +117,8 @@ def timeliness_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     ends = as_at_term_end(timezone.localdate())
     term = term_containing(ends)
-    figures = timeliness(request_facts(authority.pk), term.starts, term.ends)
-    table = timeliness_table(figures, term.label)
+    whole = stored.read(authority.pk, term.ends, {"all": stored.setting_ids(authority.pk)})["all"]
+    table = timeliness_table(stored.term_figures(whole), term.label)
     record(
         actor,
         Action.VIEW,
