@@ -9,7 +9,7 @@ number of children; sums count a child with provision at two settings once.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from vsend.aggregates import store
 from vsend.aggregates.store import Row
@@ -104,13 +104,44 @@ def _tally(values: dict[str, int], area: str | None = None) -> Tally:
         return t
     t.children = values.get("n", 0)
     t.cost = sum((s.cost for s in spends.values()), ZERO)
-    changes = [stored.change(values, a) for a in spends] + [
-        stored.change(values, a) for a in DOMAIN_KEYS if a not in spends
-    ]
+    changes = [stored.change(values, a) for a in spends]
     t.compared = max((c["compared"] for c in changes), default=0)
     for f in ("fell", "same", "rose", "total_change"):
         setattr(t, f, sum(c[f] for c in changes))
     return t
+
+
+class _Place(NamedTuple):
+    pk: int
+    name: str
+    locality_id: int = 0
+    locality_name: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+_MEMO: dict[tuple[object, ...], Any] = {}
+MEMO_MAX = 20_000
+
+
+def _memo(key: tuple[object, ...], build: Any) -> Any:
+    if key not in _MEMO:
+        _MEMO[key] = build()
+    return _MEMO[key]
+
+
+def _stamp(row: Row | None) -> object:
+    return row.stamp if row is not None else None
+
+
+def _row_of(spend: dict[int, Row], change: dict[int, Row], pk: int) -> Row:
+    a, b = spend.get(pk), change.get(pk)
+    return Row(
+        {**(a.values if a else {}), **(b.values if b else {})},
+        {**(a.duplicates if a else {}), **(b.duplicates if b else {})},
+        None,
+    )
 
 
 def authority_provision(
@@ -118,30 +149,43 @@ def authority_provision(
 ) -> AuthorityProvision:
     """From the stored per-setting rows as at the term's end (ADR 25): settings are read, then
     summed to localities, areas and the whole authority, each child counted once in sums."""
-    settings = list(
-        Setting.objects.filter(authority=authority).select_related("locality").order_by("name")
-    )
-    rows: dict[int, Row] = {}
+    settings = [
+        _Place(*row)
+        for row in Setting.objects.filter(authority=authority)
+        .order_by("name")
+        .values_list("pk", "name", "locality_id", "locality__name")
+    ]
     ids = [s.pk for s in settings]
-    spend = store.rows(stored.SPEND, authority.pk, term.ends, ids)
-    change = store.rows(stored.CHANGE, authority.pk, term.ends, ids)
-    for s in settings:
-        a, b = spend.get(s.pk), change.get(s.pk)
-        rows[s.pk] = Row(
-            {**(a.values if a else {}), **(b.values if b else {})},
-            {**(a.duplicates if a else {}), **(b.duplicates if b else {})},
-            None,
-        )
-    by_locality_ids: dict[object, list[int]] = {}
+    spend = store.rows(stored.SPEND, authority.pk, term.ends, ids, every_setting=True)
+    change = store.rows(stored.CHANGE, authority.pk, term.ends, ids, every_setting=True)
+    stamps = {pk: (_stamp(spend.get(pk)), _stamp(change.get(pk))) for pk in ids}
+    if len(_MEMO) > MEMO_MAX:
+        _MEMO.clear()
+    by_locality_ids: dict[int, list[int]] = {}
     for s in settings:
         by_locality_ids.setdefault(s.locality_id, []).append(s.pk)
-    sums = store.sums(rows, {**by_locality_ids, "all": ids})
-    whole = sums["all"]
+    # A setting's tally and a locality's sum are kept by their rows' stamps, so after a change
+    # in one setting only that setting and its locality are worked out again.
+    by_setting = {
+        pk: _memo(("s", pk, *stamps[pk]), lambda pk=pk: _tally(_row_of(spend, change, pk).values))
+        for pk in ids
+    }
+    sums = {
+        loc: _memo(
+            ("l", *((pk, *stamps[pk]) for pk in members)),
+            lambda members=members: store.sums(
+                {pk: _row_of(spend, change, pk) for pk in members}, {0: members}
+            )[0],
+        )
+        for loc, members in by_locality_ids.items()
+    }
+    whole: dict[str, int] = {}
+    for values in sums.values():
+        store.add(whole, values)
     names = domain_names()
     found = {k.split(".")[1] for k in whole if k.startswith("a.")}
     by_area = {k: _tally(whole, k) for k in [*DOMAIN_KEYS, *sorted(found - set(DOMAIN_KEYS))]}
-    by_setting = {s.pk: _tally(rows[s.pk].values) for s in settings}
-    by_locality = {pk: _tally(v) for pk, v in sums.items() if pk != "all"}
+    by_locality = {pk: _tally(v) for pk, v in sums.items()}
     total = _tally(whole)
     out = AuthorityProvision(authority, term, identifiable)
     area_table = Table(
@@ -154,7 +198,7 @@ def authority_provision(
         "had provision and were reassessed; a fall is an improvement. This is association, not "
         "proof that the provision caused the change.",
     )
-    localities = sorted({s.locality for s in settings}, key=lambda loc: loc.name)
+    localities = sorted({_Place(s.locality_id, s.locality_name) for s in settings}, key=str)
     locality_table = Table(
         "provision_by_locality",
         "Provision spend by locality",
