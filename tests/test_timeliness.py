@@ -75,3 +75,71 @@ def test_an_la_officer_sees_the_suppressed_figures_and_no_child(world, as_user):
     body = as_user("la_officer").get(reverse("statutory:timeliness")).content.decode()
     assert "EHC needs assessments" in body and world.child.first_name not in body
     assert as_user("sendco").get(reverse("statutory:timeliness")).status_code == 403
+
+
+def test_the_stored_rows_follow_the_cases_and_equal_the_figures_from_scratch(world, as_user):
+    """Requests and decisions through the services: the stored per-setting rows (by month) are
+    recomputed by the services' events and sum to the figures worked out from the facts."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vsend.aggregates.models import Event
+    from vsend.audit.services import Actor
+    from vsend.insights.terms import previous_term, term_containing
+    from vsend.statutory import services, stored
+    from vsend.statutory.selectors import request_facts
+
+    term = previous_term(term_containing(timezone.localdate()))
+    aid, actor = world.authority.pk, Actor(user=world.users["sendco"])
+    ids = stored.setting_ids(aid)
+
+    def whole():
+        return stored.read(aid, term.ends, {"all": ids})["all"]
+
+    assert stored.term_figures(whole()) == Timeliness()
+    received = term.starts + timedelta(days=7)
+    case = services.request_assessment(
+        actor=actor,
+        child=world.child,
+        requester="setting",
+        setting=world.setting,
+        reasons="Needs more help",
+        received_on=received,
+    )
+    late = services.request_assessment(
+        actor=Actor(user=None),
+        child=world.classmate,
+        requester="parent",
+        reasons="Worried",
+        received_on=received,
+    )
+    assert stored.term_figures(whole()).requests == 2  # the events recomputed the rows
+    services.record_step(
+        actor=actor,
+        case=case,
+        step="decision_to_assess",
+        done_on=received + timedelta(days=35),
+        outcome="assess",
+    )
+    services.record_step(
+        actor=actor,
+        case=late,
+        step="decision_to_assess",
+        done_on=received + timedelta(days=50),
+        outcome="not_assess",
+    )
+    figures = stored.term_figures(whole())
+    assert figures == timeliness(request_facts(aid), term.starts, term.ends)
+    assert (figures.decisions, figures.decisions_within_6_weeks, figures.decided_to_assess) == (
+        2,
+        1,
+        1,
+    )
+    month = f"{received:%Y-%m}"
+    assert stored.term_figures(whole(), month).requests == 2
+    assert Event.objects.filter(kind="statutory.changed", processed_at__isnull=True).count() == 0
+    body = as_user("la_officer").get(reverse("statutory:timeliness")).content.decode()
+    for title in ("By month", "By locality", "By setting", "Whole authority"):
+        assert title in body
+    assert world.child.first_name not in body
