@@ -56,8 +56,9 @@ def save_staff_role(
     role: StaffRole | None,
     applies_from: date | None = None,
 ) -> StaffRole:
-    """Add a role, or change its name or hourly cost. A new cost applies from a date (today
-    unless given; not before the current term: ClosedTerm), so closed terms keep their costs."""
+    """Add a role, or change its name or hourly cost. Once a group is costed with the role, a
+    new cost applies from a date (today unless given; not before the current term: ClosedTerm),
+    so closed terms keep their costs."""
     with transaction.atomic():
         if role is None:
             role = StaffRole.objects.create(setting=setting, name=name, hourly_cost=hourly_cost)
@@ -66,7 +67,10 @@ def save_staff_role(
         old = _values(role, ("name", "hourly_cost"))
         role.name = name
         since = None
-        if hourly_cost != role.hourly_cost or applies_from is not None:
+        in_use = ProvisionGroup.objects.filter(provision__staff_role=role).exists()
+        if not in_use:  # no group costed with it yet: the new cost simply replaces the old
+            role.hourly_cost = hourly_cost
+        elif hourly_cost != role.hourly_cost or applies_from is not None:
             since = applies_from or timezone.localdate()
             change_rate(role, hourly_cost, since)
         role.save()
