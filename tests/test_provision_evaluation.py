@@ -313,3 +313,14 @@ def test_a_child_with_provision_at_two_settings_counts_once_in_the_authority(wor
     assert [r[1] for r in by_setting if r[1]] == [1, 1]
     assert locality[-1][:3] == ["Whole authority", 1, Decimal("468.00")]
     assert used == [["Talk", 1, Decimal("468.00")]]
+    # The stored rows (kept by the services' events) equal the figures from scratch.
+    from vsend.aggregates import store
+    from vsend.provision import stored
+
+    ids = (world.setting.pk, world.other_setting.pk)
+    for kind in (stored.SPEND, stored.CHANGE):
+        rows = store.rows(kind, world.authority.pk, SUMMER.ends, ids)
+        compute = stored.compute_spend if kind == stored.SPEND else stored.compute_change
+        for dup in (False, True):
+            fresh = compute(world.authority.pk, ids, SUMMER.ends, dup)
+            assert {pk: (r.duplicates if dup else r.values) for pk, r in rows.items()} == fresh
