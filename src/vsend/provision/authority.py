@@ -18,7 +18,7 @@ from vsend.insights import published, suppression
 from vsend.insights.tables import Table
 from vsend.insights.terms import Term
 from vsend.organisations.models import LocalAuthority, Setting
-from vsend.provision import aggregates, stored
+from vsend.provision import stored
 from vsend.provision.maps import domain_names, money
 
 ZERO = Decimal(0)
@@ -235,8 +235,11 @@ def governors_spend_table(setting_id: int, term: Term) -> Table:
     """For the governors' SEN summary: spend by area in a term, aggregates only, through the
     same disclosure control as every other figure governors see."""
     names = domain_names()
-    spend = {a.area: a for a in aggregates.spend_by_area(setting_id, term)}
-    children = aggregates.children_with_provision(setting_id, term)
+    authority_id = Setting.objects.filter(pk=setting_id).values_list("authority_id", flat=True)
+    row = store.rows(stored.SPEND, authority_id.get(), term.ends, [setting_id]).get(setting_id)
+    values = row.values if row is not None else {}
+    spend = stored.areas(values)  # the setting's stored row (ADR 28)
+    children = values.get("n", 0)
     rows: list[list[Any]] = []
     for key in DOMAIN_KEYS:
         a = spend.get(key)
