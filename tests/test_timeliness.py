@@ -143,3 +143,53 @@ def test_the_stored_rows_follow_the_cases_and_equal_the_figures_from_scratch(wor
     for title in ("By month", "By locality", "By setting", "Whole authority"):
         assert title in body
     assert world.child.first_name not in body
+
+
+def test_a_request_without_a_setting_follows_the_child_when_they_move(world):
+    """A parent's request counts at the child's setting today: after a move, every stored term
+    row counts it at the new setting (as the figures from scratch do)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vsend.audit.services import Actor
+    from vsend.children import services as child_services
+    from vsend.children.models import Enrolment
+    from vsend.insights.terms import previous_term, term_containing
+    from vsend.statutory import services, stored
+
+    term = previous_term(term_containing(timezone.localdate()))
+    aid = world.authority.pk
+    services.request_assessment(
+        actor=Actor(user=None),
+        child=world.classmate,
+        requester="parent",
+        reasons="Worried",
+        received_on=term.starts + timedelta(days=7),
+    )
+    groups = {"a1": [world.setting.pk], "a2": [world.other_setting.pk]}
+
+    def requests():
+        sums = stored.read(aid, term.ends, groups)
+        return {k: stored.term_figures(v).requests for k, v in sums.items()}
+
+    assert requests() == {"a1": 1, "a2": 0}
+    enrolment = Enrolment.objects.current().get(child=world.classmate)
+    child_services.record_leaving(
+        actor=Actor(user=world.users["sendco"]),
+        enrolment=enrolment,
+        left_on=timezone.localdate() - timedelta(days=1),
+        destination_setting=world.other_setting,
+        destination="",
+    )
+    assert requests() == {"a1": 0, "a2": 0}  # at no setting today: the authority's total only
+    Enrolment.objects.create(
+        child=world.classmate, setting=world.other_setting, started_on=timezone.localdate()
+    )
+    from vsend.aggregates import events
+
+    # As the joining service announces it.
+    events.announce("enrolments.moved", authority_id=aid, child_id=world.classmate.pk)
+    assert requests() == {"a1": 0, "a2": 1}
+    fresh = stored.compute(aid, (world.setting.pk, world.other_setting.pk), term.ends, False)
+    assert fresh[world.other_setting.pk] == stored.read(aid, term.ends, groups)["a2"]

@@ -23,6 +23,9 @@ class Kind:
     reacts_to: tuple[str, ...] = ("*",)
     # With "*": prefixes of event kinds that cannot change it (another domain's own events).
     ignores: tuple[str, ...] = ()
+    # Every stored date reacts to a change, whatever its `since` (figures that place a child by
+    # where they are today, such as statutory timeliness).
+    whole_history: bool = False
     # Called with an authority id once its rows changed (for example to drop cached pages).
     changed: Callable[[int], None] | None = None
 

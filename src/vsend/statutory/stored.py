@@ -63,7 +63,9 @@ def compute(
     return out
 
 
-register(Kind(KIND, compute, reacts_to=(CHANGED,)))
+# A case without a setting counts at the child's setting today: a move changes where.
+MOVES = ("child.created", "child.left", "child.moved", "enrolments.moved", "register.imported")
+register(Kind(KIND, compute, reacts_to=(CHANGED, *MOVES), whole_history=True))
 
 
 def announce(case: object) -> None:
