@@ -226,13 +226,17 @@ def test_a_child_edit_changes_the_stored_figures(world):
 def test_a_finalise_recomputes_only_its_own_settings_rows(world):
     today = timezone.localdate()
     store.rows(aggregate.KIND, world.authority.pk, today)
-    other = SettingAggregate.objects.get(setting=world.other_setting, as_at=today)
+    other = SettingAggregate.objects.get(
+        kind=aggregate.KIND, setting=world.other_setting, as_at=today
+    )
     finalise(world.child, [4, 4, 4, 4, 4], today)
     assert (
-        SettingAggregate.objects.get(setting=world.other_setting, as_at=today).computed_at
+        SettingAggregate.objects.get(
+            kind=aggregate.KIND, setting=world.other_setting, as_at=today
+        ).computed_at
         == other.computed_at
     )
-    mine = SettingAggregate.objects.get(setting=world.setting, as_at=today)
+    mine = SettingAggregate.objects.get(kind=aggregate.KIND, setting=world.setting, as_at=today)
     assert mine.computed_at > other.computed_at
     assert mine.values["s5.3.d.semh.lv4"] == 1
     assert Event.objects.filter(kind="profile.finalised", processed_at__isnull=False).count() == 1
@@ -265,8 +269,12 @@ def test_events_a_handler_failed_on_are_processed_by_the_job(world, monkeypatch)
     monkeypatch.setattr(events, "handle", broken)
     finalise(world.child, [4, 4, 4, 4, 4], today)
     assert Event.objects.filter(processed_at__isnull=True).count() == 1
-    stale = SettingAggregate.objects.get(setting=world.setting, as_at=today).values
+    stale = SettingAggregate.objects.get(
+        kind=aggregate.KIND, setting=world.setting, as_at=today
+    ).values
     monkeypatch.undo()
     assert events.process_events() == 1
-    fresh = SettingAggregate.objects.get(setting=world.setting, as_at=today).values
+    fresh = SettingAggregate.objects.get(
+        kind=aggregate.KIND, setting=world.setting, as_at=today
+    ).values
     assert fresh != stale and fresh.get("s5.3.d.semh.lv4") == 1

@@ -136,6 +136,12 @@ def test_the_demo_builds_a_realistic_authority_and_is_idempotent(settings):
     assert MissedSession.objects.filter(child__isnull=False).exists()
     assert SenBudget.objects.count() == len(sendco_settings)
     assert PlaceTermCost.objects.values("term").distinct().count() >= 3
+    # A teaching assistants' pay award from the start of this term, the rate before it kept.
+    from vsend.insights.terms import term_containing
+    from vsend.provision.models import StaffRoleRate
+
+    this_term = term_containing(timezone.localdate()).starts
+    assert StaffRoleRate.objects.filter(applies_from=this_term).count() == len(sendco_settings)
 
     out = StringIO()
     call_command("bench", "profile", "--runs", "3", "--pdf-runs", "3", stdout=out)

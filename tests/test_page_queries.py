@@ -22,6 +22,12 @@ from vsend.profiles.selectors import is_latest, profile_view
 SUMMARY_QUERIES = 17
 CHILD_RECORD_QUERIES = 19
 CHILD_LIST_QUERIES = 11
+# The LA's pages read from stored rows: signing in, access, the settings, the stored rows'
+# stamps (a row that changed since this process last read it costs one query more; _count
+# measures the second of two requests), the cases of children at no setting (timeliness), and
+# the audit entry; the same whatever the number of cases or children.
+TIMELINESS_QUERIES = 15
+PROVISION_AUTHORITY_QUERIES = 11
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)", re.IGNORECASE)
 
 
@@ -150,3 +156,39 @@ def test_the_profile_view_reads_the_same_with_or_without_the_history(world):
     assert cold.domains[0].previous_need == 2 and cold.domains[0].change == 1
     assert is_latest(latest) and not is_latest(profiles[0])
     assert profiles[0].status == Status.FINALISED
+
+
+def test_the_authority_pages_read_stored_rows_whatever_the_cases(world, as_user):
+    """The authority's provision view and statutory timeliness are read from the stored
+    per-setting rows (ADR 25, ADR 28): the same number of queries with one case or twelve."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.conftest import _child
+    from vsend.audit.services import Actor
+    from vsend.insights.terms import previous_term, term_containing
+    from vsend.statutory import services
+
+    term = previous_term(term_containing(timezone.localdate()))
+
+    def request(child) -> None:
+        services.request_assessment(
+            actor=Actor(user=world.users["sendco"]),
+            child=child,
+            requester="setting",
+            setting=world.setting,
+            reasons="Needs more help",
+            received_on=term.starts + timedelta(days=7),
+        )
+
+    officer, admin = as_user("la_officer"), as_user("la_admin")
+    timeliness, provision = reverse("statutory:timeliness"), reverse("provision:authority")
+    request(world.child)
+    _count(officer, timeliness)  # the stored rows of the term made on the first read
+    _count(admin, provision)
+    few = (_count(officer, timeliness)[0], _count(admin, provision)[0])
+    for i in range(11):
+        request(_child(world.authority, world.setting, f"Case{i}", date(2017, 1, 1)))
+    many = (_count(officer, timeliness)[0], _count(admin, provision)[0])
+    assert few == many == (TIMELINESS_QUERIES, PROVISION_AUTHORITY_QUERIES)

@@ -24,7 +24,17 @@ D = Decimal
 
 def test_terms_the_arithmetic_relies_on():
     assert costs.term_days(AUTUMN) == 122 and costs.term_days(SPRING) == 90
+    # The stated teaching year: each school term's weeks less a half-term week, 39 a year.
+    assert costs.SCHOOL_TERMS == {"autumn": (15, 1), "spring": (13, 1), "summer": (14, 1)}
     assert costs.TEACHING_WEEKS == {"autumn": 14, "spring": 12, "summer": 13}
+    assert costs.TEACHING_WEEKS_A_YEAR == 39
+    # A whole term's sessions are its teaching weeks times sessions a week, whatever its days.
+    rate = costs.Rate("session", D(3), 30, cost=D(1))
+    for term, weeks in ((AUTUMN, 14), (SPRING, 12), (SUMMER, 13)):
+        tf = costs.term_figures(
+            rate, [costs.Span(1, term.starts, term.ends)], [], term, term.starts
+        )
+        assert tf.places[1].planned == 3 * weeks
 
 
 def test_a_group_session_is_shared_by_the_children_in_it():
@@ -203,21 +213,80 @@ def test_the_ledger_and_the_childs_three_term_map(hand_made):
     )
 
 
-def test_a_rate_change_rewrites_the_ledger_and_is_audited(hand_made, world):
+def test_a_rate_change_applies_from_its_date_and_closed_terms_keep_their_costs(
+    hand_made, world, monkeypatch
+):
+    from django.utils import timezone
+
+    from vsend.aggregates import store
+    from vsend.provision import stored
+
     kids, _, talk = hand_made
+    sid, aid = world.setting.pk, world.authority.pk
+
+    def spend(term):
+        row = store.rows(stored.SPEND, aid, term.ends, [sid])[sid]
+        areas = stored.areas(row.values)
+        return sum(a.cost for a in areas.values())
+
+    before = (spend(AUTUMN), spend(SPRING))
+    # Talk A: 4 x 63.00, less 4 x 2.25 (missed by the group) and 2.25 (Ada absent); Reading B
+    # 126.00 in autumn and 2 x 36.00 in spring; counselling 300.00 in spring.
+    assert before == (D("366.75"), D("372.00"))
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2027, 1, 15))  # in spring 2027
     role = StaffRole.objects.get(name="Teaching assistant")
+    actor = Actor(user=world.users["sendco"])
+    with pytest.raises(services.ClosedTerm):  # autumn 2026 has closed
+        services.save_staff_role(
+            actor=actor,
+            setting=world.setting,
+            name=role.name,
+            hourly_cost=D("24.00"),
+            role=role,
+            applies_from=date(2026, 12, 1),
+        )
     services.save_staff_role(
-        actor=Actor(user=world.users["sendco"]),
+        actor=actor,
         setting=world.setting,
         name=role.name,
         hourly_cost=D("24.00"),
         role=role,
+        applies_from=date(2027, 1, 16),
     )
+    # Autumn is as it was: Ben 63 - 2.25 for the session the group missed.
     ben = child_map(kids["Ben"].pk, [AUTUMN, SPRING, SUMMER])
-    assert money(ben.total.cost) == D("81.00")  # 27 sessions x 12.00 / 4
+    assert money(ben.total.cost) == D("60.75")
+    # Reading B in spring, Eve with Fin, 1 to 30 January: 1 to 15 January (15 of 90 days: 2
+    # sessions) at 18.00, 16 to 30 January (2 sessions) at 24.00, each shared by 2.
+    eve = child_map(kids["Eve"].pk, [AUTUMN, SPRING, SUMMER])
+    assert [money(c.cost) for c in eve.totals] == [D("126.00"), D("342.00"), D("0.00")]
+    fin = child_map(kids["Fin"].pk, [AUTUMN, SPRING, SUMMER])
+    assert money(fin.total.cost) == D("42.00")  # 2 x 9.00 + 2 x 12.00
+    # The stored rows follow: autumn unchanged, spring 6.00 more for each of Eve and Fin.
+    assert (spend(AUTUMN), spend(SPRING)) == (before[0], before[1] + 12)
+    assert StaffRole.objects.get(pk=role.pk).hourly_cost == D("18.00")  # until 16 January
     event = AuditEvent.objects.filter(object_type="staffrole").latest("pk")
     assert event.detail["old"]["hourly_cost"] == "18.00"
+    assert event.detail["new"] == {
+        "name": "Teaching assistant",
+        "hourly_cost": "24.00",
+        "applies_from": "2027-01-16",
+    }
     assert Provision.objects.get(pk=talk.pk).groups.count() == 1
+
+
+def test_a_rate_change_within_a_term_splits_it_at_its_date():
+    rate = costs.Rate(
+        "staff_hour", D(1), 60, hourly=D(18), hourly_changes=((date(2027, 2, 15), D(24)),)
+    )
+    span = [costs.Span(1, date(2027, 1, 1), date(2027, 3, 31))]
+    tf = costs.term_figures(rate, span, [], SPRING, date(2027, 1, 1))
+    # 1 January to 14 February is 45 of 90 days: 6 sessions at 18.00, then 6 at 24.00.
+    assert money(tf.places[1].cost) == D("252.00")
+    misses = [costs.Miss(date(2027, 1, 10)), costs.Miss(date(2027, 3, 3))]
+    tf = costs.term_figures(rate, span, misses, SPRING, date(2027, 1, 1))
+    assert money(tf.places[1].cost) == D("210.00")  # 252 - 18 (January) - 24 (March)
+    assert rate.hourly_on(date(2027, 2, 14)) == 18 and rate.hourly_on(date(2027, 2, 15)) == 24
 
 
 def test_recording_the_same_missed_session_twice_adds_nothing(hand_made, world):

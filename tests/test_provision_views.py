@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.conftest import _child
@@ -129,8 +130,33 @@ def test_a_rate_change_is_audited_with_old_and_new(world, as_user):
     event = AuditEvent.objects.filter(object_type="staffrole", action=Action.UPDATE).latest("pk")
     assert event.detail == {
         "old": {"name": role.name, "hourly_cost": "18.00"},
-        "new": {"name": role.name, "hourly_cost": "20.50"},
+        "new": {
+            "name": role.name,
+            "hourly_cost": "20.50",
+            "applies_from": str(timezone.localdate()),  # today, when no date is given
+        },
     }
+
+
+def test_a_rate_change_cannot_reach_back_into_a_closed_term(world, as_user):
+    from vsend.insights.terms import previous_term, term_containing
+
+    group = world_group(world)
+    role = group.provision.staff_role
+    closed = previous_term(term_containing(timezone.localdate())).ends
+    response = as_user("sendco").post(
+        reverse("provision:staff-edit", kwargs={"pk": role.pk}),
+        {
+            "name": role.name,
+            "hourly_cost": "20.50",
+            "applies_from-day": str(closed.day),
+            "applies_from-month": str(closed.month),
+            "applies_from-year": str(closed.year),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "a term that has ended keeps its costs" in page
+    assert 'value="20.50"' in page and StaffRole.objects.get(pk=role.pk).hourly_cost == 18
 
 
 def test_a_teacher_sees_provision_only_for_their_class(world, as_user):

@@ -75,3 +75,121 @@ def test_an_la_officer_sees_the_suppressed_figures_and_no_child(world, as_user):
     body = as_user("la_officer").get(reverse("statutory:timeliness")).content.decode()
     assert "EHC needs assessments" in body and world.child.first_name not in body
     assert as_user("sendco").get(reverse("statutory:timeliness")).status_code == 403
+
+
+def test_the_stored_rows_follow_the_cases_and_equal_the_figures_from_scratch(world, as_user):
+    """Requests and decisions through the services: the stored per-setting rows (by month) are
+    recomputed by the services' events and sum to the figures worked out from the facts."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vsend.aggregates.models import Event
+    from vsend.audit.services import Actor
+    from vsend.insights.terms import previous_term, term_containing
+    from vsend.statutory import services, stored
+    from vsend.statutory.selectors import request_facts
+
+    term = previous_term(term_containing(timezone.localdate()))
+    aid, actor = world.authority.pk, Actor(user=world.users["sendco"])
+    ids = stored.setting_ids(aid)
+
+    def whole():
+        return stored.read(aid, term.ends, {"all": ids})["all"]
+
+    assert stored.term_figures(whole()) == Timeliness()
+    received = term.starts + timedelta(days=7)
+    case = services.request_assessment(
+        actor=actor,
+        child=world.child,
+        requester="setting",
+        setting=world.setting,
+        reasons="Needs more help",
+        received_on=received,
+    )
+    late = services.request_assessment(
+        actor=Actor(user=None),
+        child=world.classmate,
+        requester="parent",
+        reasons="Worried",
+        received_on=received,
+    )
+    assert stored.term_figures(whole()).requests == 2  # the events recomputed the rows
+    services.record_step(
+        actor=actor,
+        case=case,
+        step="decision_to_assess",
+        done_on=received + timedelta(days=35),
+        outcome="assess",
+    )
+    services.record_step(
+        actor=actor,
+        case=late,
+        step="decision_to_assess",
+        done_on=received + timedelta(days=50),
+        outcome="not_assess",
+    )
+    figures = stored.term_figures(whole())
+    assert figures == timeliness(request_facts(aid), term.starts, term.ends)
+    assert (figures.decisions, figures.decisions_within_6_weeks, figures.decided_to_assess) == (
+        2,
+        1,
+        1,
+    )
+    month = f"{received:%Y-%m}"
+    assert stored.term_figures(whole(), month).requests == 2
+    assert Event.objects.filter(kind="statutory.changed", processed_at__isnull=True).count() == 0
+    body = as_user("la_officer").get(reverse("statutory:timeliness")).content.decode()
+    for title in ("By month", "By locality", "By setting", "Whole authority"):
+        assert title in body
+    assert world.child.first_name not in body
+
+
+def test_a_request_without_a_setting_follows_the_child_when_they_move(world):
+    """A parent's request counts at the child's setting today: after a move, every stored term
+    row counts it at the new setting (as the figures from scratch do)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vsend.audit.services import Actor
+    from vsend.children import services as child_services
+    from vsend.children.models import Enrolment
+    from vsend.insights.terms import previous_term, term_containing
+    from vsend.statutory import services, stored
+
+    term = previous_term(term_containing(timezone.localdate()))
+    aid = world.authority.pk
+    services.request_assessment(
+        actor=Actor(user=None),
+        child=world.classmate,
+        requester="parent",
+        reasons="Worried",
+        received_on=term.starts + timedelta(days=7),
+    )
+    groups = {"a1": [world.setting.pk], "a2": [world.other_setting.pk]}
+
+    def requests():
+        sums = stored.read(aid, term.ends, groups)
+        return {k: stored.term_figures(v).requests for k, v in sums.items()}
+
+    assert requests() == {"a1": 1, "a2": 0}
+    enrolment = Enrolment.objects.current().get(child=world.classmate)
+    child_services.record_leaving(
+        actor=Actor(user=world.users["sendco"]),
+        enrolment=enrolment,
+        left_on=timezone.localdate() - timedelta(days=1),
+        destination_setting=world.other_setting,
+        destination="",
+    )
+    assert requests() == {"a1": 0, "a2": 0}  # at no setting today: the authority's total only
+    Enrolment.objects.create(
+        child=world.classmate, setting=world.other_setting, started_on=timezone.localdate()
+    )
+    from vsend.aggregates import events
+
+    # As the joining service announces it.
+    events.announce("enrolments.moved", authority_id=aid, child_id=world.classmate.pk)
+    assert requests() == {"a1": 0, "a2": 1}
+    fresh = stored.compute(aid, (world.setting.pk, world.other_setting.pk), term.ends, False)
+    assert fresh[world.other_setting.pk] == stored.read(aid, term.ends, groups)["a2"]

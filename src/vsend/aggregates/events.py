@@ -58,9 +58,10 @@ def settings_touched(event: Event) -> set[int]:
 def handle(event: Event) -> None:
     ids = settings_touched(event)
     for kind in reacting_to(event.kind):
-        dates = set(store.stored_dates(kind.name, event.authority_id, event.since))
+        since = None if kind.whole_history else event.since
+        dates = set(store.stored_dates(kind.name, event.authority_id, since))
         today = timezone.localdate()
-        if event.since is None or event.since <= today:
+        if since is None or since <= today:
             dates.add(today)
         for as_at in sorted(dates):
             store.recompute(kind, event.authority_id, ids, as_at)

@@ -21,6 +21,11 @@ class Kind:
     compute: Compute
     # Event kinds this aggregate reacts to; "*" for every event.
     reacts_to: tuple[str, ...] = ("*",)
+    # With "*": prefixes of event kinds that cannot change it (another domain's own events).
+    ignores: tuple[str, ...] = ()
+    # Every stored date reacts to a change, whatever its `since` (figures that place a child by
+    # where they are today, such as statutory timeliness).
+    whole_history: bool = False
     # Called with an authority id once its rows changed (for example to drop cached pages).
     changed: Callable[[int], None] | None = None
 
@@ -38,4 +43,9 @@ def get(name: str) -> Kind:
 
 
 def reacting_to(event_kind: str) -> list[Kind]:
-    return [k for k in KINDS.values() if "*" in k.reacts_to or event_kind in k.reacts_to]
+    return [
+        k
+        for k in KINDS.values()
+        if event_kind in k.reacts_to
+        or ("*" in k.reacts_to and not event_kind.startswith(k.ignores))
+    ]

@@ -77,10 +77,17 @@ MEMO_MAX = 50_000
 
 
 def rows_at(
-    kind: str, authority_id: int, dates: Iterable[date], setting_ids: Iterable[int] | None = None
+    kind: str,
+    authority_id: int,
+    dates: Iterable[date],
+    setting_ids: Iterable[int] | None = None,
+    *,
+    every_setting: bool = False,
 ) -> dict[date, dict[int, Row]]:
     """Each setting's row at each stored date; settings with no row yet at a date are computed
-    (together) and stored first. Two queries when nothing changed, three when something did."""
+    (together) and stored first. Two queries when nothing changed, three when something did.
+    `every_setting`: the ids given are all the authority's settings (none is filtered out, so
+    no long list of ids is sent to the database and the settings are not read again)."""
     dates = sorted(set(dates))
     wanted = (
         set(setting_ids)
@@ -88,7 +95,7 @@ def rows_at(
         else set(Setting.objects.filter(authority_id=authority_id).values_list("pk", flat=True))
     )
     base = SettingAggregate.objects.filter(kind=kind, authority_id=authority_id, as_at__in=dates)
-    if setting_ids is not None:
+    if setting_ids is not None and not every_setting:
         base = base.filter(setting_id__in=wanted)
     stamps = {(pk, d): at for pk, d, at in base.values_list("setting_id", "as_at", "stamp")}
     for as_at in dates:
@@ -106,7 +113,9 @@ def rows_at(
         if len(_MEMO) > MEMO_MAX:
             _MEMO.clear()
         ids = {pk for pk, _ in stale}
-        for pk, as_at, values, dups, at in base.filter(setting_id__in=ids).values_list(
+        # Many rows changed (a first read): read them all rather than send a long list of ids.
+        changed = base if len(ids) > len(wanted) // 2 else base.filter(setting_id__in=ids)
+        for pk, as_at, values, dups, at in changed.values_list(
             "setting_id", "as_at", "values", "duplicates", "stamp"
         ):
             _MEMO[(kind, pk, as_at)] = Row(values, dups, at)
@@ -118,9 +127,14 @@ def rows_at(
 
 
 def rows(
-    kind: str, authority_id: int, as_at: date, setting_ids: Iterable[int] | None = None
+    kind: str,
+    authority_id: int,
+    as_at: date,
+    setting_ids: Iterable[int] | None = None,
+    *,
+    every_setting: bool = False,
 ) -> dict[int, Row]:
-    return rows_at(kind, authority_id, [as_at], setting_ids)[as_at]
+    return rows_at(kind, authority_id, [as_at], setting_ids, every_setting=every_setting)[as_at]
 
 
 def sums(

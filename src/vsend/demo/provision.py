@@ -90,6 +90,17 @@ def build_provision(today: date) -> None:
                 )
                 _link_actions(group, chosen)
                 _miss_some(group, today, rng, actor_user)
+        # A pay award from the start of this term: last term keeps its costs (ADR 28).
+        assistant = setting.staff_roles.filter(name="Teaching assistant").first()
+        if assistant is not None:
+            services.save_staff_role(
+                actor=actor,
+                setting=setting,
+                name=assistant.name,
+                hourly_cost=assistant.hourly_cost + Decimal("0.75"),
+                role=assistant,
+                applies_from=current.starts,
+            )
 
 
 def _link_actions(group: ProvisionGroup, child_ids: list[int]) -> None:

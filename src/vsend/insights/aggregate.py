@@ -126,6 +126,8 @@ register(
         KIND,
         _compute,
         reacts_to=("*",),
+        # Spending and the statutory clock never change a profile figure.
+        ignores=("provision.", "statutory."),
         # Filtered and teachers' views are computed and cached: drop them.
         changed=cache.bump,
     )

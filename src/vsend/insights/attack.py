@@ -337,6 +337,7 @@ def determined_small_counts(
     settings: list[int],
     truth: dict[date, dict[str, int]],
     rules: Rules,
+    structure: Callable[[System, list[int]], None] = structural,
 ) -> tuple[list[Finding], int]:
     """Counts from 1 to 4 that what was published pins to one value; and how many were tried."""
     findings, tried = [], 0
@@ -344,7 +345,7 @@ def determined_small_counts(
         if when not in truth:
             continue
         system = System()
-        structural(system, settings)
+        structure(system, settings)
         publish(system, cells, rules)
         point = truth[when]
         if not system.holds_at(point):

@@ -2,8 +2,8 @@
 
 Each reads only the cost ledger and the profiles, with a fixed number of GROUP BY queries, so
 none grows with the number of children. They are written to be registered with the stored
-per-setting per-term aggregates when that mechanism exists (see ADR 19); until then the pages
-call them directly. The `*_by_setting` forms answer the same question for every setting of an
+per-setting aggregates (provision/stored.py, ADR 25); the setting's own pages call them
+directly. The `*_by_setting` forms answer the same question for every setting of an
 authority in one query (the rows a stored aggregate would hold, keyed by setting).
 """
 
@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 
 from vsend.insights.terms import Term, previous_term
+from vsend.organisations.models import Setting
 from vsend.profiles.models import DomainRating, Profile
 from vsend.provision.models import PlaceTermCost
 
@@ -23,6 +24,7 @@ ZERO = Decimal(0)
 TABLE = PlaceTermCost._meta.db_table
 PROFILE = Profile._meta.db_table
 RATING = DomainRating._meta.db_table
+SETTING = Setting._meta.db_table
 
 
 @dataclass(frozen=True)
@@ -197,8 +199,8 @@ SELECT l.setting_id, r.domain, COUNT(*),
   SUM(CASE WHEN r.need_level = rq.need_level THEN 1 ELSE 0 END),
   SUM(CASE WHEN r.need_level > rq.need_level THEN 1 ELSE 0 END),
   SUM(r.need_level - rq.need_level)
-FROM (SELECT DISTINCT setting_id, child_id FROM {TABLE}
-      WHERE term_starts = %s AND setting_id IN ({{marks}})) l
+FROM (SELECT DISTINCT t0.setting_id, t0.child_id FROM {TABLE} t0
+      WHERE t0.term_starts = %s AND t0.setting_id IN ({{marks}}) {{duplicates}}) l
 JOIN {PROFILE} p ON p.child_id = l.child_id AND p.status = 'finalised'
   AND p.assessment_date <= %s AND (p.superseded_on IS NULL OR p.superseded_on > %s)
 JOIN {RATING} r ON r.profile_id = p.id
@@ -208,19 +210,30 @@ JOIN {RATING} rq ON rq.profile_id = q.id AND rq.domain = r.domain
 WHERE q.id <> p.id AND r.need_level IS NOT NULL AND rq.need_level IS NOT NULL
 GROUP BY l.setting_id, r.domain
 """  # noqa: S608
+# Only the children who also had provision at a lower-numbered setting of the authority that
+# term: those a sum of settings counts elsewhere (provision.stored).
+DUPLICATES_SQL = f"""AND EXISTS (SELECT 1 FROM {TABLE} o JOIN {SETTING} os ON os.id = o.setting_id
+  WHERE o.child_id = t0.child_id AND o.term_starts = t0.term_starts
+  AND o.setting_id < t0.setting_id AND os.authority_id = %s)"""  # noqa: S608
 
 
-def change_by_setting_area(setting_ids: Iterable[int], term: Term) -> dict[int, list[AreaChange]]:
+def change_by_setting_area(
+    setting_ids: Iterable[int], term: Term, duplicates_of: int | None = None
+) -> dict[int, list[AreaChange]]:
     """Change in need over the term (the picture at its end against the one at the end of the
     term before) for the children who had provision in it, per setting and area; children not
-    reassessed in the term are not compared."""
+    reassessed in the term are not compared. With `duplicates_of` (an authority), only the
+    children counted at another setting of it."""
     ids = list(setting_ids)
     out: dict[int, list[AreaChange]] = {}
     if not ids:
         return out
     before = previous_term(term).ends
-    sql = CHANGE_SQL.replace("{marks}", ", ".join(["%s"] * len(ids)))
-    params: list[Any] = [term.starts, *ids, term.ends, term.ends, before, before]
+    sql = CHANGE_SQL.replace("{marks}", ", ".join(["%s"] * len(ids))).replace(
+        "{duplicates}", DUPLICATES_SQL if duplicates_of is not None else ""
+    )
+    extra = [duplicates_of] if duplicates_of is not None else []
+    params: list[Any] = [term.starts, *ids, *extra, term.ends, term.ends, before, before]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for setting_id, area, n, fell, same, rose, total in cursor.fetchall():

@@ -2,20 +2,23 @@
 provisions most used. For LA officers (anonymous) every count goes through
 insights.suppression and every spend through insights.published (ADR 11, ADR 19).
 
-A fixed number of queries (settings, spend per setting and area, change per setting and area,
-provisions by name), whatever the number of children.
+Read from the stored per-setting rows (provision/stored.py, ADR 25): a fixed number of
+queries (the settings, and the stored rows' stamps and changed rows of two kinds), whatever the
+number of children; sums count a child with provision at two settings once.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from vsend.aggregates import store
+from vsend.aggregates.store import Row
 from vsend.frameworks.loader import DOMAIN_KEYS
 from vsend.insights import published, suppression
 from vsend.insights.tables import Table
 from vsend.insights.terms import Term
 from vsend.organisations.models import LocalAuthority, Setting
-from vsend.provision import aggregates
+from vsend.provision import stored
 from vsend.provision.maps import domain_names, money
 
 ZERO = Decimal(0)
@@ -83,58 +86,107 @@ def columns(identifiable: bool, first: str) -> list[str]:
 def cached_authority_provision(
     authority: LocalAuthority, term: Term, identifiable: bool
 ) -> AuthorityProvision:
-    """The view through the dashboards' cache (insights.cache, keyed by the authority's data
-    version, which every provision write bumps); the stored per-setting per-term aggregates
-    will replace it (ADR 19)."""
-    from vsend.insights import cache
+    """Kept for callers: the view is now read from the stored rows, which are always fresh."""
+    return authority_provision(authority, term, identifiable)
 
-    return cache.cached(
-        authority.pk,
-        ("provision", term.slug, identifiable),
-        lambda: authority_provision(authority, term, identifiable),
+
+def _tally(values: dict[str, int], area: str | None = None) -> Tally:
+    """A tally from stored values: one area's, or (None) the setting's, where a child compared
+    in several areas counts once in `compared`."""
+    t = Tally()
+    spends = stored.areas(values)
+    if area is not None:
+        s = spends.get(area)
+        if s is not None:
+            t.children, t.cost = s.children, s.cost
+        for f, v in stored.change(values, area).items():
+            setattr(t, f, v)
+        return t
+    t.children = values.get("n", 0)
+    t.cost = sum((s.cost for s in spends.values()), ZERO)
+    changes = [stored.change(values, a) for a in spends]
+    t.compared = max((c["compared"] for c in changes), default=0)
+    for f in ("fell", "same", "rose", "total_change"):
+        setattr(t, f, sum(c[f] for c in changes))
+    return t
+
+
+class _Place(NamedTuple):
+    pk: int
+    name: str
+    locality_id: int = 0
+    locality_name: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+_MEMO: dict[tuple[object, ...], Any] = {}
+MEMO_MAX = 20_000
+
+
+def _memo(key: tuple[object, ...], build: Any) -> Any:
+    if key not in _MEMO:
+        _MEMO[key] = build()
+    return _MEMO[key]
+
+
+def _stamp(row: Row | None) -> object:
+    return row.stamp if row is not None else None
+
+
+def _row_of(spend: dict[int, Row], change: dict[int, Row], pk: int) -> Row:
+    a, b = spend.get(pk), change.get(pk)
+    return Row(
+        {**(a.values if a else {}), **(b.values if b else {})},
+        {**(a.duplicates if a else {}), **(b.duplicates if b else {})},
+        None,
     )
 
 
 def authority_provision(
     authority: LocalAuthority, term: Term, identifiable: bool
 ) -> AuthorityProvision:
-    settings = list(
-        Setting.objects.filter(authority=authority).select_related("locality").order_by("name")
-    )
+    """From the stored per-setting rows as at the term's end (ADR 25): settings are read, then
+    summed to localities, areas and the whole authority, each child counted once in sums."""
+    settings = [
+        _Place(*row)
+        for row in Setting.objects.filter(authority=authority)
+        .order_by("name")
+        .values_list("pk", "name", "locality_id", "locality__name")
+    ]
     ids = [s.pk for s in settings]
-    spend = aggregates.spend_by_setting_area(ids, term)
-    change = aggregates.change_by_setting_area(ids, term)
-    children = aggregates.children_by_setting(ids, term)
+    spend = store.rows(stored.SPEND, authority.pk, term.ends, ids, every_setting=True)
+    change = store.rows(stored.CHANGE, authority.pk, term.ends, ids, every_setting=True)
+    stamps = {pk: (_stamp(spend.get(pk)), _stamp(change.get(pk))) for pk in ids}
+    if len(_MEMO) > MEMO_MAX:
+        _MEMO.clear()
+    by_locality_ids: dict[int, list[int]] = {}
+    for s in settings:
+        by_locality_ids.setdefault(s.locality_id, []).append(s.pk)
+    # A setting's tally and a locality's sum are kept by their rows' stamps, so after a change
+    # in one setting only that setting and its locality are worked out again.
+    by_setting = {
+        pk: _memo(("s", pk, *stamps[pk]), lambda pk=pk: _tally(_row_of(spend, change, pk).values))
+        for pk in ids
+    }
+    sums = {
+        loc: _memo(
+            ("l", *((pk, *stamps[pk]) for pk in members)),
+            lambda members=members: store.sums(
+                {pk: _row_of(spend, change, pk) for pk in members}, {0: members}
+            )[0],
+        )
+        for loc, members in by_locality_ids.items()
+    }
+    whole: dict[str, int] = {}
+    for values in sums.values():
+        store.add(whole, values)
     names = domain_names()
-    by_setting: dict[int, Tally] = {}
-    by_area: dict[str, Tally] = {k: Tally() for k in DOMAIN_KEYS}
-    by_locality: dict[int, Tally] = {}
-    total = Tally()
-    for s in settings:
-        t = Tally()
-        for a in spend.get(s.pk, []):
-            area = by_area.setdefault(a.area, Tally())
-            area.children += a.children
-            area.cost += a.cost
-            t.cost += a.cost
-        t.children = children.get(s.pk, 0)
-        for c in change.get(s.pk, []):
-            area = by_area.setdefault(c.area, Tally())
-            for f in ("compared", "fell", "same", "rose", "total_change"):
-                setattr(area, f, getattr(area, f) + getattr(c, f))
-        by_setting[s.pk] = t
-        by_locality.setdefault(s.locality_id, Tally()).add(t)
-        total.add(t)
-    # Setting-level change figures: children compared in any area.
-    for s in settings:
-        rows = change.get(s.pk, [])
-        if rows:
-            t = by_setting[s.pk]
-            t.compared = max(r.compared for r in rows)
-            t.fell, t.same, t.rose = (
-                sum(getattr(r, f) for r in rows) for f in ("fell", "same", "rose")
-            )
-            t.total_change = sum(r.total_change for r in rows)
+    found = {k.split(".")[1] for k in whole if k.startswith("a.")}
+    by_area = {k: _tally(whole, k) for k in [*DOMAIN_KEYS, *sorted(found - set(DOMAIN_KEYS))]}
+    by_locality = {pk: _tally(v) for pk, v in sums.items()}
+    total = _tally(whole)
     out = AuthorityProvision(authority, term, identifiable)
     area_table = Table(
         "provision_by_area",
@@ -146,7 +198,7 @@ def authority_provision(
         "had provision and were reassessed; a fall is an improvement. This is association, not "
         "proof that the provision caused the change.",
     )
-    localities = sorted({s.locality for s in settings}, key=lambda loc: loc.name)
+    localities = sorted({_Place(s.locality_id, s.locality_name) for s in settings}, key=str)
     locality_table = Table(
         "provision_by_locality",
         "Provision spend by locality",
@@ -161,7 +213,7 @@ def authority_provision(
         [_row(s.name, by_setting[s.pk], identifiable) for s in settings],
         "Change counts areas: a child compared in five areas is counted in each.",
     )
-    used = aggregates.spend_by_provision_name(ids, term)[:MOST_USED]
+    used = stored.by_name(whole)[:MOST_USED]
     if identifiable:
         used_rows = [[name, n, money(cost)] for name, n, cost in used]
     else:
@@ -183,8 +235,11 @@ def governors_spend_table(setting_id: int, term: Term) -> Table:
     """For the governors' SEN summary: spend by area in a term, aggregates only, through the
     same disclosure control as every other figure governors see."""
     names = domain_names()
-    spend = {a.area: a for a in aggregates.spend_by_area(setting_id, term)}
-    children = aggregates.children_with_provision(setting_id, term)
+    authority_id = Setting.objects.filter(pk=setting_id).values_list("authority_id", flat=True)
+    row = store.rows(stored.SPEND, authority_id.get(), term.ends, [setting_id]).get(setting_id)
+    values = row.values if row is not None else {}
+    spend = stored.areas(values)  # the setting's stored row (ADR 28)
+    children = values.get("n", 0)
     rows: list[list[Any]] = []
     for key in DOMAIN_KEYS:
         a = spend.get(key)

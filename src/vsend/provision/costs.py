@@ -1,8 +1,11 @@
 """The cost arithmetic (ADR 19), on plain values so it can be checked by hand.
 
 - A term is the codebase's term (insights.terms: autumn 1 September to 31 December, spring
-  1 January to 31 March, summer 1 April to 31 August). Each has a number of teaching weeks
-  (TEACHING_WEEKS); a provision's sessions a week times those weeks is a whole term's sessions.
+  1 January to 31 March, summer 1 April to 31 August). Each has a stated number of teaching
+  weeks (TEACHING_WEEKS: its school weeks less half-term, 14 + 12 + 13 = 39 a year); a
+  provision's sessions a week times those weeks is a whole term's sessions.
+- A staff role's hourly cost changes from a date (Rate.hourly_changes): sessions before it keep
+  the old rate, so a change never rewrites a term that has closed.
 - Dates pro-rate by days: a place that is open for half a term's days gets half its sessions.
 - The cost of each session is divided by the number of children in the group at that time: the
   term is cut where places start and end, and each piece is shared by the children in it. So
@@ -20,7 +23,18 @@ from decimal import Decimal
 
 from vsend.insights.terms import Term, term_containing
 
-TEACHING_WEEKS = {"autumn": Decimal(14), "spring": Decimal(12), "summer": Decimal(13)}
+# The stated teaching year (ADR 28): each school term's weeks in school less its half-term
+# week, 39 weeks a year. vsend's terms (insights.terms) run from 1 September, 1 January and
+# 1 April to the day before the next, holidays included, so a term's sessions are its teaching
+# weeks times sessions a week, spread evenly over its calendar days when a place pro-rates.
+SCHOOL_TERMS = {  # season: (weeks from the first to the last day of school, half-term weeks)
+    "autumn": (15, 1),
+    "spring": (13, 1),
+    "summer": (14, 1),
+}
+TEACHING_WEEKS = {season: Decimal(w - h) for season, (w, h) in SCHOOL_TERMS.items()}
+TEACHING_WEEKS_A_YEAR = sum(TEACHING_WEEKS.values())
+assert TEACHING_WEEKS_A_YEAR == 39  # noqa: S101 - the stated year; tests/test_provision_costs.py
 ZERO = Decimal(0)
 SIXTY = Decimal(60)
 
@@ -34,14 +48,27 @@ class Rate:
     session_minutes: int
     cost: Decimal = ZERO  # per session, per term or one-off
     hourly: Decimal = ZERO  # the staff role's hourly cost (per staff hour)
+    # Changes of the hourly cost: (applies from, hourly cost), oldest first. Before the first,
+    # `hourly` applies; from each date on, that rate (ADR 28).
+    hourly_changes: tuple[tuple[date, Decimal], ...] = ()
 
-    @property
-    def session_cost(self) -> Decimal:
+    def hourly_on(self, day: date) -> Decimal:
+        rate = self.hourly
+        for starts, hourly in self.hourly_changes:
+            if starts <= day:
+                rate = hourly
+        return rate
+
+    def session_cost_on(self, day: date) -> Decimal:
         if self.basis == "staff_hour":
-            return self.hourly * Decimal(self.session_minutes) / SIXTY
+            return self.hourly_on(day) * Decimal(self.session_minutes) / SIXTY
         if self.basis == "session":
             return self.cost
         return ZERO
+
+    @property
+    def session_cost(self) -> Decimal:
+        return self.session_cost_on(date.max)
 
 
 @dataclass(frozen=True)
@@ -107,7 +134,9 @@ def term_figures(
     days = Decimal(term_days(term))
     whole_term_sessions = rate.sessions_per_week * TEACHING_WEEKS[term.season]
     cuts = sorted(
-        {w[0] for w in windows.values()} | {w[1] + timedelta(days=1) for w in windows.values()}
+        {w[0] for w in windows.values()}
+        | {w[1] + timedelta(days=1) for w in windows.values()}
+        | {d for d, _ in rate.hourly_changes if term.starts < d <= term.ends}
     )
     for piece_start, piece_next in zip(cuts, cuts[1:], strict=False):
         present = [
@@ -123,7 +152,7 @@ def term_figures(
         for k in present:
             f = out.places[k]
             f.planned += sessions
-            f.cost += sessions * rate.session_cost / n
+            f.cost += sessions * rate.session_cost_on(piece_start) / n
             if rate.basis == "term":
                 f.cost += rate.cost * share_of_term / n
     for miss in misses:
@@ -134,7 +163,7 @@ def term_figures(
         for k in hit:
             f = out.places[k]
             f.missed += 1
-            f.cost -= rate.session_cost / Decimal(len(present))
+            f.cost -= rate.session_cost_on(miss.day) / Decimal(len(present))
     if rate.basis == "fixed" and term.starts <= group_starts <= term.ends:
         for k in windows:
             out.places[k].cost += rate.cost / Decimal(len(windows))

@@ -58,9 +58,30 @@ class StaffRoleForm(forms.Form):
         "Cost of an hour", MAX_HOURLY, help_text="Pay and on-costs, in pounds, for example 18.50"
     )
 
+    applies_from = plan_date(
+        "Applies from",
+        required=False,
+        help_text="Sessions from this date cost the new amount; earlier terms keep their costs. "
+        "Leave empty for today.",
+    )
+
     def __init__(self, *args: Any, setting: Any, role: StaffRole | None = None, **kw: Any):
         super().__init__(*args, **kw)
         self.setting, self.role = setting, role
+        if role is None:
+            del self.fields["applies_from"]
+
+    def clean_applies_from(self) -> Any:
+        from vsend.provision.rates import earliest_change
+
+        day = self.cleaned_data.get("applies_from")
+        first = earliest_change()
+        if day is not None and day < first:
+            raise forms.ValidationError(
+                f"Applies from must be on or after {first:%-d %B %Y}, the start of this term: "
+                "a term that has ended keeps its costs"
+            )
+        return day
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

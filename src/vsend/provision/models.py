@@ -43,6 +43,30 @@ class StaffRole(models.Model):
         return self.name
 
 
+class StaffRoleRate(models.Model):
+    """A staff role's hourly cost from a date on (ADR 28). Sessions before the date keep the rate
+    that applied to them, so a change never rewrites a term that has closed. A role with no rows
+    has had one rate throughout (its hourly_cost)."""
+
+    role = models.ForeignKey(StaffRole, on_delete=models.CASCADE, related_name="rates")
+    applies_from = models.DateField()
+    hourly_cost = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_HOURLY)],
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["applies_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "applies_from"], name="one_rate_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_id} from {self.applies_from}: {self.hourly_cost}"
+
+
 class Kind(models.TextChoices):
     INDIVIDUAL = "individual", "Individual"
     GROUP = "group", "Group"

@@ -15,86 +15,25 @@ from django.utils import timezone
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Child, Enrolment
-from vsend.insights import cache as insight_cache
 from vsend.organisations.models import Setting
-from vsend.provision import costs
+from vsend.provision.ledger import changed, recompute_group
 from vsend.provision.library import library_entry
 from vsend.provision.models import (
     MissedSession,
     Place,
-    PlaceTermCost,
     Provision,
     ProvisionGroup,
     SenBudget,
     StaffRole,
 )
-
-Q4 = Decimal("0.0001")
+from vsend.provision.rates import ClosedTerm, change_rate, rate_of
 
 
 class NotAtSetting(Exception):
     """A child who is not enrolled at the setting, or a record of another setting."""
 
 
-def rate_of(provision: Provision) -> costs.Rate:
-    role = provision.staff_role
-    return costs.Rate(
-        basis=provision.cost_basis,
-        sessions_per_week=provision.sessions_per_week,
-        session_minutes=provision.session_minutes,
-        cost=provision.cost,
-        hourly=role.hourly_cost if role is not None else Decimal(0),
-    )
-
-
-def recompute_group(group: ProvisionGroup) -> None:
-    """Rewrite the ledger rows of every place in the group."""
-    provision = Provision.objects.select_related("staff_role").get(pk=group.provision_id)
-    places = list(group.places.all())
-    # The authority's provision figures are cached with the dashboards' (insights.cache):
-    # a new version makes them computed again on the next request.
-    authority_id = Setting.objects.filter(pk=group.setting_id).values_list(
-        "authority_id", flat=True
-    )
-    insight_cache.bump(authority_id.get())
-    PlaceTermCost.objects.filter(place__group=group).delete()
-    if not places:
-        return
-    spans = [
-        costs.Span(p.pk, max(p.starts_on, group.starts_on), min(p.ends_on, group.ends_on))
-        for p in places
-    ]
-    by_child = {p.child_id: p.pk for p in places}
-    misses = [
-        costs.Miss(m.date, None if m.child_id is None else by_child.get(m.child_id, -1))
-        for m in group.missed.all()
-    ]
-    areas = list(provision.areas) or ["unassigned"]
-    share = Decimal(1) / Decimal(len(areas))
-    rows = []
-    child_of = {p.pk: p.child_id for p in places}
-    for tf in costs.group_figures(
-        rate_of(provision), spans, misses, group.starts_on, group.ends_on
-    ):
-        for key, f in tf.places.items():
-            for area in areas:
-                rows.append(
-                    PlaceTermCost(
-                        place_id=key,
-                        child_id=child_of[key],
-                        setting_id=group.setting_id,
-                        provision_id=provision.pk,
-                        staff_role_id=provision.staff_role_id,
-                        term=tf.term.slug,
-                        term_starts=tf.term.starts,
-                        area=area,
-                        planned_sessions=(f.planned * share).quantize(Q4),
-                        missed_sessions=(f.missed * share).quantize(Q4),
-                        hours=(f.hours(provision.session_minutes) * share).quantize(Q4),
-                        cost=(f.cost * share).quantize(Q4),
-                    )
-                )
-    PlaceTermCost.objects.bulk_create(rows, batch_size=1000)
+__all__ = ["ClosedTerm", "NotAtSetting", "rate_of", "recompute_group"]
 
 
 def _audit(actor: Actor, action: str, obj: Any, setting: Setting, summary: str, **kw: Any) -> None:
@@ -109,26 +48,48 @@ def _values(obj: Any, fields: Iterable[str]) -> dict[str, str]:
 
 
 def save_staff_role(
-    *, actor: Actor, setting: Setting, name: str, hourly_cost: Decimal, role: StaffRole | None
+    *,
+    actor: Actor,
+    setting: Setting,
+    name: str,
+    hourly_cost: Decimal,
+    role: StaffRole | None,
+    applies_from: date | None = None,
 ) -> StaffRole:
+    """Add a role, or change its name or hourly cost. Once a group is costed with the role, a
+    new cost applies from a date (today unless given; not before the current term: ClosedTerm),
+    so closed terms keep their costs."""
     with transaction.atomic():
         if role is None:
             role = StaffRole.objects.create(setting=setting, name=name, hourly_cost=hourly_cost)
             _audit(actor, Action.CREATE, role, setting, f"Staff role {name} added")
             return role
         old = _values(role, ("name", "hourly_cost"))
-        role.name, role.hourly_cost = name, hourly_cost
+        role.name = name
+        since = None
+        in_use = ProvisionGroup.objects.filter(provision__staff_role=role).exists()
+        if not in_use:  # no group costed with it yet: the new cost simply replaces the old
+            role.hourly_cost = hourly_cost
+        elif hourly_cost != role.hourly_cost or applies_from is not None:
+            since = applies_from or timezone.localdate()
+            change_rate(role, hourly_cost, since)
         role.save()
+        new = _values(role, ("name", "hourly_cost"))
+        if since is not None:
+            new.update(hourly_cost=str(hourly_cost), applies_from=str(since))
         _audit(
             actor,
             Action.UPDATE,
             role,
             setting,
             f"Staff role {name} changed",
-            detail={"old": old, "new": _values(role, ("name", "hourly_cost"))},
+            detail={"old": old, "new": new},
         )
-        for group in ProvisionGroup.objects.filter(provision__staff_role=role):
-            recompute_group(group)
+        if since is not None:
+            groups = ProvisionGroup.objects.filter(provision__staff_role=role, ends_on__gte=since)
+            for group in groups:
+                recompute_group(group, announce=False)
+            changed(setting.pk, since)
     return role
 
 
@@ -171,8 +132,11 @@ def save_provision(
             f"Provision {provision.name} changed",
             detail={"old": old, "new": _values(provision, PROVISION_FIELDS)},
         )
-        for group in provision.groups.all():
-            recompute_group(group)
+        groups = list(provision.groups.all())
+        for group in groups:
+            recompute_group(group, announce=False)
+        if groups:
+            changed(setting.pk, min(g.starts_on for g in groups))
     return provision
 
 

@@ -184,6 +184,7 @@ def staff_role_edit(request: HttpRequest, pk: int) -> HttpResponse:
             name=form.cleaned_data["name"],
             hourly_cost=form.cleaned_data["hourly_cost"],
             role=role,
+            applies_from=form.cleaned_data.get("applies_from"),
         )
         return redirect("provision:staff", pk=setting.pk)
     return render(

@@ -2,12 +2,13 @@
 user's reach it is not found (404), within reach without the permission it is refused (403);
 both are audited, as for a child's record."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from vsend.accounts.policy import AccessPolicy
@@ -24,7 +25,7 @@ from vsend.workflows.engine import Done, Milestone, Pause, next_steps, schedule
 if TYPE_CHECKING:
     from vsend.organisations.models import LocalAuthority
     from vsend.profiles.models import Profile
-    from vsend.statutory.timeliness import RequestFacts
+    from vsend.statutory.timeliness import RequestFacts, ReviewFacts
 
 
 def _check(
@@ -177,24 +178,36 @@ def requester_for(policy: AccessPolicy, child_id: int) -> tuple[str, Setting | N
     return None
 
 
-def request_facts(authority_id: int) -> list["RequestFacts"]:
-    """The facts the timeliness functions need, for every request in the authority (no names)."""
+def _cases_at(
+    authority_id: int, kind: str, setting_ids: Iterable[int] | None, unplaced: bool
+) -> tuple[QuerySet[Case], dict[int, int]]:
+    """An authority's cases of one kind, with each child's setting today; limited to the cases
+    counted at some settings (their own setting, else the child's), or to those at none."""
+    cases = Case.objects.filter(child__authority_id=authority_id, kind=kind)
+    current = Enrolment.objects.current().filter(child__authority_id=authority_id)
+    if setting_ids is not None:
+        ids = list(setting_ids)
+        current = current.filter(setting_id__in=ids)
+        cases = cases.filter(
+            Q(setting_id__in=ids) | Q(setting__isnull=True, child_id__in=current.values("child_id"))
+        )
+    elif unplaced:
+        cases = cases.filter(setting__isnull=True).exclude(child_id__in=current.values("child_id"))
+    return cases, dict(current.values_list("child_id", "setting_id"))
+
+
+def request_facts(
+    authority_id: int, setting_ids: Iterable[int] | None = None, *, unplaced: bool = False
+) -> list["RequestFacts"]:
+    """The facts the timeliness functions need, for every request in the authority (no names),
+    or for those counted at some settings, or at none."""
     from vsend.statutory.timeliness import RequestFacts
 
     wf = definition("ehc-needs-assessment")
     limited = {e.key for e in wf.exceptions if "final_plan" in e.steps}
     out = []
-    cases = (
-        Case.objects.filter(child__authority_id=authority_id, kind="assessment")
-        .prefetch_related("steps", "exceptions")
-        .order_by("pk")
-    )
-    current = dict(
-        Enrolment.objects.current()
-        .filter(child__authority_id=authority_id)
-        .values_list("child_id", "setting_id")
-    )
-    for case in cases:
+    cases, current = _cases_at(authority_id, "assessment", setting_ids, unplaced)
+    for case in cases.prefetch_related("steps", "exceptions").order_by("pk"):
         steps = {s.step: s for s in case.steps.all() if not s.item}
         decision = steps.get("decision_to_assess")
         final = steps.get("final_plan")
@@ -206,6 +219,29 @@ def request_facts(authority_id: int) -> list["RequestFacts"]:
                 decision=decision.outcome if decision else "",
                 final_issued_on=final.done_on if final else None,
                 exception_applies=any(e.kind in limited for e in case.exceptions.all()),
+            )
+        )
+    return out
+
+
+def review_facts(
+    authority_id: int, setting_ids: Iterable[int] | None = None, *, unplaced: bool = False
+) -> list["ReviewFacts"]:
+    """Each annual review's due date (12 months from the plan or the last review, 6 under 5)
+    and when its meeting was held, counted where requests are."""
+    from vsend.statutory.timeliness import ReviewFacts
+    from vsend.workflows.engine import add_months
+
+    out = []
+    cases, current = _cases_at(authority_id, "annual_review", setting_ids, unplaced)
+    for case in cases.select_related("child").prefetch_related("steps").order_by("pk"):
+        months = 6 if case.child.age_on(case.started_on) < 5 else 12
+        meeting = next((s for s in case.steps.all() if s.step == "meeting" and not s.item), None)
+        out.append(
+            ReviewFacts(
+                setting_id=case.setting_id or current.get(case.child_id),
+                due_on=add_months(case.started_on, months),
+                held_on=meeting.done_on if meeting else None,
             )
         )
     return out

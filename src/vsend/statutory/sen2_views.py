@@ -95,11 +95,10 @@ def sen2_xml(request: HttpRequest, year: int) -> HttpResponse:
 def timeliness_page(request: HttpRequest) -> HttpResponse:
     """The authority's timeliness for the last finished term, for everyone who opens its
     dashboard, through the disclosure control (ADR 11): never a child, never a small count."""
-    from vsend.insights.published import as_at_term_end, timeliness_table
+    from vsend.insights.published import as_at_term_end
     from vsend.insights.suppression import NOTE
     from vsend.insights.terms import term_containing
-    from vsend.statutory.selectors import request_facts
-    from vsend.statutory.timeliness import timeliness
+    from vsend.statutory.timeliness_tables import published_timeliness
 
     policy = AccessPolicy.for_request(request)
     actor = actor_from_request(request)
@@ -118,8 +117,7 @@ def timeliness_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     ends = as_at_term_end(timezone.localdate())
     term = term_containing(ends)
-    figures = timeliness(request_facts(authority.pk), term.starts, term.ends)
-    table = timeliness_table(figures, term.label)
+    published = published_timeliness(authority, term)
     record(
         actor,
         Action.VIEW,
@@ -130,5 +128,5 @@ def timeliness_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "statutory/timeliness.html",
-        {"authority": authority, "table": table, "note": NOTE, "term": term},
+        {"authority": authority, "tables": published.tables, "note": NOTE, "term": term},
     )

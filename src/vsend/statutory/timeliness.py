@@ -1,9 +1,10 @@
 """Timeliness of the statutory pathway, as pure functions over plain facts.
 
-No database access and no caching here: `selectors.request_facts` reads the facts, and the
-stored per-setting, per-term aggregate mechanism (ADR 8) is what should register these
-functions and keep their results. Anything shown to people who may not see the children goes
-through insights/published.py (`timeliness_table`) and its suppression.
+No database access and no caching here: `selectors.request_facts` reads the facts, and
+statutory/stored.py registers these functions as stored per-setting aggregates (by month,
+summed to localities and the authority; ADR 25, ADR 28) and reads them back for the pages.
+Anything shown to people who may not see the children goes through insights/published.py
+(`timeliness_table`) and its suppression.
 """
 
 from collections.abc import Iterable
@@ -72,6 +73,33 @@ def by_setting(
     for f in facts:
         groups.setdefault(f.setting_id, []).append(f)
     return {k: timeliness(v, start, end) for k, v in groups.items()}
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    setting_id: int | None
+    due_on: date  # the review meeting's due date (12 months from the plan or last review)
+    held_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Reviews:
+    held: int = 0
+    held_on_time: int = 0
+    overdue: int = 0  # open at the period's end, due before it
+
+
+def reviews(facts: Iterable[ReviewFacts], start: date, end: date) -> Reviews:
+    """Review meetings held from start to end and how many by their due date, and reviews still
+    not held at the end whose due date had passed."""
+    held = on_time = overdue = 0
+    for f in facts:
+        if f.held_on is not None and start <= f.held_on <= end:
+            held += 1
+            on_time += f.held_on <= f.due_on
+        if f.due_on < end and (f.held_on is None or f.held_on > end):
+            overdue += 1
+    return Reviews(held, on_time, overdue)
 
 
 def share(part: int, whole: int) -> float | None:

@@ -12,6 +12,7 @@ from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Child
 from vsend.organisations.models import Setting
+from vsend.statutory import stored
 from vsend.statutory.models import (
     ASSESSMENT,
     NOTE_LIMIT,
@@ -93,6 +94,7 @@ def _date(value: date | None, field: str, *, case: Case | None, today: date, nam
 def _bump(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(version=case.version + 1)
     case.version += 1
+    stored.announce(case)  # the stored timeliness figures follow (ADR 25)
 
 
 # Requests
@@ -150,6 +152,7 @@ def request_assessment(
                 "EHC needs assessment requested",
                 {"requester": requester, "received_on": received_on.isoformat()},
             )
+            stored.announce(case)
     except IntegrityError:
         # Two requests at the same moment: the other one won.
         raise OpenRequestExists(existing.get()) from None
@@ -268,6 +271,7 @@ def withdraw(*, actor: Actor, case: Case, on: date, reason: str) -> None:
         case.withdrawn = True
         Case.objects.filter(pk=case.pk).update(withdrawn=True)
         _close(case, on, _text(reason, "reason", 200) or "Withdrawn")
+        stored.announce(case)
         _audit(actor, Action.UPDATE, case, "Case withdrawn", {"on": on.isoformat()})
 
 

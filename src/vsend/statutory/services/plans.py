@@ -10,6 +10,7 @@ from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.models import Child
 from vsend.organisations.models import Setting
+from vsend.statutory import stored
 from vsend.statutory.models import ANNUAL_REVIEW, PLAN_SECTIONS, Case, CeaseReason, EhcPlan, Kind
 from vsend.statutory.services import StatutoryError, _audit, _close, _text, record_step
 from vsend.workflows.definitions import definition
@@ -72,6 +73,7 @@ def start_annual_review(*, actor: Actor, plan: EhcPlan, from_date: date) -> Case
         plan=plan,
     )
     _audit(actor, Action.CREATE, case, "Annual review clock started", {"plan": plan.pk})
+    stored.announce(case)
     return case
 
 
