@@ -436,6 +436,10 @@ ROWS = [
         "statutory:request", "child_pk", {"get": AboutChild(REQUESTS), "post": AboutChild(REQUESTS)}
     ),
     Row("statutory:case", "case", {"get": AboutChild(SEES_CASE)}),
+    Row("api:child-cases", "child", {"get": AboutChild(SEES_CASE)}, api=True),
+    Row("api:case", "case", {"get": AboutChild(SEES_CASE)}, api=True),
+    Row("api:child-plans", "child", {"get": AboutChild(SEES_CASE)}, api=True),
+    Row("api:plan", "plan", {"get": AboutChild(SEES_CASE)}, api=True),
     Row("statutory:pack", "case", {"get": AboutChild(SEES_CASE)}),
     Row(
         "statutory:record-step",

@@ -429,6 +429,12 @@ def record_appeal(
 
 
 # Plans and annual reviews live in services/plans.py (re-exported here).
+from vsend.statutory.services.outcomes import (  # noqa: E402
+    add_plan_outcome,
+    adulthood_applies,
+    record_adulthood,
+    remove_plan_outcome,
+)
 from vsend.statutory.services.plans import (  # noqa: E402
     PlanDetails,
     cease_plan,
@@ -442,6 +448,10 @@ __all__ = [
     "PlanDetails",
     "StatutoryError",
     "add_document",
+    "add_plan_outcome",
+    "adulthood_applies",
+    "record_adulthood",
+    "remove_plan_outcome",
     "cease_plan",
     "end_exception",
     "issue_final_plan",
