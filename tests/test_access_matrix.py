@@ -441,6 +441,7 @@ ROWS = [
     Row("api:child-plans", "child", {"get": AboutChild(SEES_CASE)}, api=True),
     Row("api:plan", "plan", {"get": AboutChild(SEES_CASE)}, api=True),
     Row("statutory:pack", "case", {"get": AboutChild(SEES_CASE)}),
+    Row("statutory:pack-pdf", "case", {"get": AboutChild(SEES_CASE)}),
     Row(
         "statutory:record-step",
         "case_step",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("statutory/sen2/<int:year>.xml", sen2_views.sen2_xml, name="sen2-xml"),
     path("statutory/cases/<id:pk>/", views.case_page, name="case"),
     path("statutory/cases/<id:pk>/request-pack.json", views.request_pack, name="pack"),
+    path("statutory/cases/<id:pk>/request-pack.pdf", views.request_pack_pdf, name="pack-pdf"),
     path("statutory/cases/<id:pk>/record/<slug:step>/", views.record_step, name="record-step"),
     path("statutory/cases/<id:pk>/exceptions/new/", views.record_exception, name="exception"),
     path(

@@ -261,3 +261,19 @@ def request_pack(request: HttpRequest, pk: int) -> HttpResponse:
     response = JsonResponse(build(case), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="request-pack-{case.pk}.json"'
     return response
+
+
+@require_safe
+def request_pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.http import Http404
+
+    from vsend.statutory.pack_pdf import request_pack_pdf as build
+
+    actor = actor_from_request(request)
+    case = selectors.get_case_for(actor, pk, Perm.VIEW_CASE)
+    if case.kind != "assessment":
+        raise Http404("Only a request has a pack")
+    _shown(actor, case, "Request pack downloaded (PDF)")
+    response = HttpResponse(build(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="request-pack-{case.pk}.pdf"'
+    return response
