@@ -56,6 +56,11 @@ class Perm(models.TextChoices):
     )
     VIEW_CASE = "view_case", "See a child's EHC needs assessment, plan and reviews, and their clock"
     MAKE_SEN2 = "make_sen2", "Make the authority's person-level SEN2 return"
+    PREPARE_REVIEW = (
+        "prepare_review",
+        "Prepare an EHC plan's annual review: invitations, the meeting, the report, "
+        "preparing for adulthood",
+    )
     MANAGE_CASE = (
         "manage_case",
         "Record decisions, advice, plans and reviews on the statutory pathway",
@@ -82,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.VIEW_PROVISION,
             P.VIEW_CASE,
             P.MANAGE_CASE,
+            P.PREPARE_REVIEW,
         }
     ),
     R.SENDCO: frozenset(
@@ -99,6 +105,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.MANAGE_PROVISION,
             P.REQUEST_ASSESSMENT,
             P.VIEW_CASE,
+            P.PREPARE_REVIEW,
         }
     ),
     R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT, P.VIEW_PROVISION}),
@@ -136,6 +143,7 @@ CHILD_PERMISSIONS = frozenset(
         P.REQUEST_ASSESSMENT,
         P.VIEW_CASE,
         P.MANAGE_CASE,
+        P.PREPARE_REVIEW,
     }
 )
 # Figures are identifiable (small counts shown, links to the children behind them) only for a

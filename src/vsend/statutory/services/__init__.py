@@ -25,7 +25,9 @@ from vsend.statutory.models import (
     ClockException,
     Kind,
     LetterKind,
+    Received,
     Requester,
+    WithdrawnBy,
 )
 from vsend.workflows.definitions import Definition, definition
 
@@ -108,11 +110,17 @@ def request_assessment(
     child_views: str = "",
     setting: Setting | None = None,
     received_on: date | None = None,
+    received_how: str = Received.ONLINE,
+    received_note: str = "",
 ) -> Case:
     """A request for an EHC needs assessment, received by the authority today. Nothing about
     the child's ratings is asked or checked: anyone entitled may request."""
     today = timezone.localdate()
     received_on = received_on or today
+    if received_how not in Received.values:
+        raise StatutoryError("Choose how the request arrived", "received_how")
+    if received_on > today:
+        raise StatutoryError("The date received must be today or in the past", "received_on")
     if requester not in Requester.values:
         raise StatutoryError("Choose who is making the request", "requester")
     if requester == Requester.YOUNG_PERSON:
@@ -142,13 +150,19 @@ def request_assessment(
                 reasons=reasons,
                 family_views=_text(family_views, "family_views"),
                 child_views=_text(child_views, "child_views"),
+                received_how=received_how,
+                received_note=_text(received_note, "received_note", 300),
             )
             _audit(
                 actor,
                 Action.CREATE,
                 case,
                 "EHC needs assessment requested",
-                {"requester": requester, "received_on": received_on.isoformat()},
+                {
+                    "requester": requester,
+                    "received_on": received_on.isoformat(),
+                    "received_how": received_how,
+                },
             )
     except IntegrityError:
         # Two requests at the same moment: the other one won.
@@ -261,14 +275,39 @@ def _close_when_finished(actor: Actor, case: Case, step: str, row: CaseStep) -> 
                 start_annual_review(actor=actor, plan=case.plan, from_date=meeting.done_on)
 
 
-def withdraw(*, actor: Actor, case: Case, on: date, reason: str) -> None:
-    """The family withdraws the request, or the child moves away, before it is decided."""
+def withdraw(
+    *, actor: Actor, case: Case, on: date, by: str, reason: str, as_family: bool = False
+) -> None:
+    """The request withdrawn before it is decided, by the family (or the young person) or by the
+    setting that made it. The clock stops: nothing more is due, and SEN2 reports it as
+    withdrawn. A setting may withdraw only its own request; a family any request for their
+    child. `as_family` is true when the person is the family themselves (not staff on their
+    behalf)."""
+    if case.kind != Kind.ASSESSMENT:
+        raise StatutoryError("Only a request for an assessment can be withdrawn")
+    if not case.is_open:
+        raise StatutoryError("This request has already finished")
+    if by not in WithdrawnBy.values:
+        raise StatutoryError("Choose who is withdrawing the request", "by")
+    if by == WithdrawnBy.SETTING and case.requester != Requester.SETTING:
+        raise StatutoryError(
+            "The setting did not make this request, so only the family can withdraw it", "by"
+        )
+    if as_family and by != WithdrawnBy.FAMILY:
+        raise StatutoryError("You can withdraw the request as the family", "by")
     _date(on, "on", case=case, today=timezone.localdate(), name="The date")
+    reason = _text(reason, "reason", NOTE_LIMIT)
+    if not reason:
+        raise StatutoryError("Say why the request is being withdrawn", "reason")
     with transaction.atomic():
-        case.withdrawn = True
-        Case.objects.filter(pk=case.pk).update(withdrawn=True)
-        _close(case, on, _text(reason, "reason", 200) or "Withdrawn")
-        _audit(actor, Action.UPDATE, case, "Case withdrawn", {"on": on.isoformat()})
+        updated = Case.objects.filter(pk=case.pk, closed_on__isnull=True).update(
+            withdrawn=True, withdrawn_by=by, withdrawn_reason=reason
+        )
+        if not updated:
+            return  # withdrawn a moment ago (a double click): once
+        case.withdrawn, case.withdrawn_by, case.withdrawn_reason = True, by, reason
+        _close(case, on, "Request withdrawn")
+        _audit(actor, Action.UPDATE, case, "Request withdrawn", {"on": on.isoformat(), "by": by})
 
 
 # Exceptions
