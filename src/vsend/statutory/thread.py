@@ -71,7 +71,8 @@ def plan_thread(plan: EhcPlan, since: date, today: date) -> Thread:
 
     latest = _finalised_as_at(plan.child_id, today)
     before = _finalised_as_at(plan.child_id, since)
-    if before is not None and latest is not None and before.pk == latest.pk:
+    if latest is not None and (before is None or before.pk == latest.pk):
+        # No profile older than the period, or the same one: compare with the one before it.
         before = latest.previous if latest.previous_id else None
     need_now, names = _needs(latest)
     need_then, names_then = _needs(before)
