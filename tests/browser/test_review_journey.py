@@ -139,3 +139,81 @@ def test_an_annual_review_prepared_held_reported_and_decided(browser, live_serve
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page, "review-07-family-phone")
     context.close()
+
+
+def test_a_caseworker_enters_a_letter_adds_an_outcome_and_a_family_withdraws(
+    browser, live_server, world
+):
+    today = timezone.localdate()
+    received = today - timedelta(days=12)
+    child_url = f"/children/{world.child.pk}/"
+
+    # Given a caseworker enters a parent's letter with the day it arrived
+    context, page = _signed_in(browser, live_server, "caseworker@example.org", child_url)
+    page.wait_for_url(f"**{child_url}")
+    page.click("a:has-text('Enter a request received by letter or email')")
+    assert_accessible(page, "paper-01-letter")
+    page.check("input[name='requester'][value='parent']")
+    page.check("input[name='received_how'][value='letter']")
+    _date(page, "received_on", received)
+    page.click("button:has-text('Enter the request')")  # no reasons: the error keeps the rest
+    assert page.title().startswith("Error: ")
+    assert page.is_checked("input[name='received_how'][value='letter']")
+    assert_accessible(page, "paper-02-letter-error")
+    page.fill("#id_reasons", "Mum's letter says reading has not improved since Year 2.")
+    page.click("button:has-text('Enter the request')")
+    page.wait_for_url("**/statutory/cases/*/")
+    decision_due = received + timedelta(weeks=6)
+    assert f"{decision_due.day} {decision_due:%B %Y}" in page.locator("table").inner_text()
+    assert "By letter" in page.locator("main").inner_text()
+    context.close()
+
+    # When the parent, on a phone, withdraws it
+    case = Case.objects.get(child=world.child)
+    context, page = _signed_in(
+        browser,
+        live_server,
+        "parent@example.org",
+        f"/statutory/cases/{case.pk}/",
+        {"width": 320, "height": 700},
+    )
+    page.wait_for_url(f"**/statutory/cases/{case.pk}/")
+    page.click("a:has-text('Withdraw the request')")
+    assert_accessible(page, "paper-03-withdraw-phone")
+    _date(page, "on", today)
+    page.fill("#id_reason", "The new reading support is working.")
+    page.click("button:has-text('Save')")
+    page.wait_for_url(f"**/statutory/cases/{case.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page, "paper-04-withdrawn-phone")
+    context.close()
+    case.refresh_from_db()
+    assert case.withdrawn and case.withdrawn_by == "family"
+
+
+def test_a_caseworker_adds_an_outcome_for_two_areas(browser, live_server, world):
+    plan, _ = _reviewable_plan(world)
+    plan_url = f"/statutory/plans/{plan.pk}/"
+    context, page = _signed_in(browser, live_server, "caseworker@example.org", plan_url)
+    page.wait_for_url(f"**{plan_url}")
+    assert_accessible(page, "outcome-01-plan")
+    page.click("a:has-text('Add an outcome for one or more areas')")
+    page.fill("#id_outcome", "Reads a short book on their own")
+    page.click("button:has-text('Add the outcome')")  # no area chosen
+    assert "Choose the area or areas" in page.locator(".govuk-error-summary").inner_text()
+    assert page.input_value("#id_outcome") == "Reads a short book on their own"
+    assert_accessible(page, "outcome-02-error")
+    page.check("input[name='areas'][value='cognition_learning']")
+    page.check("input[name='areas'][value='independence']")
+    page.fill("#id_provision", "Daily paired reading with a trained assistant")
+    page.click("button:has-text('Add the outcome')")
+    page.wait_for_url(f"**{plan_url}*")
+    row = page.locator("tr", has_text="Cognition and learning").inner_text()
+    assert "Reads a short book on their own" in row
+    context.close()
+    context, page = _signed_in(
+        browser, live_server, "caseworker@example.org", plan_url, {"width": 320, "height": 700}
+    )
+    page.wait_for_url(f"**{plan_url}")
+    assert_accessible(page, "outcome-03-plan-phone")
+    context.close()
