@@ -159,6 +159,7 @@ def test_a_caseworker_enters_a_letter_adds_an_outcome_and_a_family_withdraws(
     page.click("button:has-text('Enter the request')")  # no reasons: the error keeps the rest
     assert page.title().startswith("Error: ")
     assert page.is_checked("input[name='received_how'][value='letter']")
+    assert "Say why the request was made" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page, "paper-02-letter-error")
     page.fill("#id_reasons", "Mum's letter says reading has not improved since Year 2.")
     page.click("button:has-text('Enter the request')")

@@ -321,6 +321,16 @@ class ReceivedRequestForm(RequestForm):
         help_text="For example, the post room's reference or who it was addressed to.",
         error_messages={"max_length": "Reference or note must be 300 characters or fewer"},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        reasons = self.fields["reasons"]
+        reasons.label = "Why the request was made"
+        reasons.help_text = "In the requester's own words where you can, from the letter or email."
+        reasons.error_messages["required"] = "Say why the request was made"
+        self.fields["family_views"].help_text = "If the letter or email gives them."
+        self.fields["child_views"].help_text = "If the letter or email gives them."
+
     field_order = [
         "requester",
         "received_how",

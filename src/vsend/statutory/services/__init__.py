@@ -27,7 +27,6 @@ from vsend.statutory.models import (
     LetterKind,
     Received,
     Requester,
-    WithdrawnBy,
 )
 from vsend.workflows.definitions import Definition, definition
 
@@ -275,41 +274,6 @@ def _close_when_finished(actor: Actor, case: Case, step: str, row: CaseStep) -> 
                 start_annual_review(actor=actor, plan=case.plan, from_date=meeting.done_on)
 
 
-def withdraw(
-    *, actor: Actor, case: Case, on: date, by: str, reason: str, as_family: bool = False
-) -> None:
-    """The request withdrawn before it is decided, by the family (or the young person) or by the
-    setting that made it. The clock stops: nothing more is due, and SEN2 reports it as
-    withdrawn. A setting may withdraw only its own request; a family any request for their
-    child. `as_family` is true when the person is the family themselves (not staff on their
-    behalf)."""
-    if case.kind != Kind.ASSESSMENT:
-        raise StatutoryError("Only a request for an assessment can be withdrawn")
-    if not case.is_open:
-        raise StatutoryError("This request has already finished")
-    if by not in WithdrawnBy.values:
-        raise StatutoryError("Choose who is withdrawing the request", "by")
-    if by == WithdrawnBy.SETTING and case.requester != Requester.SETTING:
-        raise StatutoryError(
-            "The setting did not make this request, so only the family can withdraw it", "by"
-        )
-    if as_family and by != WithdrawnBy.FAMILY:
-        raise StatutoryError("You can withdraw the request as the family", "by")
-    _date(on, "on", case=case, today=timezone.localdate(), name="The date")
-    reason = _text(reason, "reason", NOTE_LIMIT)
-    if not reason:
-        raise StatutoryError("Say why the request is being withdrawn", "reason")
-    with transaction.atomic():
-        updated = Case.objects.filter(pk=case.pk, closed_on__isnull=True).update(
-            withdrawn=True, withdrawn_by=by, withdrawn_reason=reason
-        )
-        if not updated:
-            return  # withdrawn a moment ago (a double click): once
-        case.withdrawn, case.withdrawn_by, case.withdrawn_reason = True, by, reason
-        _close(case, on, "Request withdrawn")
-        _audit(actor, Action.UPDATE, case, "Request withdrawn", {"on": on.isoformat(), "by": by})
-
-
 # Exceptions
 
 
@@ -481,6 +445,7 @@ from vsend.statutory.services.plans import (  # noqa: E402
     start_annual_review,
     update_plan,
 )
+from vsend.statutory.services.withdrawal import withdraw  # noqa: E402
 
 __all__ = [
     "OpenRequestExists",
