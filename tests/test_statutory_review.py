@@ -155,6 +155,8 @@ def test_a_family_withdraws_a_request_and_the_clock_stops(world, as_user):
     assert "Say why the request is being withdrawn" in blank.content.decode()
     # A setting may withdraw only a request it made.
     assert as_user("sendco").get(url).status_code == 403
+    case_page = as_user("sendco").get(reverse("statutory:case", kwargs={"pk": case.pk}))
+    assert url not in case_page.content.decode()
     done = parent.post(url, {**_day("on", today), "reason": "Things are better at school now"})
     assert done.status_code == 302
     case.refresh_from_db()
@@ -176,6 +178,8 @@ def test_a_setting_withdraws_its_own_request_and_a_caseworker_records_who_did(wo
         reasons="Reading",
     )
     url = reverse("statutory:withdraw", kwargs={"pk": case.pk})
+    case_page = as_user("sendco").get(reverse("statutory:case", kwargs={"pk": case.pk}))
+    assert url in case_page.content.decode()
     page = as_user("sendco").get(url).content.decode()
     assert "Who is withdrawing" not in page  # the setting withdraws as itself
     page = as_user("caseworker").get(url).content.decode()

@@ -117,11 +117,15 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     context |= {
         "can_manage": policy.can(Perm.MANAGE_CASE, case.child_id),
         "can_prepare": policy.can(Perm.PREPARE_REVIEW, case.child_id),
+        # The family withdraws any request for their child, a setting only its own.
         "can_withdraw": case.kind == "assessment"
         and case.is_open
         and (
             policy.can(Perm.MANAGE_CASE, case.child_id)
-            or policy.can(Perm.REQUEST_ASSESSMENT, case.child_id)
+            or (
+                policy.can(Perm.REQUEST_ASSESSMENT, case.child_id)
+                and (case.requester == "setting" or selectors.is_family_view(policy, case.child_id))
+            )
         ),
         "next": next_steps(milestones),
     }
