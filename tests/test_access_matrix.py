@@ -87,6 +87,10 @@ MANAGES_CASE = {"platform_admin", "la_admin", "caseworker", "other_authority"}
 # their setting, a parent at home); never an administrator. A sent version is read by everyone
 # who sees the child's profile.
 GIVES_VIEWS = {"sendco", "teacher", "parent", "young_person", "other_setting"}
+# The setting prepares an annual review with the caseworker; the family (or the setting that
+# asked, and the matrix's request is the family's) withdraws a request.
+PREPARES_REVIEW = MANAGES_CASE | {"sendco", "other_setting"}
+WITHDRAWS = MANAGES_CASE | {"parent", "young_person"}
 
 
 @dataclass(frozen=True)
@@ -493,7 +497,32 @@ ROWS = [
         "statutory:request", "child_pk", {"get": AboutChild(REQUESTS), "post": AboutChild(REQUESTS)}
     ),
     Row("statutory:case", "case", {"get": AboutChild(SEES_CASE)}),
+    Row("api:child-cases", "child", {"get": AboutChild(SEES_CASE)}, api=True),
+    Row("api:case", "case", {"get": AboutChild(SEES_CASE)}, api=True),
+    Row("api:child-plans", "child", {"get": AboutChild(SEES_CASE)}, api=True),
+    Row("api:plan", "plan", {"get": AboutChild(SEES_CASE)}, api=True),
     Row("statutory:pack", "case", {"get": AboutChild(SEES_CASE)}),
+    Row(
+        "statutory:request-received",
+        "child_pk",
+        {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
+    ),
+    Row(
+        "statutory:withdraw",
+        "case",
+        {"get": AboutChild(WITHDRAWS), "post": AboutChild(WITHDRAWS)},
+    ),
+    Row(
+        "statutory:adulthood",
+        "review",
+        {"get": AboutChild(PREPARES_REVIEW), "post": AboutChild(PREPARES_REVIEW)},
+    ),
+    Row(
+        "statutory:plan-outcome",
+        "plan",
+        {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
+    ),
+    Row("statutory:pack-pdf", "case", {"get": AboutChild(SEES_CASE)}),
     Row(
         "statutory:record-step",
         "case_step",
@@ -563,7 +592,7 @@ ROWS = [
     ),
     Row("exchange:progress", "register_import", {"get": {**REGISTER_UPLOADER, "sendco": 302}}),
 ]
-STATUTORY_KEYS = {"case", "case_step", "case_exception", "case_letter", "plan"}
+STATUTORY_KEYS = {"case", "case_step", "case_exception", "case_letter", "plan", "review"}
 CHILD_KEYS = {
     "child",
     "child_pk",
@@ -676,7 +705,7 @@ def _statutory_url(name: str, key: str, world, child_attr: str) -> str:
             actor=actor, case=case, kind="other", filename="l.pdf", data=b"%PDF-1.7 letter"
         )
         return reverse(name, kwargs={"pk": case.pk, "doc_pk": doc.pk})
-    if key == "plan":
+    if key in ("plan", "review"):
         plan = services.issue_final_plan(
             actor=actor,
             case=case,
@@ -684,6 +713,8 @@ def _statutory_url(name: str, key: str, world, child_attr: str) -> str:
                 issued_on=case.started_on, start_date=case.started_on, sen_setting="OTH"
             ),
         )
+        if key == "review":
+            return reverse(name, kwargs={"pk": plan.reviews.get().pk})
         return reverse(name, kwargs={"pk": plan.pk})
     return reverse(name, kwargs={"pk": case.pk})
 

@@ -228,3 +228,12 @@ def test_the_demo_has_statutory_cases_at_every_stage(settings):
     assert work.overdue and work.paused
     # A demo parent sees their child's request.
     assert assessments.filter(requester="parent").exists()
+    # Plan outcomes name areas; reviews from Year 9 prepare for adulthood; a request came by
+    # letter and one was withdrawn by the family.
+    from vsend.statutory.models import AdulthoodPart, PlanOutcome
+
+    assert not EhcPlan.objects.filter(outcomes__isnull=True).exists()
+    assert all(o.areas for o in PlanOutcome.objects.all())
+    assert AdulthoodPart.objects.exists()
+    assert assessments.filter(received_how="letter", closed_on__isnull=True).exists()
+    assert assessments.filter(withdrawn=True, withdrawn_by="family").exists()

@@ -28,6 +28,10 @@ CHILD_LIST_QUERIES = 11
 # the audit entry; the same whatever the number of cases or children.
 TIMELINESS_QUERIES = 15
 PROVISION_AUTHORITY_QUERIES = 11
+# The plan and its annual review, with need, provision and outcomes by area (two profiles and
+# their ratings, the places in provision, the outcomes).
+PLAN_QUERIES = 15
+REVIEW_QUERIES = 21
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)", re.IGNORECASE)
 
 
@@ -192,3 +196,31 @@ def test_the_authority_pages_read_stored_rows_whatever_the_cases(world, as_user)
         request(_child(world.authority, world.setting, f"Case{i}", date(2017, 1, 1)))
     many = (_count(officer, timeliness)[0], _count(admin, provision)[0])
     assert few == many == (TIMELINESS_QUERIES, PROVISION_AUTHORITY_QUERIES)
+def _plan_with_outcomes(world, n: int):
+    from tests.test_statutory_api import issued_plan
+    from vsend.audit.services import Actor
+    from vsend.statutory import services
+
+    _, plan = issued_plan(world)
+    for i in range(n):
+        services.add_plan_outcome(
+            actor=Actor(user=world.users["caseworker"]),
+            plan=plan,
+            areas=["semh", "independence"],
+            outcome=f"Outcome {i}",
+        )
+    return plan
+
+
+@pytest.mark.parametrize("outcomes", [1, 6])
+def test_plan_and_review_pages_do_not_grow_with_outcomes(world, as_user, outcomes):
+    plan = _plan_with_outcomes(world, outcomes)
+    _versions(world, 2, 1)
+    client = as_user("caseworker")
+    n, html = _count(client, reverse("statutory:plan", kwargs={"pk": plan.pk}))
+    assert n == PLAN_QUERIES, n
+    assert f"Outcome {outcomes - 1}" in html
+    review = plan.reviews.get()
+    n, html = _count(client, reverse("statutory:case", kwargs={"pk": review.pk}))
+    assert n == REVIEW_QUERIES, n
+    assert f"Outcome {outcomes - 1}" in html

@@ -95,6 +95,7 @@ def test_what_each_persona_may_do_to_a_child(world):
             Perm.VIEW_PROVISION,
             Perm.VIEW_CASE,
             Perm.MANAGE_CASE,
+            Perm.PREPARE_REVIEW,
         },
         # A setting's roll changes through the authority's transfer, not a SENDCo's own.
         "sendco": CHILD_PERMISSIONS

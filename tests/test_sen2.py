@@ -195,6 +195,37 @@ def test_the_request_source_follows_the_requester(world, requester, code):
     _requested(world, date(2026, 5, 5), requester=requester, child=child, setting=world.setting)
     request = _only_request(sen2.build_return(world.authority, 2027))
     assert request.findtext("RequestSource") == code
+    # Directly under the request, after the date it was received (as readers of the 2026
+    # guide read it), before the outcome.
+    tags = [e.tag for e in request]
+    assert tags.index("ReceivedDate") + 1 == tags.index("RequestSource")
+    assert tags.index("RequestSource") < tags.index("RequestOutcome")
+
+
+def test_a_withdrawn_request_by_letter_is_reported_withdrawn(world):
+    from vsend.audit.services import Actor
+    from vsend.statutory import services
+
+    case = services.request_assessment(
+        actor=Actor(user=world.users["caseworker"]),
+        child=world.child,
+        requester="parent",
+        reasons="A letter",
+        received_on=date(2026, 5, 5),
+        received_how="letter",
+    )
+    services.withdraw(
+        actor=Actor(user=world.users["parent"]),
+        case=case,
+        on=date(2026, 5, 20),
+        by="family",
+        reason="Better now",
+        as_family=True,
+    )
+    request = _only_request(sen2.build_return(world.authority, 2027))
+    assert request.findtext("ReceivedDate") == "2026-05-05"
+    assert request.findtext("RequestSource") == "1"
+    assert request.findtext("RequestOutcome") == "W" and request.find("RequestOutcomeDate") is None
 
 
 def test_a_request_with_no_requester_has_no_source(world):

@@ -56,6 +56,11 @@ class Perm(models.TextChoices):
     )
     VIEW_CASE = "view_case", "See a child's EHC needs assessment, plan and reviews, and their clock"
     MAKE_SEN2 = "make_sen2", "Make the authority's person-level SEN2 return"
+    PREPARE_REVIEW = (
+        "prepare_review",
+        "Prepare an EHC plan's annual review: invitations, the meeting, the report, "
+        "preparing for adulthood",
+    )
     MANAGE_CASE = (
         "manage_case",
         "Record decisions, advice, plans and reviews on the statutory pathway",
@@ -90,6 +95,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.VIEW_PROVISION,
             P.VIEW_CASE,
             P.MANAGE_CASE,
+            P.PREPARE_REVIEW,
         }
     ),
     R.SENDCO: frozenset(
@@ -108,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.REQUEST_ASSESSMENT,
             P.VIEW_CASE,
             P.GIVE_OWN_VIEWS,
+            P.PREPARE_REVIEW,
         }
     ),
     R.TEACHER: frozenset(
@@ -162,6 +169,7 @@ CHILD_PERMISSIONS = frozenset(
         P.VIEW_CASE,
         P.MANAGE_CASE,
         P.GIVE_OWN_VIEWS,
+        P.PREPARE_REVIEW,
     }
 )
 # Figures are identifiable (small counts shown, links to the children behind them) only for a

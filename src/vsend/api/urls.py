@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from vsend.api import exports, frameworks, insights, organisation, profiles, views
 from vsend.provision import api as provision
 from vsend.records import api as records
+from vsend.statutory import api as statutory
 
 app_name = "api"
 
@@ -51,4 +52,5 @@ urlpatterns = [
     path("people/<id:pk>/", login_not_required(organisation.person_detail), name="person"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     *provision.urlpatterns,
+    *statutory.urlpatterns,
 ]

@@ -118,6 +118,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_export": policy.may_export_record(child),
             "statutory_cases": statutory_cases,
             "can_request": may(Perm.REQUEST_ASSESSMENT),
+            "can_enter_request": may(Perm.MANAGE_CASE),
             "open_request": any(c.kind == "assessment" and c.is_open for c in statutory_cases),
             **_latest_profile(profiles),
         },

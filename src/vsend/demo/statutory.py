@@ -11,12 +11,16 @@ from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink
 from vsend.statutory.models import (
     ANNUAL_REVIEW,
     ASSESSMENT,
+    AdulthoodPart,
     Case,
     CaseStep,
     ClockException,
     EhcPlan,
     Kind,
+    PlanOutcome,
+    Received,
     Requester,
+    WithdrawnBy,
 )
 from vsend.workflows.definitions import definition
 
@@ -75,7 +79,51 @@ STAGES: list[tuple[int, list[tuple[str, int, str | None]]]] = [
         ],
     ),
     (11, [("decision_to_assess", 6, "assess"), ("exception", 7, None)]),
+    (3, [("letter", 0, None)]),  # a parent's letter, entered by the caseworker
+    (4, [("withdrawn", 3, None)]),  # the family withdrew it
 ]
+# A plan's outcomes, each naming the Valuing SEND areas it answers, by the child's primary need.
+AREA_OF_NEED = {
+    "ASD": "communication_interaction",
+    "SLCN": "communication_interaction",
+    "SPLD": "cognition_learning",
+    "MLD": "cognition_learning",
+    "SLD": "cognition_learning",
+    "PMLD": "cognition_learning",
+    "SEMH": "semh",
+    "HI": "physical_sensory",
+    "VI": "physical_sensory",
+    "MSI": "physical_sensory",
+    "PD": "physical_sensory",
+}
+OUTCOMES = {
+    "communication_interaction": (
+        "Starts and keeps up a conversation with a friend at break",
+        "Weekly speech and language programme with a trained teaching assistant",
+    ),
+    "cognition_learning": (
+        "Reads and understands a short text at their level on their own",
+        "Daily 20-minute small-group reading and phonics",
+    ),
+    "semh": (
+        "Names how they feel and uses a calm-down plan without an adult prompting",
+        "Morning check-in with a key adult; a quiet space when needed",
+    ),
+    "physical_sensory": (
+        "Moves around the building and gets to lessons on time independently",
+        "Equipment and a movement break timetable agreed with the occupational therapist",
+    ),
+    "independence": (
+        "Organises their own equipment for the day using a checklist",
+        "A visual checklist taught and faded over the term",
+    ),
+}
+ADULTHOOD = {
+    "employment": "Would like to work with animals; a work experience week at a farm is agreed.",
+    "independent_living": "Learning to travel to college by bus with a travel trainer.",
+    "community": "Goes to a youth club on Fridays and wants to join a football team.",
+    "health": "Learning to book their own appointments and explain their medication.",
+}
 
 
 def _date_of(received: date, week: int) -> date:
@@ -87,7 +135,7 @@ def _plan(child: Child, setting_id: int | None, issued: date, case: Case | None)
 
     setting = Setting.objects.filter(pk=setting_id).first() if setting_id else None
     need = child.get_primary_need_display() or "learning"
-    return EhcPlan.objects.create(
+    plan = EhcPlan.objects.create(
         child=child,
         assessment=case,
         issued_on=issued,
@@ -101,6 +149,21 @@ def _plan(child: Child, setting_id: int | None, issued: date, case: Case | None)
             for k, v in SECTIONS.items()
         },
     )
+    first = AREA_OF_NEED.get(child.primary_need, "independence")
+    second = "cognition_learning" if first == "semh" else "semh"
+    # The first outcome answers the primary need and independence; the second one other area.
+    threads = [(sorted({first, "independence"}), first), ([second], second)]
+    for n, (areas, key) in enumerate(threads, start=1):
+        outcome, provision = OUTCOMES[key]
+        PlanOutcome.objects.create(
+            plan=plan,
+            areas=areas,
+            outcome=outcome,
+            provision=provision,
+            by_when=issued + timedelta(days=365),
+            position=n,
+        )
+    return plan
 
 
 def _review(plan: EhcPlan, started: date, today: date, held: bool) -> None:
@@ -119,6 +182,8 @@ def _review(plan: EhcPlan, started: date, today: date, held: bool) -> None:
             case=review, step="invitations", done_on=meeting - timedelta(days=16)
         )
         CaseStep.objects.create(case=review, step="meeting", asked_on=meeting, done_on=meeting)
+        if plan.child.age_on(meeting) >= 14:
+            AdulthoodPart.objects.create(review=review, **ADULTHOOD)
 
 
 def build_statutory(caseworker: User, today: date) -> int:
@@ -184,6 +249,20 @@ def build_statutory(caseworker: User, today: date) -> int:
                         asked_on=on,
                         done_on=min(on + timedelta(days=30 + n * 3), today) if returned else None,
                     )
+            elif step == "letter":
+                Case.objects.filter(pk=case.pk).update(
+                    received_how=Received.LETTER,
+                    received_note="Letter from the parent, date-stamped by the post room",
+                    requested_by=caseworker,
+                )
+            elif step == "withdrawn":
+                Case.objects.filter(pk=case.pk).update(
+                    withdrawn=True,
+                    withdrawn_by=WithdrawnBy.FAMILY,
+                    withdrawn_reason="Things are going better with the new support at school.",
+                    closed_on=on,
+                    closed_reason="Request withdrawn",
+                )
             elif step == "exception":
                 ClockException.objects.create(
                     case=case,

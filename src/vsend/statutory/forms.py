@@ -13,6 +13,9 @@ from vsend.statutory.models import (
     AppealKind,
     CeaseReason,
     LetterKind,
+    Received,
+    Requester,
+    WithdrawnBy,
 )
 from vsend.workflows.definitions import Definition, Step
 
@@ -232,3 +235,126 @@ class CeaseForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose why the plan ended"},
     )
+
+
+def area_choices() -> list[tuple[str, str]]:
+    from vsend.frameworks.loader import DOMAIN_KEYS
+
+    names = {
+        "communication_interaction": "Communication and interaction",
+        "cognition_learning": "Cognition and learning",
+        "semh": "Social, emotional and mental health",
+        "physical_sensory": "Physical and sensory",
+        "independence": "Independence",
+    }
+    return [(k, names.get(k, k)) for k in DOMAIN_KEYS]
+
+
+class PlanOutcomeForm(forms.Form):
+    areas = forms.MultipleChoiceField(
+        label="Which areas of need is this outcome about?",
+        choices=area_choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={
+            "required": "Choose the area or areas of need this outcome is about",
+            "invalid_choice": "Choose from the areas listed",
+        },
+    )
+    outcome = _text(
+        "The outcome",
+        NOTE_LIMIT,
+        required=True,
+        help_text="What the child or young person will be able to do, and by when.",
+    )
+    provision = _text(
+        "The provision that works towards it",
+        NOTE_LIMIT,
+        help_text="From section F: what support, how often and from whom.",
+    )
+    by_when = GovukDateField(
+        label="By when (optional)",
+        required=False,
+        earliest=EARLIEST_PLAN_DATE,
+        years_ahead=10,
+        help_text="For example, 27 3 2027",
+    )
+
+
+class AdulthoodForm(forms.Form):
+    employment = _text(
+        "Employment", NOTE_LIMIT, help_text="Work, apprenticeships, supported internships."
+    )
+    independent_living = _text(
+        "Independent living", NOTE_LIMIT, help_text="Where and with whom they want to live."
+    )
+    community = _text(
+        "Community", NOTE_LIMIT, help_text="Friends, relationships, taking part where they live."
+    )
+    health = _text("Good health", NOTE_LIMIT, help_text="Managing their own health as an adult.")
+
+
+class ReceivedRequestForm(RequestForm):
+    """A request that reached the authority on paper, by email or another way, entered by a
+    caseworker: the clock starts on the day it was received, not the day it is entered."""
+
+    requester = forms.ChoiceField(
+        label="Who made the request?",
+        choices=Requester.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who made the request"},
+    )
+    received_how = forms.ChoiceField(
+        label="How did it arrive?",
+        choices=[c for c in Received.choices if c[0] != Received.ONLINE],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the request arrived"},
+    )
+    received_on = _date(
+        "Date the local authority received it",
+        help_text="The time limits count from this day. For example, 27 3 2026",
+    )
+    received_note = forms.CharField(
+        label="Reference or note (optional)",
+        max_length=300,
+        required=False,
+        help_text="For example, the post room's reference or who it was addressed to.",
+        error_messages={"max_length": "Reference or note must be 300 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        reasons = self.fields["reasons"]
+        reasons.label = "Why the request was made"
+        reasons.help_text = "In the requester's own words where you can, from the letter or email."
+        reasons.error_messages["required"] = "Say why the request was made"
+        self.fields["family_views"].help_text = "If the letter or email gives them."
+        self.fields["child_views"].help_text = "If the letter or email gives them."
+
+    field_order = [
+        "requester",
+        "received_how",
+        "received_on",
+        "received_note",
+        "reasons",
+        "family_views",
+        "child_views",
+    ]
+
+
+class WithdrawForm(forms.Form):
+    by = forms.ChoiceField(
+        label="Who is withdrawing the request?",
+        choices=WithdrawnBy.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who is withdrawing the request"},
+    )
+    on = _date("Date withdrawn", help_text="Usually today. For example, 27 3 2026")
+    reason = _text("Why is the request being withdrawn?", NOTE_LIMIT, required=True)
+
+    def __init__(self, *args: Any, fixed_by: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fixed_by = fixed_by
+        if fixed_by:
+            del self.fields["by"]
+        self.fields["reason"].error_messages["required"] = "Say why the request is being withdrawn"

@@ -27,6 +27,18 @@ class Requester(models.TextChoices):
     YOUNG_PERSON = "young_person", "The young person"
 
 
+class Received(models.TextChoices):
+    ONLINE = "online", "Made in vsend"
+    LETTER = "letter", "By letter"
+    EMAIL = "email", "By email"
+    OTHER = "other", "Another way (for example by phone, then in writing)"
+
+
+class WithdrawnBy(models.TextChoices):
+    FAMILY = "family", "The family or the young person"
+    SETTING = "setting", "The setting that made the request"
+
+
 class Case(models.Model):
     child = models.ForeignKey(
         "children.Child", on_delete=models.PROTECT, related_name="statutory_cases"
@@ -54,9 +66,17 @@ class Case(models.Model):
     plan = models.ForeignKey(
         "statutory.EhcPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="reviews"
     )
+    # How the request reached the authority: a paper or email request is entered by a
+    # caseworker with the day it was received (the clock starts then).
+    received_how = models.CharField(
+        max_length=10, choices=Received.choices, default=Received.ONLINE
+    )
+    received_note = models.CharField(max_length=300, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     closed_reason = models.CharField(max_length=200, blank=True)
     withdrawn = models.BooleanField(default=False)
+    withdrawn_by = models.CharField(max_length=10, choices=WithdrawnBy.choices, blank=True)
+    withdrawn_reason = models.TextField(blank=True, max_length=NOTE_LIMIT)
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
@@ -285,6 +305,54 @@ class EhcPlan(models.Model):
 
     def sections(self) -> list[tuple[str, str, str]]:
         return [(k, label, getattr(self, f"section_{k}")) for k, label in PLAN_SECTIONS.items()]
+
+
+class PlanOutcome(models.Model):
+    """One outcome of a plan's section E, naming the Valuing SEND areas it answers and the
+    provision (section F) that works towards it: need, provision and outcome on one thread."""
+
+    plan = models.ForeignKey(EhcPlan, on_delete=models.CASCADE, related_name="outcomes")
+    areas = models.JSONField(default=list)  # frameworks.loader.DOMAIN_KEYS, one or more
+    outcome = models.TextField(max_length=NOTE_LIMIT)
+    provision = models.TextField(blank=True, max_length=NOTE_LIMIT)
+    by_when = models.DateField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.outcome[:60]
+
+
+PFA_PARTS = {
+    "employment": "Employment: paid work, apprenticeships, supported internships",
+    "independent_living": "Independent living: where and with whom they will live",
+    "community": "Community: friends, relationships and taking part in community life",
+    "health": "Good health: managing their health as an adult",
+}
+
+
+class AdulthoodPart(models.Model):
+    """The preparing-for-adulthood part of an annual review, from Year 9 (SEND Code of
+    Practice 8.9-8.12 and 9.166): what the young person wants and what is agreed, per part."""
+
+    review = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="adulthood")
+    employment = models.TextField(blank=True, max_length=NOTE_LIMIT)
+    independent_living = models.TextField(blank=True, max_length=NOTE_LIMIT)
+    community = models.TextField(blank=True, max_length=NOTE_LIMIT)
+    health = models.TextField(blank=True, max_length=NOTE_LIMIT)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Preparing for adulthood, review {self.review_id}"
+
+    def parts(self) -> list[tuple[str, str, str]]:
+        return [(k, label, getattr(self, k)) for k, label in PFA_PARTS.items()]
 
 
 class Reminder(models.Model):

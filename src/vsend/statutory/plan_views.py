@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from vsend.accounts.roles import Perm
@@ -137,15 +138,19 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for(actor, pk, Perm.VIEW_CASE)
     _plan_shown(actor, plan, "EHC plan opened")
     from vsend.accounts.policy import AccessPolicy
+    from vsend.statutory.thread import plan_thread
 
     policy = AccessPolicy.for_request(request)
+    reviews = list(plan.reviews.all())
+    since = next((r.started_on for r in reviews if r.is_open), plan.issued_on)
     return render(
         request,
         "statutory/plan.html",
         {
             "plan": plan,
             "child": plan.child,
-            "reviews": list(plan.reviews.all()),
+            "reviews": reviews,
+            "thread": plan_thread(plan, since, timezone.localdate()),
             "can_manage": policy.can(Perm.MANAGE_CASE, plan.child_id),
         },
     )

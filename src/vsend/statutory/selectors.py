@@ -56,6 +56,11 @@ def get_case_for(actor: Actor, pk: int, perm: str = Perm.VIEW_CASE) -> Case:
     return case
 
 
+def require_on_case(actor: Actor, case: Case, perm: str) -> None:
+    """A second check on a case already found (for a permission that depends on the step)."""
+    _check(actor, case.child_id, perm, "statutory_case", case.pk, Case.objects.filter(pk=case.pk))
+
+
 def get_plan_for(actor: Actor, pk: int, perm: str = Perm.VIEW_CASE) -> EhcPlan:
     found = EhcPlan.objects.filter(pk=pk)
     plan = found.select_related("child", "named_setting").first()

@@ -6,8 +6,7 @@ request that was assessed); NamedPlan and PlanDetail (the plan that assessment l
 placements); ActivePlans with PlacementDetail and SENneed (a plan in force on the reference
 date, with its last review). Codes taken from the published lists: SENtype (school census
 types), CeaseReason 1-9 (item 4.6), SENsetting (items 4.7c/5.7c). Items vsend does not hold
-(Ethnicity, PostCode, residential and work-based placements) are listed once for the whole
-return, not per child.
+(NOT_HELD) are listed once for the whole return, not per child.
 
 Outcome codes (RequestOutcome, AssessmentOutcome): Y yes, N no, W withdrawn, A decision not
 yet made, H historical (the decision was made before the collection period, which starts on
@@ -29,7 +28,27 @@ from vsend.organisations.models import LocalAuthority
 from vsend.statutory.models import Case, EhcPlan
 from vsend.statutory.selectors import sen2_plans, sen2_requests
 
-NOT_HELD = ("Ethnicity", "PostCode", "PlanRes", "PlanWBP", "Res", "WBP")
+# Items the return has that vsend does not hold, so never writes (listed once on the report
+# page). Spellings as published readers of the 2026 guide read them: the named plan's
+# residential and work-based items (PlanRes, PlanWPB; one reader spells the second "planwbp"),
+# the active plan's (RES, WPB), a request made while in relevant youth accommodation (RYA), a
+# child who moved out before the assessment finished (Exported), the authority a plan
+# transferred from (TransferLA) and the review meeting and its outcome code (ReviewMeeting,
+# ReviewOutcome: their formats could not be confirmed, so only LastReview is written).
+NOT_HELD = (
+    "Ethnicity",
+    "PostCode",
+    "UPNunknown",
+    "RYA",
+    "Exported",
+    "PlanRes",
+    "PlanWPB",
+    "TransferLA",
+    "RES",
+    "WPB",
+    "ReviewMeeting",
+    "ReviewOutcome",
+)
 SEN_TYPES = {
     "SPLD",
     "MLD",
@@ -53,8 +72,10 @@ NOT_YET_DECIDED = "A"
 HISTORICAL = "H"
 # Outcomes that carry a date; A, W and H are written without one.
 DATED_OUTCOMES = {"Y", "N"}
-# RequestSource: 1 the young person or a parent/carer, 2 an early years setting, school or
-# college. vsend records no other requesters, so codes 3 to 5 (5 other) are never written.
+# RequestSource (directly under Requests, after ReceivedDate): 1 the young person or a
+# parent/carer, 2 an early years setting, school or college, 3 health professionals, 4 social
+# care professionals, 5 other. vsend records requests only from the first two (the people the
+# law lets request), so 3 to 5 are never written.
 REQUEST_SOURCE = {"parent": "1", "young_person": "1", "setting": "2"}
 # The first return with the person's Sex (M/F) in place of GenderCurrent (1/2/9).
 SEX_FROM_YEAR = 2024

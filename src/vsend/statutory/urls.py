@@ -1,17 +1,26 @@
 from django.urls import path
 
-from vsend.statutory import plan_views, sen2_views, views
+from vsend.statutory import plan_views, review_views, sen2_views, views
 
 app_name = "statutory"
 
 urlpatterns = [
     path("children/<id:child_pk>/assessment-request/", views.request_assessment, name="request"),
+    path(
+        "children/<id:child_pk>/assessment-request/received/",
+        review_views.received_request,
+        name="request-received",
+    ),
+    path("statutory/cases/<id:pk>/withdraw/", review_views.withdraw, name="withdraw"),
+    path("statutory/cases/<id:pk>/adulthood/", review_views.adulthood, name="adulthood"),
+    path("statutory/plans/<id:pk>/outcomes/new/", review_views.plan_outcome, name="plan-outcome"),
     path("statutory/worklist/", views.worklist, name="worklist"),
     path("statutory/sen2/", sen2_views.sen2_report, name="sen2"),
     path("statutory/timeliness/", sen2_views.timeliness_page, name="timeliness"),
     path("statutory/sen2/<int:year>.xml", sen2_views.sen2_xml, name="sen2-xml"),
     path("statutory/cases/<id:pk>/", views.case_page, name="case"),
     path("statutory/cases/<id:pk>/request-pack.json", views.request_pack, name="pack"),
+    path("statutory/cases/<id:pk>/request-pack.pdf", views.request_pack_pdf, name="pack-pdf"),
     path("statutory/cases/<id:pk>/record/<slug:step>/", views.record_step, name="record-step"),
     path("statutory/cases/<id:pk>/exceptions/new/", views.record_exception, name="exception"),
     path(

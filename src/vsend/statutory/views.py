@@ -114,12 +114,29 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
         "coming": family.coming(case, milestones, today),
         "plan": getattr(case, "issued_plan", None) if case.kind == "assessment" else case.plan,
     }
-    if selectors.is_family_view(policy, case.child_id):
-        return render(request, "statutory/family_case.html", context)
     context |= {
         "can_manage": policy.can(Perm.MANAGE_CASE, case.child_id),
+        "can_prepare": policy.can(Perm.PREPARE_REVIEW, case.child_id),
+        # The family withdraws any request for their child, a setting only its own.
+        "can_withdraw": case.kind == "assessment"
+        and case.is_open
+        and (
+            policy.can(Perm.MANAGE_CASE, case.child_id)
+            or (
+                policy.can(Perm.REQUEST_ASSESSMENT, case.child_id)
+                and (case.requester == "setting" or selectors.is_family_view(policy, case.child_id))
+            )
+        ),
         "next": next_steps(milestones),
     }
+    if case.kind == "annual_review" and case.plan is not None:
+        from vsend.statutory.thread import plan_thread
+
+        context["thread"] = plan_thread(case.plan, case.started_on, today)
+        context["adulthood_due"] = services.adulthood_applies(case)
+        context["adulthood"] = getattr(case, "adulthood", None)
+    if selectors.is_family_view(policy, case.child_id):
+        return render(request, "statutory/family_case.html", context)
     return render(request, "statutory/case.html", context)
 
 
@@ -143,7 +160,7 @@ def _record_page(
 @require_http_methods(["GET", "HEAD", "POST"])
 def record_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     actor = actor_from_request(request)
-    case = selectors.get_case_for(actor, pk, Perm.MANAGE_CASE)
+    case = selectors.get_case_for(actor, pk, Perm.VIEW_CASE)
     wf = services.workflow_of(case)
     try:
         spec = wf.step(step)
@@ -151,6 +168,11 @@ def record_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         from django.http import Http404
 
         raise Http404("No such step") from None
+    # The setting records its own steps of an annual review (invitations, meeting, report).
+    setting_step = case.kind == "annual_review" and spec.who == "setting"
+    selectors.require_on_case(
+        actor, case, Perm.PREPARE_REVIEW if setting_step else Perm.MANAGE_CASE
+    )
     form = StepForm(spec, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -260,4 +282,20 @@ def request_pack(request: HttpRequest, pk: int) -> HttpResponse:
     _shown(actor, case, "Request pack downloaded")
     response = JsonResponse(build(case), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="request-pack-{case.pk}.json"'
+    return response
+
+
+@require_safe
+def request_pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.http import Http404
+
+    from vsend.statutory.pack_pdf import request_pack_pdf as build
+
+    actor = actor_from_request(request)
+    case = selectors.get_case_for(actor, pk, Perm.VIEW_CASE)
+    if case.kind != "assessment":
+        raise Http404("Only a request has a pack")
+    _shown(actor, case, "Request pack downloaded (PDF)")
+    response = HttpResponse(build(case), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="request-pack-{case.pk}.pdf"'
     return response

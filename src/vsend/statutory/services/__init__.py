@@ -26,6 +26,7 @@ from vsend.statutory.models import (
     ClockException,
     Kind,
     LetterKind,
+    Received,
     Requester,
 )
 from vsend.workflows.definitions import Definition, definition
@@ -110,11 +111,17 @@ def request_assessment(
     child_views: str = "",
     setting: Setting | None = None,
     received_on: date | None = None,
+    received_how: str = Received.ONLINE,
+    received_note: str = "",
 ) -> Case:
     """A request for an EHC needs assessment, received by the authority today. Nothing about
     the child's ratings is asked or checked: anyone entitled may request."""
     today = timezone.localdate()
     received_on = received_on or today
+    if received_how not in Received.values:
+        raise StatutoryError("Choose how the request arrived", "received_how")
+    if received_on > today:
+        raise StatutoryError("The date received must be today or in the past", "received_on")
     if requester not in Requester.values:
         raise StatutoryError("Choose who is making the request", "requester")
     if requester == Requester.YOUNG_PERSON:
@@ -144,13 +151,19 @@ def request_assessment(
                 reasons=reasons,
                 family_views=_text(family_views, "family_views"),
                 child_views=_text(child_views, "child_views"),
+                received_how=received_how,
+                received_note=_text(received_note, "received_note", 300),
             )
             _audit(
                 actor,
                 Action.CREATE,
                 case,
                 "EHC needs assessment requested",
-                {"requester": requester, "received_on": received_on.isoformat()},
+                {
+                    "requester": requester,
+                    "received_on": received_on.isoformat(),
+                    "received_how": received_how,
+                },
             )
             stored.announce(case)
     except IntegrityError:
@@ -262,17 +275,6 @@ def _close_when_finished(actor: Actor, case: Case, step: str, row: CaseStep) -> 
                 and meeting.done_on is not None
             ):
                 start_annual_review(actor=actor, plan=case.plan, from_date=meeting.done_on)
-
-
-def withdraw(*, actor: Actor, case: Case, on: date, reason: str) -> None:
-    """The family withdraws the request, or the child moves away, before it is decided."""
-    _date(on, "on", case=case, today=timezone.localdate(), name="The date")
-    with transaction.atomic():
-        case.withdrawn = True
-        Case.objects.filter(pk=case.pk).update(withdrawn=True)
-        _close(case, on, _text(reason, "reason", 200) or "Withdrawn")
-        stored.announce(case)
-        _audit(actor, Action.UPDATE, case, "Case withdrawn", {"on": on.isoformat()})
 
 
 # Exceptions
@@ -433,6 +435,12 @@ def record_appeal(
 
 
 # Plans and annual reviews live in services/plans.py (re-exported here).
+from vsend.statutory.services.outcomes import (  # noqa: E402
+    add_plan_outcome,
+    adulthood_applies,
+    record_adulthood,
+    remove_plan_outcome,
+)
 from vsend.statutory.services.plans import (  # noqa: E402
     PlanDetails,
     cease_plan,
@@ -440,12 +448,17 @@ from vsend.statutory.services.plans import (  # noqa: E402
     start_annual_review,
     update_plan,
 )
+from vsend.statutory.services.withdrawal import withdraw  # noqa: E402
 
 __all__ = [
     "OpenRequestExists",
     "PlanDetails",
     "StatutoryError",
     "add_document",
+    "add_plan_outcome",
+    "adulthood_applies",
+    "record_adulthood",
+    "remove_plan_outcome",
     "cease_plan",
     "end_exception",
     "issue_final_plan",
