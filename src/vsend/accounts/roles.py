@@ -60,6 +60,11 @@ class Perm(models.TextChoices):
         "manage_case",
         "Record decisions, advice, plans and reviews on the statutory pathway",
     )
+    VIEW_TRANSITION = "view_transition", "See a child's transition plan"
+    MANAGE_TRANSITION = (
+        "manage_transition",
+        "Start transition plans, record their steps and reviews, and see who moves phase",
+    )
 
 
 R, P = Role, Perm
@@ -82,6 +87,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.VIEW_PROVISION,
             P.VIEW_CASE,
             P.MANAGE_CASE,
+            P.VIEW_TRANSITION,
+            P.MANAGE_TRANSITION,
         }
     ),
     R.SENDCO: frozenset(
@@ -99,6 +106,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.MANAGE_PROVISION,
             P.REQUEST_ASSESSMENT,
             P.VIEW_CASE,
+            P.VIEW_TRANSITION,
+            P.MANAGE_TRANSITION,
         }
     ),
     R.TEACHER: frozenset({P.VIEW_CHILD, P.VIEW_PROFILE, P.VIEW_SETTING_INSIGHT, P.VIEW_PROVISION}),
@@ -111,10 +120,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.EXPORT_RECORD,
             P.REQUEST_ASSESSMENT,
             P.VIEW_CASE,
+            P.VIEW_TRANSITION,
         }
     ),
     R.YOUNG_PERSON: frozenset(
-        {P.VIEW_CHILD, P.VIEW_PROFILE, P.EXPORT_RECORD, P.REQUEST_ASSESSMENT, P.VIEW_CASE}
+        {
+            P.VIEW_CHILD,
+            P.VIEW_PROFILE,
+            P.EXPORT_RECORD,
+            P.REQUEST_ASSESSMENT,
+            P.VIEW_CASE,
+            P.VIEW_TRANSITION,
+        }
     ),
     # Anonymous summaries of their setting only.
     R.GOVERNOR: frozenset({P.VIEW_SETTING_INSIGHT}),
@@ -136,6 +153,8 @@ CHILD_PERMISSIONS = frozenset(
         P.REQUEST_ASSESSMENT,
         P.VIEW_CASE,
         P.MANAGE_CASE,
+        P.VIEW_TRANSITION,
+        P.MANAGE_TRANSITION,
     }
 )
 # Figures are identifiable (small counts shown, links to the children behind them) only for a
