@@ -38,21 +38,29 @@ def get_plan_for(actor: Actor, pk: int, perm: str = Perm.VIEW_TRANSITION) -> Tra
     found = TransitionPlan.objects.filter(pk=pk)
     plan = plans_for(policy).filter(pk=pk).select_related("child__authority").first()
     if plan is None:
-        refuse_outside_scope(actor, "transition_plan", pk, found, perm, child_field="child_id")
-        raise Http404("No transition plan found")
+        child_id = found.values_list("child_id", flat=True).first()
+        if child_id is None or not policy.permissions_on(child_id):
+            refuse_outside_scope(actor, "transition_plan", pk, found, perm, child_field="child_id")
+            raise Http404("No transition plan found")
+        _refuse(actor, found.select_related("child").get(), perm)  # in reach, not their role
+    assert plan is not None
     if perm != Perm.VIEW_TRANSITION and not plans_for(policy, perm).filter(pk=pk).exists():
-        record(
-            actor,
-            Action.ACCESS_REFUSED,
-            object_type="transition_plan",
-            object_id=pk,
-            child_id=plan.child_id,
-            authority_id=plan.child.authority_id,
-            summary="The user's role does not allow this",
-            detail={"permission": perm},
-        )
-        raise PermissionDenied
+        _refuse(actor, plan, perm)
     return plan
+
+
+def _refuse(actor: Actor, plan: TransitionPlan, perm: str) -> None:
+    record(
+        actor,
+        Action.ACCESS_REFUSED,
+        object_type="transition_plan",
+        object_id=plan.pk,
+        child_id=plan.child_id,
+        authority_id=plan.child.authority_id,
+        summary="The user's role does not allow this",
+        detail={"permission": perm},
+    )
+    raise PermissionDenied
 
 
 def may_manage(policy: AccessPolicy, plan: TransitionPlan) -> bool:
