@@ -540,14 +540,18 @@ ROWS = [
 ]
 STATUTORY_KEYS = {"case", "case_step", "case_exception", "case_letter", "plan"}
 TRANSITION_KEYS = {"transition", "transition_step"}
-CHILD_KEYS = {
-    "child",
-    "child_pk",
-    "profile",
-    "profile_step",
-    "profile_domain",
-    "plan_action",
-} | STATUTORY_KEYS | TRANSITION_KEYS
+CHILD_KEYS = (
+    {
+        "child",
+        "child_pk",
+        "profile",
+        "profile_step",
+        "profile_domain",
+        "plan_action",
+    }
+    | STATUTORY_KEYS
+    | TRANSITION_KEYS
+)
 
 
 def _names(patterns, prefix=""):  # type: ignore[no-untyped-def]

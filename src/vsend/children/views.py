@@ -118,9 +118,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "statutory_cases": statutory_cases,
             "can_request": may(Perm.REQUEST_ASSESSMENT),
             "open_request": any(c.kind == "assessment" and c.is_open for c in statutory_cases),
-            "transition_plans": child.transition_plans.all()
-            if may(Perm.VIEW_TRANSITION)
-            else [],
+            "transition_plans": child.transition_plans.all() if may(Perm.VIEW_TRANSITION) else [],
             "can_start_transition": may(Perm.MANAGE_TRANSITION),
             **_latest_profile(profiles),
         },

@@ -132,7 +132,11 @@ def movers(policy: AccessPolicy, today: date) -> list[Mover]:
         )
     return sorted(
         out,
-        key=lambda m: (m.receiving is None, m.receiving.name if m.receiving else "", m.child.last_name),
+        key=lambda m: (
+            m.receiving is None,
+            m.receiving.name if m.receiving else "",
+            m.child.last_name,
+        ),
     )
 
 

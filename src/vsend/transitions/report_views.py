@@ -10,8 +10,7 @@ from vsend.accounts.policy import AccessPolicy, Disclosure
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record, record_children_shown
-from vsend.insights import dashboards
-from vsend.insights import suppression
+from vsend.insights import dashboards, suppression
 from vsend.transitions import figures, phase
 from vsend.transitions.views import _refuse
 

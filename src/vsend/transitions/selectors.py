@@ -72,9 +72,7 @@ def is_family_view(policy: AccessPolicy, plan: TransitionPlan) -> bool:
     staff = any(
         m.role not in (Role.PARENT, Role.YOUNG_PERSON) for m in policy.memberships
     ) and may_manage(policy, plan)
-    return not staff and any(
-        m.role in (Role.PARENT, Role.YOUNG_PERSON) for m in policy.memberships
-    )
+    return not staff and any(m.role in (Role.PARENT, Role.YOUNG_PERSON) for m in policy.memberships)
 
 
 def milestones(plan: TransitionPlan, today: date) -> list[Milestone]:

@@ -67,8 +67,7 @@ def _when(value: date | None, field: str, plan: TransitionPlan | None, name: str
         raise TransitionError(f"The date {name} must be today or in the past", field)
     if plan is not None and value < plan.started_on:
         raise TransitionError(
-            f"The date {name} must be on or after {plan.started_on:%-d %B %Y}, when the plan "
-            "began",
+            f"The date {name} must be on or after {plan.started_on:%-d %B %Y}, when the plan began",
             field,
         )
     return value

@@ -59,7 +59,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
     rows = [(p, selectors.next_action(p, selectors.milestones(p, today))) for p in plans]
     record_children_shown(
-        actor, [p.child for p in plans], object_type="transition_list",
+        actor,
+        [p.child for p in plans],
+        object_type="transition_list",
         summary="Transition plans listed",
     )
     return render(request, "transitions/list.html", {"rows": rows, "today": today})

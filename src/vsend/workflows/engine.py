@@ -248,8 +248,9 @@ def _recurring(
     if applies is None and status not in ("not_needed", "paused"):
         status = "waiting"
     out.append(
-        Milestone(step=step, item=str(n), item_name=f"{n}", status=status, due_on=due,
-                  moved_days=moved)
+        Milestone(
+            step=step, item=str(n), item_name=f"{n}", status=status, due_on=due, moved_days=moved
+        )
     )
     return out
 

@@ -7,87 +7,211 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('children', '0003_need_type_down_syndrome'),
-        ('organisations', '0003_setting_establishment_number'),
+        ("children", "0003_need_type_down_syndrome"),
+        ("organisations", "0003_setting_establishment_number"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TransitionPlan',
+            name="TransitionPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('template', models.CharField(choices=[('special-to-mainstream', 'Special school to mainstream'), ('enhanced-transition', 'Enhanced transition support')], max_length=60)),
-                ('template_version', models.PositiveSmallIntegerField()),
-                ('started_on', models.DateField(help_text='The child was put forward')),
-                ('outcome', models.CharField(blank=True, choices=[('returned_to_mainstream', 'Moved to the mainstream school'), ('stayed_in_special', 'Stays at the special school'), ('school_support', 'Carries on with support from the setting'), ('referred_for_assessment', 'Referred for an EHC needs assessment'), ('ended_early', 'Plan ended early')], max_length=30)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('note', models.TextField(blank=True, max_length=1000)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transition_plans', to='children.child')),
-                ('receiving_setting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transitions_in', to='organisations.setting')),
-                ('sending_setting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transitions_out', to='organisations.setting')),
-                ('started_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "template",
+                    models.CharField(
+                        choices=[
+                            ("special-to-mainstream", "Special school to mainstream"),
+                            ("enhanced-transition", "Enhanced transition support"),
+                        ],
+                        max_length=60,
+                    ),
+                ),
+                ("template_version", models.PositiveSmallIntegerField()),
+                ("started_on", models.DateField(help_text="The child was put forward")),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("returned_to_mainstream", "Moved to the mainstream school"),
+                            ("stayed_in_special", "Stays at the special school"),
+                            ("school_support", "Carries on with support from the setting"),
+                            ("referred_for_assessment", "Referred for an EHC needs assessment"),
+                            ("ended_early", "Plan ended early"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("note", models.TextField(blank=True, max_length=1000)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transition_plans",
+                        to="children.child",
+                    ),
+                ),
+                (
+                    "receiving_setting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transitions_in",
+                        to="organisations.setting",
+                    ),
+                ),
+                (
+                    "sending_setting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transitions_out",
+                        to="organisations.setting",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_on', '-id'],
+                "ordering": ["-started_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TransitionReview',
+            name="TransitionReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField()),
-                ('notes', models.TextField(max_length=1000)),
-                ('decision', models.CharField(choices=[('continue', 'Carry on with the plan as it is'), ('change', 'Change the plan'), ('end', 'Ready to decide the outcome')], max_length=20)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='transitions.transitionplan')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField()),
+                ("notes", models.TextField(max_length=1000)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("continue", "Carry on with the plan as it is"),
+                            ("change", "Change the plan"),
+                            ("end", "Ready to decide the outcome"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="transitions.transitionplan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['held_on', 'id'],
+                "ordering": ["held_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TransitionStep',
+            name="TransitionStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(max_length=60)),
-                ('item', models.CharField(blank=True, max_length=20)),
-                ('done_on', models.DateField()),
-                ('outcome', models.CharField(blank=True, max_length=30)),
-                ('note', models.TextField(blank=True, max_length=1000)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='transitions.transitionplan')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("step", models.CharField(max_length=60)),
+                ("item", models.CharField(blank=True, max_length=20)),
+                ("done_on", models.DateField()),
+                ("outcome", models.CharField(blank=True, max_length=30)),
+                ("note", models.TextField(blank=True, max_length=1000)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="transitions.transitionplan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'done_on', 'id'],
+                "ordering": ["plan", "done_on", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='transitionplan',
-            index=models.Index(fields=['receiving_setting', 'ended_on'], name='transitions_receivi_95e7a3_idx'),
+            model_name="transitionplan",
+            index=models.Index(
+                fields=["receiving_setting", "ended_on"], name="transitions_receivi_95e7a3_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transitionplan',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('child', 'template'), name='one_open_transition_plan_per_kind'),
+            model_name="transitionplan",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_on__isnull", True)),
+                fields=("child", "template"),
+                name="one_open_transition_plan_per_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transitionplan',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), models.Q(('outcome', ''), _negated=True), _connector='OR'), name='ended_transition_plan_has_outcome'),
+            model_name="transitionplan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True),
+                    models.Q(("outcome", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="ended_transition_plan_has_outcome",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transitionreview',
-            constraint=models.UniqueConstraint(fields=('plan', 'held_on'), name='one_transition_review_a_day'),
+            model_name="transitionreview",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "held_on"), name="one_transition_review_a_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transitionstep',
-            constraint=models.UniqueConstraint(fields=('plan', 'step', 'item'), name='one_transition_row_per_step_item'),
+            model_name="transitionstep",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "step", "item"), name="one_transition_row_per_step_item"
+            ),
         ),
     ]
