@@ -17,9 +17,9 @@ from vsend.profiles.selectors import is_latest, profile_view
 # (session, user, authenticator, memberships) is 4 of each; opening a record 1 and its audit
 # entry on the hash chain 3 more. The summary also reads the child's placement and the provision
 # behind the plan's actions (one query for all of them); the record reads the child's statutory
-# cases and moves between settings.
+# cases, transition plans and moves between settings.
 SUMMARY_QUERIES = 15
-CHILD_RECORD_QUERIES = 19
+CHILD_RECORD_QUERIES = 20
 CHILD_LIST_QUERIES = 11
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)", re.IGNORECASE)
 

@@ -27,6 +27,7 @@ from vsend.demo.moves import add_moves
 from vsend.demo.profiles import build_profiles
 from vsend.demo.provision import build_provision
 from vsend.demo.statutory import build_statutory
+from vsend.demo.transitions import add_transitions
 from vsend.insights import cache as insight_cache
 from vsend.organisations.models import (
     NATIONAL_CURRICULUM_YEARS,
@@ -376,6 +377,7 @@ def load_demo(
     add_family_requests(builder)
     build_provision(builder.today)
     build_statutory(User.objects.get(email=f"caseworker@{data.EMAIL_DOMAIN}"), builder.today)
+    add_transitions(builder)
     add_register_history(builder)
     insight_cache.bump(builder.authority.pk)
     refresh_authority(builder.authority.pk)
