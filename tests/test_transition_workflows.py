@@ -185,3 +185,15 @@ def test_the_templates_name_who_acts_and_what_the_family_sees():
         }
         assert any(s.for_family for s in wf.steps)
         assert wf.step("decision").outcomes
+
+
+def test_each_review_held_shows_when_it_was_due_and_whether_it_was_late():
+    done = [
+        Done("annual_review", done_on=date(2026, 6, 1), outcome="pursue"),
+        Done("dual_registration", done_on=date(2026, 9, 1)),
+        Done("review", "1", done_on=date(2026, 10, 20)),  # due 13 October: late
+        Done("review", "2", done_on=date(2026, 12, 1)),  # due 15 December
+    ]
+    ms = _ms(SPECIAL, date(2026, 3, 2), done, date(2026, 12, 2))
+    assert (ms["review:1"].due_on, ms["review:1"].late) == (date(2026, 10, 13), True)
+    assert (ms["review:2"].due_on, ms["review:2"].late) == (date(2026, 12, 15), False)

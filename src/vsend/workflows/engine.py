@@ -215,19 +215,26 @@ def _recurring(
     due `every` after the last, or by the step's own rule for the first."""
     assert step.every is not None
     held = sorted((d for d in records if d.done_on), key=lambda d: d.done_on or date.min)
-    out = [
-        Milestone(
-            step=step,
-            item=str(n),
-            item_name=f"{n}",
-            status="done",
-            due_on=None,
-            done_on=d.done_on,
-            outcome=d.outcome,
-            ref=d.ref,
+    out = []
+    previous = None
+    for n, d in enumerate(held, start=1):
+        if previous is not None:
+            was_due: date | None = shift(previous, step.every)
+        else:
+            was_due = shift(base, step.due, under_5=under_5) if base is not None else None
+        out.append(
+            Milestone(
+                step=step,
+                item=str(n),
+                item_name=f"{n}",
+                status="done",
+                due_on=was_due,
+                done_on=d.done_on,
+                outcome=d.outcome,
+                ref=d.ref,
+            )
         )
-        for n, d in enumerate(held, start=1)
-    ]
+        previous = d.done_on
     if step.times and len(held) >= step.times:
         return out
     n = len(held) + 1
