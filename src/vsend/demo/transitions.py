@@ -1,7 +1,7 @@
 """Transition plans in the demo authority: children at Oakfield (special) moving back to
 mainstream at every stage (the child already dual-registered at Brookside is mid-way, with
 reviews), one who stayed and one who moved; enhanced transition support for children moving
-from nursery to reception and from Year 6 to Year 7, two finished (one with support from the
+from Year 6 to Year 7, two finished (one with support from the
 setting, one referred for an assessment). Dates count back from the demo's today; made once."""
 
 from datetime import date, timedelta
@@ -218,8 +218,16 @@ def add_transitions(builder: "Builder") -> None:
             outcome=outcome,
             ended=ended,
         )
-    # Nursery to reception next September: just put forward this term.
-    acorns = _sendco(s["little-acorns"])
-    for child in _children(s["little-acorns"], {"N2"}, {"K", "E"}, 1):
+    # Moving to secondary school next September: put forward this term.
+    brookside = _sendco(s["brookside"])
+    for child in _children(s["brookside"], {"6"}, {"K"}, 1):
         start = today - timedelta(weeks=3)
-        _plan(child, ENHANCED, s["little-acorns"], s["brookside"], start, acorns, [])
+        _plan(
+            child,
+            ENHANCED,
+            s["brookside"],
+            s["fenmoor-academy"],
+            start,
+            brookside,
+            [("family_agreed", start + timedelta(weeks=1), "")],
+        )
