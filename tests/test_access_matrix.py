@@ -512,6 +512,11 @@ ROWS = [
         "transition",
         {"get": AboutChild(MANAGES_TRANSITION), "post": AboutChild(MANAGES_TRANSITION)},
     ),
+    Row(
+        "transitions:receiving",
+        "transition",
+        {"get": AboutChild(MANAGES_TRANSITION), "post": AboutChild(MANAGES_TRANSITION)},
+    ),
     Row("transitions:list", None, {"get": only(MANAGES_TRANSITION, others=403)}),
     Row("transitions:phase", None, {"get": only(MANAGES_TRANSITION, others=403)}),
     Row("transitions:phase-export", "export:csv", {"get": only(MANAGES_TRANSITION, others=403)}),

@@ -248,3 +248,72 @@ def test_la_officers_see_only_suppressed_transition_figures(world, as_user):
     assert '<td class="govuk-table__cell">1</td>' in exact
     csv = as_user("la_officer").get(reverse("transitions:authority-export", args=["csv"]))
     assert "1 to 7" in csv.content.decode() and "North" in csv.content.decode()
+
+
+def test_the_plan_list_and_page_do_not_grow_with_plans_steps_or_reviews(world, as_user):
+    from tests.test_page_queries import _count
+
+    plan = _plan(world)
+    client = as_user("caseworker")
+    few_list, _ = _count(client, reverse("transitions:list"))
+    few_page, _ = _count(client, reverse("transitions:plan", args=[plan.pk]))
+    actor = Actor(user=world.users["sendco"])
+    day = plan.started_on
+    for step in ("family_views", "adviser_invited"):
+        services.record_step(actor=actor, plan=plan, step=step, done_on=day)
+    services.record_step(
+        actor=actor, plan=plan, step="annual_review", done_on=day, outcome="pursue"
+    )
+    for n in range(3):
+        services.record_review(
+            actor=actor, plan=plan, held_on=day + timedelta(days=n), notes="ok", decision="continue"
+        )
+    _plan(world, template="enhanced-transition")
+    many_list, html = _count(client, reverse("transitions:list"))
+    many_page, _ = _count(client, reverse("transitions:plan", args=[plan.pk]))
+    assert (many_list, many_page) == (few_list, few_page)
+    assert html.count('href="/transitions/') >= 2
+
+
+def test_a_plan_amended_after_its_review_is_in_time(world):
+    from vsend.statutory.models import Case, CaseStep
+
+    child = world.other_setting_child
+    plan = EhcPlan.objects.create(
+        child=child, issued_on=date(2020, 1, 1), start_date=date(2020, 1, 1)
+    )
+    review = Case.objects.create(
+        child=child,
+        kind="annual_review",
+        workflow="annual-review",
+        workflow_version=1,
+        started_on=date(2026, 1, 1),
+        plan=plan,
+    )
+    CaseStep.objects.create(case=review, step="amended_plan", done_on=date(2027, 2, 1))
+    amended = phase_transfer.amended_since([child.pk], date(2026, 9, 1))
+    assert amended == {child.pk: date(2027, 2, 1)}
+    assert phase_transfer.state(date(2027, 2, 15), amended[child.pk], date(2027, 3, 1)) == "amended"
+    assert phase_transfer.amended_since([child.pk], date(2027, 9, 1)) == {}
+
+
+def test_naming_the_receiving_setting_lets_its_sendco_see_the_plan(world, as_user):
+    plan = _plan(world, receiving=False)
+    url = reverse("transitions:plan", args=[plan.pk])
+    assert as_user("other_setting").get(url).status_code == 404
+    response = as_user("sendco").post(
+        reverse("transitions:receiving", args=[plan.pk]),
+        {"receiving_setting": str(world.other_setting.pk)},
+    )
+    assert response.status_code == 302
+    assert as_user("other_setting").get(url).status_code == 200
+    bad = as_user("sendco").post(
+        reverse("transitions:receiving", args=[plan.pk]), {"receiving_setting": "99999"}
+    )
+    assert "Choose a setting from the list" in bad.content.decode()
+    assert (
+        AuditEvent.objects.filter(
+            object_type="transition_plan", summary__contains="receiving setting"
+        ).count()
+        == 1
+    )

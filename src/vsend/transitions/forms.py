@@ -92,3 +92,14 @@ class EndForm(forms.Form):
     outcome = _choice("Outcome", list(Outcome.choices), "Choose the outcome")
     ended_on = _date("Date the plan ended")
     note = _note("Note (optional)")
+
+
+class ReceivingForm(forms.Form):
+    def __init__(self, receiving: list[Setting], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_setting"] = forms.ChoiceField(
+            label="Receiving setting",
+            choices=[("", "Not known yet")] + [(str(s.pk), s.name) for s in receiving],
+            required=False,
+            error_messages={"invalid_choice": "Choose a setting from the list"},
+        )

@@ -136,6 +136,32 @@ def start_plan(
     return plan
 
 
+def set_receiving(*, actor: Actor, plan: TransitionPlan, setting: Setting | None) -> TransitionPlan:
+    """Name (or change) the receiving setting: its SENDCo then sees the plan."""
+    _open(plan)
+    if setting is not None and (
+        setting.pk == plan.sending_setting_id or setting.authority_id != plan.child.authority_id
+    ):
+        raise TransitionError("Choose another setting in the authority", "receiving_setting")
+    new_id = setting.pk if setting is not None else None
+    if new_id == plan.receiving_setting_id:
+        return plan  # no change (a double submit)
+    with transaction.atomic():
+        old_id = plan.receiving_setting_id
+        TransitionPlan.objects.filter(pk=plan.pk).update(
+            receiving_setting_id=new_id, version=plan.version + 1
+        )
+        plan.refresh_from_db()
+        _audit(
+            actor,
+            Action.UPDATE,
+            plan,
+            "Transition plan's receiving setting changed",
+            {"receiving_setting": {"old": old_id, "new": new_id}},
+        )
+    return plan
+
+
 def record_step(
     *,
     actor: Actor,

@@ -23,4 +23,5 @@ urlpatterns = [
     path("transitions/<id:pk>/steps/<slug:step>/", views.record_step, name="step"),
     path("transitions/<id:pk>/reviews/new/", views.record_review, name="review"),
     path("transitions/<id:pk>/end/", views.end_plan, name="end"),
+    path("transitions/<id:pk>/receiving/", views.change_receiving, name="receiving"),
 ]

@@ -19,7 +19,7 @@ from vsend.config.forms import error_list
 from vsend.organisations.models import Setting, SettingStatus
 from vsend.submissions.services import AlreadySubmitted, submit_once
 from vsend.transitions import selectors, services
-from vsend.transitions.forms import EndForm, ReviewForm, StartForm, StepForm
+from vsend.transitions.forms import EndForm, ReceivingForm, ReviewForm, StartForm, StepForm
 from vsend.transitions.models import TransitionPlan
 
 
@@ -78,12 +78,7 @@ def start_plan(request: HttpRequest, child_pk: int) -> HttpResponse:
     if not sending:
         record(actor, Action.ACCESS_REFUSED, obj=child, summary="The child is on no setting's roll")
         raise PermissionDenied
-    receiving = list(
-        Setting.objects.filter(authority_id=child.authority_id, status=SettingStatus.OPEN)
-        .exclude(pk__in=[s.pk for s in sending])
-        .only("name")
-        .order_by("name")
-    )
+    receiving = _others(child.authority_id, [s.pk for s in sending])
     form = StartForm(sending, receiving, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -112,6 +107,16 @@ def start_plan(request: HttpRequest, child_pk: int) -> HttpResponse:
         request,
         "transitions/start.html",
         {"child": child, "form": form, "errors": error_list(form) if form.errors else []},
+    )
+
+
+def _others(authority_id: int, leave_out: list[int]) -> list[Setting]:
+    """The authority's open settings a child could move to."""
+    return list(
+        Setting.objects.filter(authority_id=authority_id, status=SettingStatus.OPEN)
+        .exclude(pk__in=leave_out)
+        .only("name")
+        .order_by("name")
     )
 
 
@@ -228,3 +233,23 @@ def end_plan(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("transitions:plan", pk=plan.pk)
     return _form_page(request, plan, "transitions/end.html", form)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def change_receiving(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    plan = selectors.get_plan_for(actor, pk, Perm.MANAGE_TRANSITION)
+    choices = _others(plan.child.authority_id, [plan.sending_setting_id])
+    initial = {"receiving_setting": str(plan.receiving_setting_id or "")}
+    form = ReceivingForm(choices, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        chosen = next(
+            (s for s in choices if str(s.pk) == form.cleaned_data["receiving_setting"]), None
+        )
+        try:
+            services.set_receiving(actor=actor, plan=plan, setting=chosen)
+        except services.TransitionError as exc:
+            form.add_error("receiving_setting", exc.message)
+        else:
+            return redirect("transitions:plan", pk=plan.pk)
+    return _form_page(request, plan, "transitions/receiving.html", form)
