@@ -89,3 +89,15 @@ def test_the_staff_descriptors_are_much_harder_than_the_family_ones():
     staff = " ".join(t for d in fw.domains for t in d.descriptors)
     family = " ".join(t for d in fw.domains for t in d.family_descriptors)
     assert grade(staff) > grade(family) + 5
+
+
+def test_transition_steps_the_family_sees_are_at_reading_age_9_or_below():
+    from vsend.workflows.definitions import definition
+
+    texts = [
+        (f"{wf_id} {s.key}", s.family_name[0].upper() + s.family_name[1:] + ".")
+        for wf_id in ("special-to-mainstream", "enhanced-transition")
+        for s in definition(wf_id).steps
+        if s.for_family
+    ]
+    assert texts and too_hard(texts) == []

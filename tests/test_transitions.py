@@ -161,7 +161,7 @@ def test_the_receiving_sendco_sees_the_plan_before_the_child_is_on_their_roll(wo
 def test_the_family_sees_their_steps_in_plain_words(world, as_user):
     plan = _plan(world)
     page = as_user("parent").get(reverse("transitions:plan", args=[plan.pk])).content.decode()
-    assert "talking with you about whether a mainstream school" in page.lower()
+    assert "talking with you about a move to a mainstream school" in page.lower()
     assert "Ask the transition adviser" not in page  # a step between the schools
     staff = as_user("sendco").get(reverse("transitions:plan", args=[plan.pk])).content.decode()
     assert "Ask the transition adviser to join the annual review" in staff

@@ -108,7 +108,7 @@ def test_a_special_school_plans_a_move_to_mainstream_with_the_receiving_school(
     page.wait_for_url(f"**{child_url}")
     page.click("a:has-text('Special school to mainstream from')")
     main = page.locator("main").inner_text()
-    assert "Talking with you about whether a mainstream school could be right" in main
+    assert "Talking with you about a move to a mainstream school" in main
     assert "transition adviser" not in main.lower()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert_accessible(page, "transition-08-family-phone")
