@@ -187,6 +187,22 @@ def record_step(
     if not spec.outcomes:
         outcome = ""
     note = _note(note)
+    try:
+        return _save_step(actor, plan, spec.name, step, done_on, outcome, note)
+    except IntegrityError:
+        # Two saves at once (a double click): the row the first one made, saved again.
+        return _save_step(actor, plan, spec.name, step, done_on, outcome, note)
+
+
+def _save_step(
+    actor: Actor,
+    plan: TransitionPlan,
+    name: str,
+    step: str,
+    done_on: date,
+    outcome: str,
+    note: str,
+) -> TransitionStep:
     with transaction.atomic():
         row, created = TransitionStep.objects.update_or_create(
             plan=plan,
@@ -204,7 +220,7 @@ def record_step(
             actor,
             Action.CREATE if created else Action.UPDATE,
             plan,
-            f"Transition step recorded: {spec.name}",
+            f"Transition step recorded: {name}",
             {"step": step, "done_on": str(done_on), "outcome": outcome},
         )
         if step == DECISION_STEP and outcome:
@@ -229,6 +245,21 @@ def record_review(
     existing = plan.reviews.filter(held_on=held_on).first()
     if existing is not None:
         return existing
+    try:
+        return _add_review(actor, plan, held_on, notes, decision)
+    except IntegrityError:
+        # Two saves at once (a double click): the first one's review.
+        existing = plan.reviews.filter(held_on=held_on).first()
+        if existing is None:
+            raise TransitionError(
+                "Someone recorded a review at the same moment: check the plan and try again"
+            ) from None
+        return existing
+
+
+def _add_review(
+    actor: Actor, plan: TransitionPlan, held_on: date, notes: str, decision: str
+) -> TransitionReview:
     with transaction.atomic():
         review = TransitionReview.objects.create(
             plan=plan, held_on=held_on, notes=notes, decision=decision, recorded_by=actor.user
