@@ -2,6 +2,7 @@
 (the caseworker, both SENDCos, the family in its own words), the phase-transfer list and its
 deadlines, and the authority's figures, suppressed for LA officers."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -317,3 +318,27 @@ def test_naming_the_receiving_setting_lets_its_sendco_see_the_plan(world, as_use
         ).count()
         == 1
     )
+
+
+def test_a_double_click_on_start_makes_one_plan(world, as_user):
+    client = as_user("sendco")
+    url = reverse("transitions:start", args=[world.child.pk])
+    page = client.get(url).content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', page)
+    day = TODAY - timedelta(days=3)
+    data = {
+        "template": "enhanced-transition",
+        "sending_setting": str(world.setting.pk),
+        "receiving_setting": str(world.other_setting.pk),
+        "started_on-day": str(day.day),
+        "started_on-month": str(day.month),
+        "started_on-year": str(day.year),
+        "note": "",
+    }
+    assert token is not None
+    data["submission_token"] = token.group(1)
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert TransitionPlan.objects.filter(child=world.child).count() == 1
