@@ -10,15 +10,21 @@ from vsend.transitions.models import NOTE_LIMIT, Decision, Outcome, Template
 from vsend.workflows.definitions import Step
 
 
+class _Date(GovukDateField):
+    def validate(self, value: Any) -> None:
+        if value is None and self.required:
+            label = self.label or "date"
+            raise forms.ValidationError(f"Enter the {label[0].lower() + label[1:]}")
+
+
 def _date(label: str) -> GovukDateField:
-    return GovukDateField(
+    return _Date(
         label=label,
         required=True,
         past_only=True,
         earliest=EARLIEST_PLAN_DATE,
         years_ahead=1,
         help_text="For example, 27 3 2026",
-        error_messages={"required": f"Enter the {label[0].lower() + label[1:]}"},
     )
 
 
