@@ -519,6 +519,8 @@ ROWS = [
     ),
     Row("transitions:list", None, {"get": only(MANAGES_TRANSITION, others=403)}),
     Row("transitions:phase", None, {"get": only(MANAGES_TRANSITION, others=403)}),
+    # The sending side records a child's profile and plan as sent (then back to the list).
+    Row("transitions:shared", "child_pk", {"post": AboutChild(MANAGES_TRANSITION, ok=302)}),
     Row("transitions:phase-export", "export:csv", {"get": only(MANAGES_TRANSITION, others=403)}),
     Row("transitions:phase-export", "export:xlsx", {"get": only(MANAGES_TRANSITION, others=403)}),
     # Counts only: suppressed for LA officers (tests/test_transitions.py).

@@ -342,3 +342,34 @@ def test_a_double_click_on_start_makes_one_plan(world, as_user):
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert TransitionPlan.objects.filter(child=world.child).count() == 1
+
+
+def test_the_sending_side_records_the_profile_and_plan_as_sent(world, as_user):
+    from tests.test_insights import make_profile
+
+    child = world.other_setting_child
+    _year6(world, child, world.other_setting)
+    EhcPlan.objects.create(child=child, issued_on=date(2020, 1, 1), start_date=date(2020, 1, 1))
+    make_profile(child, 1, date(2026, 3, 10), [2, 1, 1, 0, 1], by=world.users["other_setting"])
+    services.start_plan(
+        actor=Actor(user=world.users["other_setting"]),
+        child=child,
+        template="enhanced-transition",
+        sending_setting=world.other_setting,
+        receiving_setting=world.setting,
+        started_on=TODAY,
+    )
+    client = as_user("other_setting")
+    page = client.get(reverse("transitions:phase")).content.decode()
+    assert "Record as sent" in page
+    url = reverse("transitions:shared", args=[child.pk])
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302  # a second press changes nothing
+    page = client.get(reverse("transitions:phase")).content.decode()
+    assert "Record as sent" not in page
+    csv = client.get(reverse("transitions:phase-export", args=["csv"])).content.decode()
+    row = next(line for line in csv.splitlines() if child.full_name in line)
+    assert row.startswith("Setting A1,") and ",Yes,Yes," in row
+    assert AuditEvent.objects.filter(object_type="phase_transfer_sharing").count() == 1
+    # The receiving SENDCo cannot record it for the sending side.
+    assert as_user("sendco").post(url).status_code == 404

@@ -2,14 +2,16 @@
 mainstream school's SENDCo finds it, steps are completed and a review is recorded; the plan ends
 with its outcome and the family sees it in plain words on a phone. Axe-clean at every page."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_statutory_journey import _date, _signed_in
-from vsend.organisations.models import Setting
+from tests.test_insights import make_profile
+from vsend.children.models import Enrolment
+from vsend.organisations.models import Setting, YearGroup
 from vsend.transitions.models import TransitionPlan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,6 +24,10 @@ def test_a_special_school_plans_a_move_to_mainstream_with_the_receiving_school(
         setting_type="special", name="Oak Tree Special School"
     )
     Setting.objects.filter(pk=world.other_setting.pk).update(name="Meadow Primary School")
+    # The child is in Year 6, moving to secondary school next September too, with a profile.
+    year6 = YearGroup.objects.create(setting=world.setting, code="6", name="Year 6", position=8)
+    Enrolment.objects.filter(child=world.child).update(year_group=year6)
+    make_profile(world.child, 1, date(2026, 3, 10), [2, 1, 1, 0, 1], by=world.users["sendco"])
     today = timezone.localdate()
     child_url = f"/children/{world.child.pk}/"
 
@@ -63,6 +69,17 @@ def test_a_special_school_plans_a_move_to_mainstream_with_the_receiving_school(
     page.click("button:has-text('Save')")
     page.wait_for_url(f"**/transitions/{plan.pk}/")
     assert "Plan a move to a mainstream school" in page.locator("table").inner_text()
+
+    # And on the phase-transfer list they record the profile as sent to the receiving school
+    page.click("a:has-text('Transitions')")
+    page.click("a:has-text('children changing phase next September')")
+    page.wait_for_url("**/transitions/phase-transfer/")
+    row = page.locator("tr", has_text=world.child.full_name)
+    assert "Meadow Primary School" in row.inner_text()
+    assert_accessible(page, "transition-04b-phase-transfer")
+    row.locator("button:has-text('Record as sent')").click()
+    page.wait_for_url("**/transitions/phase-transfer/")
+    assert "Record as sent" not in page.locator("main").inner_text()
     context.close()
 
     # When the receiving school's SENDCo (the child is not on their roll yet) opens their list

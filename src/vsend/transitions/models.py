@@ -132,3 +132,24 @@ class TransitionReview(models.Model):
 
     def __str__(self) -> str:
         return f"Review {self.held_on}"
+
+
+class Sharing(models.Model):
+    """The sending side's record that a child's profile and EHC plan were sent to the setting
+    they move to next (before the child is on its roll, when it cannot open them itself)."""
+
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="+")
+    setting = models.ForeignKey("organisations.Setting", on_delete=models.CASCADE, related_name="+")
+    shared_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "setting"], name="one_sharing_per_setting")
+        ]
+
+    def __str__(self) -> str:
+        return f"Shared {self.shared_on}"

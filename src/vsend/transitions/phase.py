@@ -13,7 +13,7 @@ from vsend.children.models import Child, Enrolment, Registration
 from vsend.organisations.models import Setting, YearGroup
 from vsend.profiles.models import Profile, Status
 from vsend.statutory import phase_transfer
-from vsend.transitions.models import TransitionPlan
+from vsend.transitions.models import Sharing, TransitionPlan
 
 # Year group now -> (year group next September, the move); "always": a new phase wherever it is.
 MOVES: dict[str, tuple[str, str, bool]] = {
@@ -40,6 +40,7 @@ class Mover:
     move: str
     receiving: Setting | None
     profile_shared: bool
+    has_profile: bool
     has_plan: bool
     plan_shared: bool
     deadline: date | None
@@ -49,6 +50,27 @@ class Mover:
     @property
     def state_name(self) -> str:
         return STATES[self.state]
+
+
+def receiving_for(child_id: int, today: date) -> Setting | None:
+    """Where one child moves next (their open transition plan's receiving setting, else the
+    destination their setting recorded)."""
+    plan = (
+        TransitionPlan.objects.filter(
+            child_id=child_id, ended_on__isnull=True, receiving_setting__isnull=False
+        )
+        .select_related("receiving_setting")
+        .first()
+    )
+    if plan is not None:
+        return plan.receiving_setting
+    enrolment = (
+        Enrolment.objects.current(today)
+        .filter(child_id=child_id, destination_setting__isnull=False)
+        .select_related("destination_setting")
+        .first()
+    )
+    return enrolment.destination_setting if enrolment else None
 
 
 def school_year_start(today: date) -> int:
@@ -93,6 +115,7 @@ def movers(policy: AccessPolicy, today: date) -> list[Mover]:
         .filter(child_id__in=child_ids)
         .values_list("child_id", "setting_id")
     )
+    sent = set(Sharing.objects.filter(child_id__in=child_ids).values_list("child_id", "setting_id"))
     profiled = set(
         Profile.objects.filter(child_id__in=child_ids, status=Status.FINALISED).values_list(
             "child_id", flat=True
@@ -109,7 +132,7 @@ def movers(policy: AccessPolicy, today: date) -> list[Mover]:
         if stays and not always:
             continue
         to = receiving.get(e.child_id) or e.destination_setting or (e.setting if stays else None)
-        shared = to is not None and (e.child_id, to.pk) in on_roll
+        shared = to is not None and ((e.child_id, to.pk) in on_roll or (e.child_id, to.pk) in sent)
         has_plan = e.child_id in with_plan
         limit = (
             phase_transfer.deadline(year + 1, to_post_16=next_code == "12") if has_plan else None
@@ -123,6 +146,7 @@ def movers(policy: AccessPolicy, today: date) -> list[Mover]:
                 move=move,
                 receiving=to,
                 profile_shared=shared and e.child_id in profiled,
+                has_profile=e.child_id in profiled,
                 has_plan=has_plan,
                 plan_shared=shared and has_plan,
                 deadline=limit,
@@ -165,7 +189,7 @@ def rows(found: list[Mover]) -> list[list[object]]:
             m.setting.name,
             m.year,
             m.move,
-            yes(m.profile_shared),
+            yes(m.profile_shared) if m.has_profile else "No profile",
             yes(m.plan_shared) if m.has_plan else "No plan",
             m.deadline.isoformat() if m.deadline else "",
             m.amended_on.isoformat() if m.amended_on else "",

@@ -2,16 +2,17 @@
 (suppressed for those who may not see the children), each with CSV and Excel downloads."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from vsend.accounts.policy import AccessPolicy, Disclosure
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record, record_children_shown
+from vsend.children import selectors as children
 from vsend.insights import dashboards, suppression
-from vsend.transitions import figures, phase
+from vsend.transitions import figures, phase, services
 from vsend.transitions.views import _refuse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -99,3 +100,15 @@ def authority_figures(request: HttpRequest) -> HttpResponse:
 @require_safe
 def authority_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return _authority(request, fmt)
+
+
+@require_POST
+def record_shared(request: HttpRequest, child_pk: int) -> HttpResponse:
+    """The sending side records that it sent the child's profile and plan to the receiving
+    setting (a button on the phase-transfer list; a second press changes nothing)."""
+    actor = actor_from_request(request)
+    child = children.get_child_for(actor, child_pk, Perm.MANAGE_TRANSITION)
+    receiving = phase.receiving_for(child.pk, timezone.localdate())
+    if receiving is not None:
+        services.record_shared(actor=actor, child=child, setting=receiving)
+    return redirect("transitions:phase")

@@ -16,6 +16,7 @@ from vsend.transitions.models import (
     NOTE_LIMIT,
     Decision,
     Outcome,
+    Sharing,
     Template,
     TransitionPlan,
     TransitionReview,
@@ -309,3 +310,26 @@ def end_plan(
                 {"outcome": outcome, "ended_on": str(ended_on)},
             )
     return plan
+
+
+def record_shared(*, actor: Actor, child: Child, setting: Setting) -> Sharing:
+    """The child's profile and plan were sent to the setting they move to next (today); the
+    same again keeps the first date."""
+    with transaction.atomic():
+        row, created = Sharing.objects.get_or_create(
+            child=child,
+            setting=setting,
+            defaults={"shared_on": timezone.localdate(), "recorded_by": actor.user},
+        )
+        if created:
+            record(
+                actor,
+                Action.CREATE,
+                object_type="phase_transfer_sharing",
+                object_id=row.pk,
+                child_id=child.pk,
+                authority_id=child.authority_id,
+                summary="Profile and plan recorded as sent to the receiving setting",
+                detail={"setting": setting.pk},
+            )
+    return row

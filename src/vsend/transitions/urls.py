@@ -13,6 +13,11 @@ urlpatterns = [
         report_views.phase_transfer_export,
         name="phase-export",
     ),
+    path(
+        "transitions/phase-transfer/<id:child_pk>/shared/",
+        report_views.record_shared,
+        name="shared",
+    ),
     path("transitions/authority/", report_views.authority_figures, name="authority"),
     path(
         "transitions/authority/export.<str:fmt>",
