@@ -94,6 +94,8 @@ def test_what_each_persona_may_do_to_a_child(world):
             Perm.VIEW_PROVISION,
             Perm.VIEW_CASE,
             Perm.MANAGE_CASE,
+            Perm.VIEW_TRANSITION,
+            Perm.MANAGE_TRANSITION,
         },
         # A setting's roll changes through the authority's transfer, not a SENDCo's own.
         "sendco": CHILD_PERMISSIONS
@@ -106,6 +108,7 @@ def test_what_each_persona_may_do_to_a_child(world):
             Perm.EXPORT_RECORD,
             Perm.REQUEST_ASSESSMENT,
             Perm.VIEW_CASE,
+            Perm.VIEW_TRANSITION,
         },
         # Aggregates only, so no child is within their reach: every child id is "not found".
         "la_officer": set(),
