@@ -91,6 +91,9 @@ GIVES_VIEWS = {"sendco", "teacher", "parent", "young_person", "other_setting"}
 # asked, and the matrix's request is the family's) withdraws a request.
 PREPARES_REVIEW = MANAGES_CASE | {"sendco", "other_setting"}
 WITHDRAWS = MANAGES_CASE | {"parent", "young_person"}
+# Transition plans: seen by the child's caseworker, SENDCo and family; run by staff who plan.
+SEES_TRANSITION = SEES_CHILD - {"teacher"}
+MANAGES_TRANSITION = SEES_TRANSITION - {"parent", "young_person"}
 
 
 @dataclass(frozen=True)
@@ -574,6 +577,42 @@ ROWS = [
         "sen2_year",
         {"get": only(PEOPLE_ADMINS | {"other_authority"}, others=403)},
     ),
+    Row(
+        "transitions:start",
+        "child_pk",
+        {"get": AboutChild(MANAGES_TRANSITION), "post": AboutChild(MANAGES_TRANSITION)},
+    ),
+    Row("transitions:plan", "transition", {"get": AboutChild(SEES_TRANSITION)}),
+    Row(
+        "transitions:step",
+        "transition_step",
+        {"get": AboutChild(MANAGES_TRANSITION), "post": AboutChild(MANAGES_TRANSITION)},
+    ),
+    Row(
+        "transitions:review",
+        "transition",
+        {"get": AboutChild(MANAGES_TRANSITION), "post": AboutChild(MANAGES_TRANSITION)},
+    ),
+    Row(
+        "transitions:end",
+        "transition",
+        {"get": AboutChild(MANAGES_TRANSITION), "post": AboutChild(MANAGES_TRANSITION)},
+    ),
+    Row(
+        "transitions:receiving",
+        "transition",
+        {"get": AboutChild(MANAGES_TRANSITION), "post": AboutChild(MANAGES_TRANSITION)},
+    ),
+    Row("transitions:list", None, {"get": only(MANAGES_TRANSITION, others=403)}),
+    Row("transitions:phase", None, {"get": only(MANAGES_TRANSITION, others=403)}),
+    # The sending side records a child's profile and plan as sent (then back to the list).
+    Row("transitions:shared", "child_pk", {"post": AboutChild(MANAGES_TRANSITION, ok=302)}),
+    Row("transitions:phase-export", "export:csv", {"get": only(MANAGES_TRANSITION, others=403)}),
+    Row("transitions:phase-export", "export:xlsx", {"get": only(MANAGES_TRANSITION, others=403)}),
+    # Counts only: suppressed for LA officers (tests/test_transitions.py).
+    Row("transitions:authority", None, {"get": AUTHORITY_INSIGHT}),
+    Row("transitions:authority-export", "export:csv", {"get": AUTHORITY_INSIGHT}),
+    Row("transitions:authority-export", "export:xlsx", {"get": AUTHORITY_INSIGHT}),
     # Registers in and out: a setting's SENDCo and its authority's administrators. The index
     # sends someone with one setting straight to it. An upload is its uploader's only; the
     # preview's confirmation loads it (302 to the result).
@@ -604,6 +643,20 @@ CHILD_KEYS = {
     "voice_area",
     "voice_version",
 } | STATUTORY_KEYS
+STATUTORY_KEYS = {"case", "case_step", "case_exception", "case_letter", "plan"}
+TRANSITION_KEYS = {"transition", "transition_step"}
+CHILD_KEYS = (
+    {
+        "child",
+        "child_pk",
+        "profile",
+        "profile_step",
+        "profile_domain",
+        "plan_action",
+    }
+    | STATUTORY_KEYS
+    | TRANSITION_KEYS
+)
 
 
 def _names(patterns, prefix=""):  # type: ignore[no-untyped-def]
@@ -719,8 +772,30 @@ def _statutory_url(name: str, key: str, world, child_attr: str) -> str:
     return reverse(name, kwargs={"pk": case.pk})
 
 
+def _transition_url(name: str, key: str, world, child_attr: str) -> str:
+    """A special-to-mainstream plan for the child, sent from the setting they are on roll at."""
+    from vsend.children.models import Enrolment
+    from vsend.transitions import services
+
+    child = getattr(world, child_attr)
+    setting = Enrolment.objects.current().filter(child=child).first().setting
+    plan = services.start_plan(
+        actor=Actor(user=world.users["platform_admin"]),
+        child=child,
+        template="special-to-mainstream",
+        sending_setting=setting,
+        receiving_setting=None,
+        started_on=timezone.localdate(),
+    )
+    if key == "transition_step":
+        return reverse(name, kwargs={"pk": plan.pk, "step": "family_views"})
+    return reverse(name, kwargs={"pk": plan.pk})
+
+
 def _url(row: Row, world, child_attr: str = "child") -> str:
     key, name = row.key, row.name
+    if key in TRANSITION_KEYS:
+        return _transition_url(name, key, world, child_attr)
     if key in STATUTORY_KEYS:
         return _statutory_url(name, key, world, child_attr)
     if key == "framework":

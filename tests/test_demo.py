@@ -237,3 +237,24 @@ def test_the_demo_has_statutory_cases_at_every_stage(settings):
     assert AdulthoodPart.objects.exists()
     assert assessments.filter(received_how="letter", closed_on__isnull=True).exists()
     assert assessments.filter(withdrawn=True, withdrawn_by="family").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_transition_plans_at_every_stage(settings):
+    from vsend.transitions.models import TransitionPlan
+
+    settings.VSEND_DEMO_PASSWORD = "demo-password-for-tests"
+    run_demo()
+    count = TransitionPlan.objects.count()
+    run_demo()
+    assert TransitionPlan.objects.count() == count  # idempotent
+    plans = TransitionPlan.objects.all()
+    assert plans.filter(template="special-to-mainstream", ended_on__isnull=True).count() >= 2
+    assert plans.filter(template="enhanced-transition", ended_on__isnull=True).count() >= 1
+    assert set(plans.exclude(outcome="").values_list("outcome", flat=True)) >= {
+        "returned_to_mainstream",
+        "stayed_in_special",
+        "school_support",
+        "referred_for_assessment",
+    }
+    assert plans.filter(reviews__isnull=False).exists()

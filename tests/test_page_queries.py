@@ -17,10 +17,10 @@ from vsend.profiles.selectors import is_latest, profile_view
 # (session, user, authenticator, memberships) is 4 of each; opening a record 1 and its audit
 # entry on the hash chain 3 more. The summary also reads the child's placement and the provision
 # behind the plan's actions (one query for all of them); the record reads the child's statutory
-# cases and moves between settings. The three views of need read the family's sent answers and
+# cases, transition plans and moves between settings. The three views of need read the family's sent answers and
 # the child's own "All about me" (one query each).
 SUMMARY_QUERIES = 17
-CHILD_RECORD_QUERIES = 19
+CHILD_RECORD_QUERIES = 20
 CHILD_LIST_QUERIES = 11
 # The LA's pages read from stored rows: signing in, access, the settings, the stored rows'
 # stamps (a row that changed since this process last read it costs one query more; _count

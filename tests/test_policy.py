@@ -96,6 +96,8 @@ def test_what_each_persona_may_do_to_a_child(world):
             Perm.VIEW_CASE,
             Perm.MANAGE_CASE,
             Perm.PREPARE_REVIEW,
+            Perm.VIEW_TRANSITION,
+            Perm.MANAGE_TRANSITION,
         },
         # A setting's roll changes through the authority's transfer, not a SENDCo's own.
         "sendco": CHILD_PERMISSIONS
@@ -109,6 +111,7 @@ def test_what_each_persona_may_do_to_a_child(world):
             Perm.REQUEST_ASSESSMENT,
             Perm.VIEW_CASE,
             Perm.GIVE_OWN_VIEWS,
+            Perm.VIEW_TRANSITION,
         },
         # Aggregates only, so no child is within their reach: every child id is "not found".
         "la_officer": set(),

@@ -151,3 +151,13 @@ def test_the_voice_check_fails_when_a_question_is_made_harder():
     )
     assert too_hard([("plain", "What helps me?")]) == []
     assert too_hard([("harder", harder)]) != []
+def test_transition_steps_the_family_sees_are_at_reading_age_9_or_below():
+    from vsend.workflows.definitions import definition
+
+    texts = [
+        (f"{wf_id} {s.key}", s.family_name[0].upper() + s.family_name[1:] + ".")
+        for wf_id in ("special-to-mainstream", "enhanced-transition")
+        for s in definition(wf_id).steps
+        if s.for_family
+    ]
+    assert texts and too_hard(texts) == []

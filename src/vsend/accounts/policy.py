@@ -229,6 +229,25 @@ class AccessPolicy:
         """May the user act on this child with perm? Asked of the database once per child."""
         return perm in self.permissions_on(child)
 
+    # Transition plans (ADR 28): the child's own circle, and both settings' SENDCos
+
+    def transition_reach(self, perm: str = Perm.VIEW_TRANSITION) -> Q:
+        """A filter on transition plans: those of children the user reaches with perm, and, for
+        a SENDCo, every plan naming their setting as sending or receiving it (the receiving
+        school plans the move before the child is on its roll)."""
+        q = Q(child__in=self.children(perm)) if self.reach(perm) is not NOTHING else NOTHING
+        setting_ids = sorted(
+            m.setting_id
+            for m in self.memberships
+            if m.role == Role.SENDCO and m.setting_id is not None and _grants(m, perm)
+        )
+        if setting_ids:
+            by_setting = Q(sending_setting_id__in=setting_ids) | Q(
+                receiving_setting_id__in=setting_ids
+            )
+            q = by_setting if q is NOTHING else q | by_setting
+        return q
+
     # Settings and authorities: who may open which dashboard, and how much it shows
 
     def may_view_setting(self, setting: "Setting") -> bool:

@@ -69,6 +69,11 @@ class Perm(models.TextChoices):
         "give_own_views",
         'Fill in a child\'s "All about me": the young person, or an adult sitting with the child',
     )
+    VIEW_TRANSITION = "view_transition", "See a child's transition plan"
+    MANAGE_TRANSITION = (
+        "manage_transition",
+        "Start transition plans, record their steps and reviews, and see who moves phase",
+    )
 
 
 R, P = Role, Perm
@@ -96,6 +101,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.VIEW_CASE,
             P.MANAGE_CASE,
             P.PREPARE_REVIEW,
+            P.VIEW_TRANSITION,
+            P.MANAGE_TRANSITION,
         }
     ),
     R.SENDCO: frozenset(
@@ -115,6 +122,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.VIEW_CASE,
             P.GIVE_OWN_VIEWS,
             P.PREPARE_REVIEW,
+            P.VIEW_TRANSITION,
+            P.MANAGE_TRANSITION,
         }
     ),
     R.TEACHER: frozenset(
@@ -136,6 +145,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.REQUEST_ASSESSMENT,
             P.VIEW_CASE,
             P.GIVE_OWN_VIEWS,
+            P.VIEW_TRANSITION,
         }
     ),
     R.YOUNG_PERSON: frozenset(
@@ -146,6 +156,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.REQUEST_ASSESSMENT,
             P.VIEW_CASE,
             P.GIVE_OWN_VIEWS,
+            P.VIEW_TRANSITION,
         }
     ),
     # Anonymous summaries of their setting only.
@@ -170,6 +181,8 @@ CHILD_PERMISSIONS = frozenset(
         P.MANAGE_CASE,
         P.GIVE_OWN_VIEWS,
         P.PREPARE_REVIEW,
+        P.VIEW_TRANSITION,
+        P.MANAGE_TRANSITION,
     }
 )
 # Figures are identifiable (small counts shown, links to the children behind them) only for a

@@ -120,6 +120,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_request": may(Perm.REQUEST_ASSESSMENT),
             "can_enter_request": may(Perm.MANAGE_CASE),
             "open_request": any(c.kind == "assessment" and c.is_open for c in statutory_cases),
+            "transition_plans": child.transition_plans.all() if may(Perm.VIEW_TRANSITION) else [],
+            "can_start_transition": may(Perm.MANAGE_TRANSITION),
             **_latest_profile(profiles),
         },
     )

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "vsend.workflows",
     "vsend.statutory",
     "vsend.places",
+    "vsend.transitions",
     "vsend.exchange",
     "vsend.ops",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("vsend.profiles.urls")),
     path("", include("vsend.voice.urls")),
     path("", include("vsend.statutory.urls")),
+    path("", include("vsend.transitions.urls")),
     path("insight/", include("vsend.insights.urls")),
     path("downloads/", include("vsend.exports.urls")),
     path("organisations/", include("vsend.organisations.urls")),

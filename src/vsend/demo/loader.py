@@ -29,6 +29,7 @@ from vsend.demo.profiles import build_profiles
 from vsend.demo.provision import build_provision
 from vsend.demo.statutory import build_statutory
 from vsend.demo.voice import add_voices
+from vsend.demo.transitions import add_transitions
 from vsend.insights import cache as insight_cache
 from vsend.organisations.models import (
     NATIONAL_CURRICULUM_YEARS,
@@ -379,6 +380,7 @@ def load_demo(
     add_voices(builder)
     build_provision(builder.today)
     build_statutory(User.objects.get(email=f"caseworker@{data.EMAIL_DOMAIN}"), builder.today)
+    add_transitions(builder)
     add_register_history(builder)
     build_places(builder.authority, builder.today)
     insight_cache.bump(builder.authority.pk)

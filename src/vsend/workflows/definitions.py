@@ -4,7 +4,10 @@ A definition is a YAML file in definitions/ (or any path given to `load`), check
 read: a local protocol is a file, not code (ADR 26). Rules name what a step's due date counts
 from: `start` (the workflow's own start, e.g. the request received), `asked` (the day this item
 of the step was asked for, e.g. one advice request), another step (the day it was done), or
-`before` another step (its planned date, else its due date).
+`before` another step (its planned date, else its due date). A due date may also be counted in
+school terms (`terms: N`: the end of the Nth term after the anchor's, workflows/terms.py), and a
+step may recur (`every: {weeks: 8}`, at most `times`): each occurrence is due that long after the
+last one was done, as a transition plan's reviews are.
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +19,7 @@ import yaml
 from django.core.exceptions import ImproperlyConfigured
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
-UNITS = ("days", "weeks", "months")
+UNITS = ("days", "weeks", "months", "terms")
 MAX_COUNT = 520  # ten years of weeks: anything longer is a mistake in the file
 
 
@@ -46,6 +49,9 @@ class Step:
     outcomes: dict[str, str] = field(default_factory=dict)
     when: dict[str, str] = field(default_factory=dict)  # step key -> outcome required
     unless: dict[str, str] = field(default_factory=dict)  # step key -> outcome that ends it
+    every: "DueRule | None" = None  # a recurring step: each occurrence this long after the last
+    times: int = 0  # a recurring step's most occurrences (0: until the workflow ends)
+    for_family: bool = False  # shown to the family, in its family wording
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,8 @@ def _due(raw: Any, where: str, keys: set[str]) -> DueRule:
     if len(units) != 1:
         raise DefinitionError(f"{where}: 'due' needs exactly one of {', '.join(UNITS)}")
     unit = units[0]
+    if unit == "terms" and before:
+        raise DefinitionError(f"{where}: a due date in terms counts forward only")
     count = raw[unit]
     under_5 = raw.get(f"under_5_{unit}")
     for n in (count, under_5):
@@ -124,6 +132,29 @@ def _due(raw: Any, where: str, keys: set[str]) -> DueRule:
                 f"{where}: the length must be a whole number from 0 to {MAX_COUNT}"
             )
     return DueRule(after=after, before=before, unit=unit, count=count, under_5_count=under_5)
+
+
+def _every(raw: Any, where: str) -> DueRule | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) - {"days", "weeks", "months"}:
+        raise DefinitionError(f"{where}: 'every' must be a number of days, weeks or months")
+    rule = _due({"after": "start", **raw}, where, set())
+    if rule.count < 1:
+        raise DefinitionError(f"{where}: 'every' must be at least 1")
+    return rule
+
+
+def _times(raw: Any, where: str) -> int:
+    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= 100:
+        raise DefinitionError(f"{where}: 'times' must be a whole number from 0 to 100")
+    return raw
+
+
+def _flag(raw: Any, where: str, key: str) -> bool:
+    if not isinstance(raw, bool):
+        raise DefinitionError(f"{where}: '{key}' must be true or false")
+    return raw
 
 
 def parse(raw: Any, source: str = "definition") -> Definition:
@@ -154,7 +185,12 @@ def parse(raw: Any, source: str = "definition") -> Definition:
             outcomes=_mapping(s.get("outcomes"), f"{where}: 'outcomes'"),
             when=_mapping(s.get("when"), f"{where}: 'when'"),
             unless=_mapping(s.get("unless"), f"{where}: 'unless'"),
+            every=_every(s.get("every"), where),
+            times=_times(s.get("times", 0), where),
+            for_family=_flag(s.get("for_family", False), where, "for_family"),
         )
+        if step.every and step.repeats:
+            raise DefinitionError(f"{where}: a step either repeats by item or recurs, not both")
         if step.due.after == "asked" and not step.repeats:
             raise DefinitionError(f"{where}: only a repeating step counts from when it was asked")
         steps.append(step)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from vsend.workflows.definitions import Definition, DueRule, Step
+from vsend.workflows.terms import term_end
 
 AT_RISK_DAYS = 7
 
@@ -83,6 +84,8 @@ def add_months(start: date, months: int) -> date:
 def shift(start: date, rule: DueRule, *, under_5: bool = False, backwards: bool = False) -> date:
     count = rule.under_5_count if under_5 and rule.under_5_count is not None else rule.count
     sign = -1 if backwards else 1
+    if rule.unit == "terms":
+        return term_end(start, count)  # forward only (checked when the file is read)
     if rule.unit == "months":
         return add_months(start, sign * count)
     days = count * 7 if rule.unit == "weeks" else count
@@ -154,6 +157,10 @@ def schedule(
     for step in order:
         applies = _applies(step, outcomes)
         records = by_step.get(step.key, [])
+        if step.every is not None:
+            base = _anchor(step, definition, None, started_on, by_step, due_dates)
+            result[step.key] = _recurring(step, applies, base, records, pauses, today, under_5)
+            continue
         if step.repeats:
             entries: list[Done | None] = list(records)
         else:
@@ -193,6 +200,66 @@ def schedule(
             due_dates[step.key] = milestones[0].due_on
         result[step.key] = milestones
     return [m for s in definition.steps for m in result[s.key]]
+
+
+def _recurring(
+    step: Step,
+    applies: bool | None,
+    base: date | None,
+    records: list[Done],
+    pauses: Sequence[Pause],
+    today: date,
+    under_5: bool,
+) -> list[Milestone]:
+    """A recurring step: each occurrence done, then the next one (unless all `times` are done),
+    due `every` after the last, or by the step's own rule for the first."""
+    assert step.every is not None
+    held = sorted((d for d in records if d.done_on), key=lambda d: d.done_on or date.min)
+    out = []
+    previous = None
+    for n, d in enumerate(held, start=1):
+        if previous is not None:
+            was_due: date | None = shift(previous, step.every)
+        else:
+            was_due = shift(base, step.due, under_5=under_5) if base is not None else None
+        out.append(
+            Milestone(
+                step=step,
+                item=str(n),
+                item_name=f"{n}",
+                status="done",
+                due_on=was_due,
+                done_on=d.done_on,
+                outcome=d.outcome,
+                ref=d.ref,
+            )
+        )
+        previous = d.done_on
+    if step.times and len(held) >= step.times:
+        return out
+    n = len(held) + 1
+    if applies is False:
+        status, due, moved = "not_needed", None, 0
+    elif held:
+        last = held[-1].done_on
+        assert last is not None
+        target = shift(last, step.every)
+        due, moved = extend(last, target, [p for p in pauses if step.key in p.steps])
+        status = "paused" if due is None else _status(due, None, today)
+    elif base is None:
+        status, due, moved = "waiting", None, 0
+    else:
+        target = shift(base, step.due, under_5=under_5)
+        due, moved = extend(base, target, [p for p in pauses if step.key in p.steps])
+        status = "paused" if due is None else _status(due, None, today)
+    if applies is None and status not in ("not_needed", "paused"):
+        status = "waiting"
+    out.append(
+        Milestone(
+            step=step, item=str(n), item_name=f"{n}", status=status, due_on=due, moved_days=moved
+        )
+    )
+    return out
 
 
 def _anchor(
