@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "vsend.provision",
     "vsend.workflows",
     "vsend.statutory",
+    "vsend.family",
     "vsend.exchange",
     "vsend.ops",
 ]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from vsend.family import views
+
+app_name = "family"
+
+urlpatterns = [
+    path("<id:pk>/", views.family_home, name="home"),
+    path("<id:pk>/who-opened/", views.family_access, name="access"),
+]
