@@ -20,6 +20,7 @@ from vsend.audit.models import Action
 from vsend.audit.services import Actor, record, system_actor
 from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink, Relationship
 from vsend.demo import data
+from vsend.demo.access_history import add_access_history
 from vsend.demo.exchange import add_register_history
 from vsend.demo.family_requests import add_family_requests
 from vsend.demo.invitations import add_invitations, add_suspended_account
@@ -377,6 +378,7 @@ def load_demo(
     build_provision(builder.today)
     build_statutory(User.objects.get(email=f"caseworker@{data.EMAIL_DOMAIN}"), builder.today)
     add_register_history(builder)
+    add_access_history(builder)
     insight_cache.bump(builder.authority.pk)
     refresh_authority(builder.authority.pk)
     record(

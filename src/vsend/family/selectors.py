@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm, Role
-from vsend.audit.services import Actor
+from vsend.audit.models import Action
+from vsend.audit.services import Actor, record
 from vsend.children.models import Child
 from vsend.children.selectors import get_child_for
 from vsend.profiles import family as family_answers
@@ -26,15 +27,21 @@ FAMILY_ROLES = (Role.PARENT, Role.YOUNG_PERSON)
 
 
 def family_child(actor: Actor, pk: int) -> tuple[AccessPolicy, Child]:
-    """The child, for a parent, carer or the young person linked to them (anyone else: not
-    found, audited as a refusal by get_child_for or here)."""
+    """The child, for a parent, carer or the young person linked to them. A child out of reach
+    is not found; staff who reach the child are refused (their page is the record), audited."""
     child = get_child_for(actor, pk, Perm.VIEW_CHILD)
     policy = AccessPolicy.for_user(actor.user)
     if not any(
         m.role in FAMILY_ROLES and policy.children_reached_by(m).filter(pk=pk).exists()
         for m in policy.memberships
     ):
-        raise Http404("No child found")
+        record(
+            actor,
+            Action.ACCESS_REFUSED,
+            obj=child,
+            summary="The family's window is for the child's family",
+        )
+        raise PermissionDenied
     return policy, child
 
 
