@@ -31,9 +31,7 @@ def _parent(browser, live_server, viewport, javascript=True):
     return context, page
 
 
-def test_a_parent_sees_their_childs_window_and_who_opened_the_profile(
-    browser, live_server, world
-):
+def test_a_parent_sees_their_childs_window_and_who_opened_the_profile(browser, live_server, world):
     # Given a finalised profile, which the SENDCo then opens
     sendco = Client()
     sendco.force_login(world.users["sendco"])

@@ -25,7 +25,7 @@ from vsend.config.jinja2 import format_datetime
 PAGE_SIZE = 25
 
 # Who, in words a family reads: "A SENDCo at Oakfield Primary".
-ROLE_WORDS = {
+ROLE_WORDS: dict[str, str] = {
     Role.SENDCO: N_("A SENDCo"),
     Role.TEACHER: N_("A teacher"),
     Role.GOVERNOR: N_("A governor"),
@@ -34,7 +34,7 @@ ROLE_WORDS = {
     Role.LA_ADMIN: N_("An administrator"),
     Role.PLATFORM_ADMIN: N_("A service administrator"),
 }
-NAMED_ROLE_WORDS = {
+NAMED_ROLE_WORDS: dict[str, str] = {
     Role.SENDCO: N_("SENDCo"),
     Role.TEACHER: N_("teacher"),
     Role.GOVERNOR: N_("governor"),
