@@ -20,7 +20,7 @@ from vsend.accounts.roles import Role
 from vsend.audit.models import Action, AuditEvent, Channel
 from vsend.audit.selectors import child_history
 from vsend.children.models import Child
-from vsend.config.jinja2 import format_datetime
+from vsend.config.jinja2 import format_date, format_datetime
 
 PAGE_SIZE = 25
 
@@ -94,11 +94,26 @@ class LogLine:
 
     @property
     def sentence(self) -> str:
-        return _("%(who)s %(did)s on %(when)s.") % {
-            "who": self.who,
-            "did": self.did,
-            "when": format_datetime(self.at),
-        }
+        return _("%(who)s %(did)s.") % {"who": self.who, "did": self.did}
+
+    @property
+    def day(self) -> str:
+        return format_date(self.at)
+
+    @property
+    def time(self) -> str:
+        """4:05pm (UK time): the day is the heading the line sits under."""
+        return format_datetime(self.at).rsplit(" at ", 1)[-1]
+
+
+def by_day(lines: list[LogLine]) -> list[tuple[str, list[LogLine]]]:
+    """The lines under their day, in the order given (newest first)."""
+    days: list[tuple[str, list[LogLine]]] = []
+    for line in lines:
+        if not days or days[-1][0] != line.day:
+            days.append((line.day, []))
+        days[-1][1].append(line)
+    return days
 
 
 class Who:

@@ -34,5 +34,6 @@ def family_access(request: HttpRequest, pk: int) -> HttpResponse:
             "own": selectors.is_young_person(policy, child),
             "page": page,
             "lines": lines,
+            "days": access_log.by_day(lines),
         },
     )
