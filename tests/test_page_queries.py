@@ -21,6 +21,9 @@ from vsend.profiles.selectors import is_latest, profile_view
 SUMMARY_QUERIES = 15
 CHILD_RECORD_QUERIES = 19
 CHILD_LIST_QUERIES = 11
+# The family's home for a child and its access log (family/): see the tests at the end.
+FAMILY_HOME_QUERIES = 18
+FAMILY_ACCESS_QUERIES = 14
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)", re.IGNORECASE)
 
 
@@ -149,3 +152,22 @@ def test_the_profile_view_reads_the_same_with_or_without_the_history(world):
     assert cold.domains[0].previous_need == 2 and cold.domains[0].change == 1
     assert is_latest(latest) and not is_latest(profiles[0])
     assert profiles[0].status == Status.FINALISED
+
+
+# The family's window (issue 15): the same reads however many profiles or log rows there are.
+@pytest.mark.parametrize("versions", [2, 5])
+def test_family_window_queries_do_not_grow_with_profiles(world, as_user, versions):
+    _versions(world, versions, 1)
+    n, page = _count(as_user("parent"), reverse("family:home", kwargs={"pk": world.child.pk}))
+    assert n == FAMILY_HOME_QUERIES, n
+    assert "The picture now" in page
+
+
+@pytest.mark.parametrize("views", [3, 30])
+def test_family_access_log_queries_do_not_grow_with_rows(world, as_user, views):
+    sendco = as_user("sendco")
+    for _ in range(views):
+        sendco.get(reverse("children:detail", kwargs={"pk": world.child.pk}))
+    n, page = _count(as_user("parent"), reverse("family:access", kwargs={"pk": world.child.pk}))
+    assert n == FAMILY_ACCESS_QUERIES, n
+    assert "A SENDCo at Setting A1 looked at the record." in page
