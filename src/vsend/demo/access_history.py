@@ -22,6 +22,7 @@ from vsend.profiles.models import Profile
 if TYPE_CHECKING:
     from vsend.demo.loader import Builder
 
+DEMO_MARK = "access history"
 # (who, what, object) for one visit; who is a role or "parent".
 VISITS = [
     (Role.SENDCO, Action.VIEW, "child", "Record viewed"),
@@ -56,6 +57,8 @@ def add_access_history(builder: "Builder") -> None:
     )
     for link in links.order_by("pk"):
         child, who = link.child, _who(link.child, link.user)
+        if AuditEvent.objects.filter(child_id=child.pk, detail__demo=DEMO_MARK).exists():
+            continue  # loaded before: the demo is safe to run again
         profile = Profile.objects.filter(child=child).order_by("-number").first()
         start = timezone.make_aware(datetime.combine(builder.today, time(9)))
         for n, (role, action, kind, summary) in enumerate(VISITS):
@@ -75,6 +78,7 @@ def add_access_history(builder: "Builder") -> None:
                     child_id=child.pk,
                     authority_id=child.authority_id,
                     summary=summary,
+                    detail={"demo": DEMO_MARK},
                     channel=Channel.WEB,
                     path="",
                 )
