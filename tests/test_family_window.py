@@ -195,3 +195,24 @@ def test_the_young_person_sees_their_own_page(world, as_user):
     )
     assert response.status_code == 200
     assert "Your page" in response.content.decode()
+
+
+def test_with_an_open_case_the_next_date_is_the_statutory_step(world, as_user):
+    from vsend.audit.services import Actor
+    from vsend.statutory import services
+
+    services.request_assessment(
+        actor=Actor(user=world.users["sendco"]),
+        child=world.child,
+        requester="setting",
+        setting=world.setting,
+        reasons="Needs more help",
+        received_on=None,
+    )
+    complete_profile(as_user("sendco"), world.child)
+    text = as_user("parent").get(reverse("family:home", kwargs={"pk": world.child.pk}))
+    body = text.content.decode()
+    # The family's words for the clock (statutory/family.py), not the profile's review.
+    assert "Next: " in body and "weeks left" in body
+    assert "The next review of the profile" not in body
+    assert "See each step and its date" in body
