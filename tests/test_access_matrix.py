@@ -396,6 +396,8 @@ ROWS = [
         {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY},
     ),
     Row("organisations:trust-create", "authority", {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY}),
+    # The authority's choice of staff names in families' access logs (an empty answer: 200).
+    Row("family:staff-names", "authority", {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY}),
     Row(
         "organisations:setting-create",
         "authority",

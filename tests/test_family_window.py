@@ -216,3 +216,18 @@ def test_with_an_open_case_the_next_date_is_the_statutory_step(world, as_user):
     assert "Next: " in body and "weeks left" in body
     assert "The next review of the profile" not in body
     assert "See each step and its date" in body
+
+
+def test_the_authority_administrator_chooses_staff_names_and_it_is_audited(world, as_user):
+    client = as_user("la_admin")
+    url = reverse("family:staff-names", kwargs={"pk": world.authority.pk})
+    page = client.post(url, {"show": "maybe"}).content.decode()
+    assert "Choose whether families see the names of staff" in page
+    for _ in range(2):  # a double click: one change, one audit row
+        assert client.post(url, {"show": "yes"}).status_code == 302
+    world.authority.refresh_from_db()
+    assert world.authority.family_log_shows_staff_names
+    rows = AuditEvent.objects.filter(detail__family_log_shows_staff_names=True)
+    assert rows.count() == 1
+    assert as_user("other_authority").get(url).status_code == 404
+    assert as_user("sendco").get(url).status_code == 403
