@@ -231,3 +231,19 @@ def test_the_authority_administrator_chooses_staff_names_and_it_is_audited(world
     assert rows.count() == 1
     assert as_user("other_authority").get(url).status_code == 404
     assert as_user("sendco").get(url).status_code == 403
+
+
+def test_a_role_begun_after_the_row_is_not_claimed(world, as_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vsend.accounts.models import Membership
+
+    as_user("sendco").get(reverse("children:detail", kwargs={"pk": world.child.pk}))
+    later = timezone.now() + timedelta(minutes=5)
+    Membership.objects.filter(user=world.users["sendco"]).update(created_at=later)
+    text = as_user("parent").get(reverse("family:access", kwargs={"pk": world.child.pk}))
+    body = text.content.decode()
+    assert "Someone at Authority A looked at the record." in body
+    assert "A SENDCo" not in body

@@ -10,6 +10,7 @@ import random
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.utils import timezone
 
 from vsend.accounts.models import Membership, User
@@ -50,8 +51,19 @@ def _who(child: Child, parent: User) -> dict[str, User | None]:
     }
 
 
+def _staff_since_term_start(builder: "Builder") -> None:
+    """Demo staff have held their roles since before the history starts (the family's log says
+    who acted by the role they held at the time)."""
+    since = timezone.make_aware(datetime.combine(builder.today - timedelta(days=120), time(8)))
+    Membership.objects.filter(
+        Q(authority=builder.authority) | Q(setting__authority=builder.authority),
+        created_at__gt=since,
+    ).update(created_at=since)
+
+
 def add_access_history(builder: "Builder") -> None:
     rng = random.Random(15)  # noqa: S311 - demo data
+    _staff_since_term_start(builder)
     links = FamilyLink.objects.filter(child__authority=builder.authority).select_related(
         "child", "user"
     )

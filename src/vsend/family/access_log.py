@@ -149,6 +149,12 @@ class Who:
         ranked = sorted(held, key=rank)
         return ranked[0] if ranked and rank(ranked[0]) < 9 else None
 
+    def _in_authority(self, m: Membership) -> bool:
+        authority_id = self.child.authority_id
+        return m.authority_id == authority_id or (
+            m.setting is not None and m.setting.authority_id == authority_id
+        )
+
     def __call__(self, event: AuditEvent) -> str:
         if event.actor_id is None:
             if event.channel == Channel.SYSTEM:
@@ -160,6 +166,9 @@ class Who:
         if m is None:
             if any(x.role in FAMILY_ROLES for x in self.memberships.get(event.actor_id, [])):
                 return _("Someone in the family")
+            if any(self._in_authority(x) for x in self.memberships.get(event.actor_id, [])):
+                # Their role then is not known (it began later): the organisation is.
+                return _("Someone at %(authority)s") % {"authority": self.child.authority.name}
             return _("Someone outside %(authority)s") % {"authority": self.child.authority.name}
         if m.role == Role.YOUNG_PERSON:
             return _("The young person")
