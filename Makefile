@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STATIC_VENDOR := src/vsend/static/govuk
 
-.PHONY: lock install assets run test test-fast test-browser lint migrate demo clean
+.PHONY: lock install assets run test test-fast test-browser lint migrate demo clean messages
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ demo: migrate
 
 run: demo
 	$(BIN)/vsend serve 127.0.0.1:$(PORT)
+
+# The catalogue template for translators (src/vsend/locale/django.pot): every translatable string.
+messages: install
+	$(BIN)/vsend messages
 
 lint: install
 	$(BIN)/ruff check src tests

@@ -74,6 +74,7 @@ SEES_ACCESS = CHANGES_CHILD | {"caseworker"}
 SEES_PROFILE = SEES_CHILD
 EDITS_PROFILE = CHANGES_CHILD
 FAMILY = {"parent"}
+FAMILY_WINDOW = {"parent", "young_person"}
 # The authority's own transfer path: its administrators and the child's caseworker.
 TRANSFERS = {"platform_admin", "la_admin", "caseworker", "other_authority"}
 # A copy of the portable record: staff who plan with it and the family (not a class teacher).
@@ -322,6 +323,9 @@ ROWS = [
     # Reviewing a draft just returns to its summary.
     Row("profiles:review", "profile", {"post": AboutChild(EDITS_PROFILE, 302)}),
     Row("profiles:family-start", "profile", {"get": AboutChild(FAMILY)}),
+    # The family's window: the child's parents and the young person; staff use the record.
+    Row("family:home", "child", {"get": AboutChild(FAMILY_WINDOW)}),
+    Row("family:access", "child", {"get": AboutChild(FAMILY_WINDOW)}),
     Row(
         "profiles:family-question",
         "profile_domain",
@@ -441,6 +445,8 @@ ROWS = [
         {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY},
     ),
     Row("organisations:trust-create", "authority", {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY}),
+    # The authority's choice of staff names in families' access logs (an empty answer: 200).
+    Row("family:staff-names", "authority", {"get": RUNS_AUTHORITY, "post": RUNS_AUTHORITY}),
     Row(
         "organisations:setting-create",
         "authority",

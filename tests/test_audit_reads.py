@@ -94,6 +94,9 @@ CHILD_DATA = {
     "exchange:preview": ("sendco", "register_import", "shown"),
     "exchange:export": ("sendco", "setting_csv", "shown"),
     "exchange:ctf-export": ("sendco", "setting", "shown"),
+    # The family's window on one child, and the child's access log.
+    "family:home": ("parent", "child", "shown"),
+    "family:access": ("parent", "child", "shown"),
 }
 # Aggregates: one row per request, naming the setting or authority (no child is shown by name;
 # figures that lead to children link to the child list, which is audited itself).
@@ -127,6 +130,7 @@ NO_CHILD_DATA = {
     "places:designation": "one school's designation and places; changes are audited",
     "insights:compare": "sharing authorities' published (suppressed) figures; each view audited",
     "insights:sharing": "an authority's choice to share its published figures; audited",
+    "family:staff-names": "an authority's choice of staff names in families' logs; audited",
     "healthz": "service status only",
     "readyz": "service readiness only",
     "metrics": "service figures only, for the metrics scraper",

@@ -258,3 +258,27 @@ def test_the_demo_has_transition_plans_at_every_stage(settings):
         "referred_for_assessment",
     }
     assert plans.filter(reviews__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_families_see_a_realistic_access_log(settings):
+    """parent1's child has been opened by staff at their school and by the parent; the log
+    reads it in plain words, and loading the demo again adds no rows."""
+    from django.urls import reverse
+
+    from vsend.children.models import FamilyLink
+    from vsend.demo.access_history import DEMO_MARK
+
+    settings.VSEND_DEMO_PASSWORD = "demo-password-for-tests"
+    run_demo()
+    rows = AuditEvent.objects.filter(detail__demo=DEMO_MARK)
+    count = rows.count()
+    run_demo()
+    assert rows.count() == count > 0
+    link = FamilyLink.objects.filter(
+        user__email="parent1@fenmoor.example", child__sen_provision__in=["K", "E"]
+    ).first()
+    client = Client()
+    client.force_login(link.user)
+    page = client.get(reverse("family:access", kwargs={"pk": link.child_id})).content.decode()
+    assert "A SENDCo at " in page and "You looked at the record." in page

@@ -32,6 +32,9 @@ PROVISION_AUTHORITY_QUERIES = 11
 # their ratings, the places in provision, the outcomes).
 PLAN_QUERIES = 15
 REVIEW_QUERIES = 21
+# The family's home for a child and its access log (family/): see the tests at the end.
+FAMILY_HOME_QUERIES = 18
+FAMILY_ACCESS_QUERIES = 14
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)", re.IGNORECASE)
 
 
@@ -224,3 +227,20 @@ def test_plan_and_review_pages_do_not_grow_with_outcomes(world, as_user, outcome
     n, html = _count(client, reverse("statutory:case", kwargs={"pk": review.pk}))
     assert n == REVIEW_QUERIES, n
     assert f"Outcome {outcomes - 1}" in html
+# The family's window (issue 15): the same reads however many profiles or log rows there are.
+@pytest.mark.parametrize("versions", [2, 5])
+def test_family_window_queries_do_not_grow_with_profiles(world, as_user, versions):
+    _versions(world, versions, 1)
+    n, page = _count(as_user("parent"), reverse("family:home", kwargs={"pk": world.child.pk}))
+    assert n == FAMILY_HOME_QUERIES, n
+    assert "The picture now" in page
+
+
+@pytest.mark.parametrize("views", [3, 30])
+def test_family_access_log_queries_do_not_grow_with_rows(world, as_user, views):
+    sendco = as_user("sendco")
+    for _ in range(views):
+        sendco.get(reverse("children:detail", kwargs={"pk": world.child.pk}))
+    n, page = _count(as_user("parent"), reverse("family:access", kwargs={"pk": world.child.pk}))
+    assert n == FAMILY_ACCESS_QUERIES, n
+    assert "A SENDCo at Setting A1 looked at the record." in page

@@ -161,3 +161,56 @@ def test_transition_steps_the_family_sees_are_at_reading_age_9_or_below():
         if s.for_family
     ]
     assert texts and too_hard(texts) == []
+# The family's window (issue 15): its home page, its access log, and the words made in code.
+
+
+def _family_window_text(world, as_user, page: str) -> str:
+    from django.urls import reverse
+
+    from tests.profile_helpers import complete_profile
+
+    sendco = as_user("sendco")
+    pk = complete_profile(sendco, world.child)
+    sendco.get(reverse("profiles:summary", kwargs={"pk": pk}))
+    html = as_user("parent").get(reverse(page, kwargs={"pk": world.child.pk})).content.decode()
+    main = html.split('id="main-content"')[1].split("</main>")[0]
+    # The chart and its key are the shared at-a-glance component (ADR 18), not this page's prose.
+    main = re.sub(r'<div class="vsend-chart-wrap".*', "", main, flags=re.S)
+    return _visible_text(main).replace(world.child.full_name, "Sam").replace("Amelia", "Sam")
+
+
+@pytest.mark.parametrize("page", ["family:home", "family:access"])
+def test_the_family_window_is_at_reading_age_9_or_below(page, world, as_user):
+    text = _family_window_text(world, as_user, page)
+    assert grade(text) <= LIMIT, (grade(text), text)
+
+
+def test_the_access_log_and_change_words_are_plain():
+    from vsend.family import access_log
+    from vsend.family.selectors import change_words
+
+    texts = [
+        *access_log.LOOKED.values(),
+        *access_log.ADDED.values(),
+        *access_log.CHANGED.values(),
+        *(change_words(n) for n in (-1, 0, 1)),
+    ]
+    sentences = [f"A teacher {t}." for t in texts[:-3]] + [f"{t}." for t in texts[-3:]]
+    # Read together, as a log page reads them: the grade of a single five-word sentence swings
+    # with one two-syllable word, so each is not measured alone.
+    text = " ".join(sentences)
+    assert grade(text) <= LIMIT, (grade(text), text)
+
+
+def test_the_family_window_check_fails_when_a_sentence_is_made_harder(world, as_user):
+    text = _family_window_text(world, as_user, "family:home")
+    plain = "What you can do now"
+    assert plain in text
+    harder = text.replace(
+        plain,
+        "Subsequent opportunities for parental participation, contribution and collaborative "
+        "engagement with educational professionals regarding individualised provisional "
+        "arrangements, multidisciplinary consultations and administrative documentation "
+        "necessitate considerable organisational familiarity and interpretative capability",
+    )
+    assert grade(text) <= LIMIT < grade(harder), (grade(text), grade(harder))

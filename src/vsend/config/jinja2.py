@@ -9,8 +9,7 @@ from django.contrib.messages import get_messages
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import timezone
-from django.utils import translation as gettext
+from django.utils import timezone, translation
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, pass_context
 from jinja2.runtime import Context
 
@@ -90,13 +89,11 @@ def environment(**options: Any) -> Environment:
     )
     options.setdefault("trim_blocks", True)
     options.setdefault("lstrip_blocks", True)
-    # Translation-ready: `{{ _("...") }}` goes through Django's gettext (a catalogue per
-    # language under locale/); with no catalogue, the English words are shown as written.
+    # Words on pages go through Django's translation machinery: {{ _("...") }} and
+    # {% trans %}...{% endtrans %} (see `make messages` for the catalogue template).
     options["extensions"] = [*options.get("extensions", []), "jinja2.ext.i18n"]
     env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext.gettext, gettext.ngettext, newstyle=True
-    )
+    env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         {
             "url": url,

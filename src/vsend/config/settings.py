@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "vsend.statutory",
     "vsend.places",
     "vsend.transitions",
+    "vsend.family",
     "vsend.exchange",
     "vsend.ops",
 ]
@@ -204,7 +205,8 @@ VSEND_ADDRESS_FAILED_USERNAMES = env_int("VSEND_ADDRESS_FAILED_USERNAMES", 20)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
-USE_I18N = False
+USE_I18N = True  # family-facing words are translatable; catalogues live in src/vsend/locale
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("vsend.accounts.urls")),
     path("people/", include("vsend.accounts.people_urls")),
     path("children/", include("vsend.children.urls")),
+    path("family/", include("vsend.family.urls")),
     path("records/", include("vsend.records.urls")),
     path("", include("vsend.profiles.urls")),
     path("", include("vsend.voice.urls")),

@@ -20,6 +20,7 @@ from vsend.audit.models import Action
 from vsend.audit.services import Actor, record, system_actor
 from vsend.children.models import CaseAssignment, Child, Enrolment, FamilyLink, Relationship
 from vsend.demo import data
+from vsend.demo.access_history import add_access_history
 from vsend.demo.exchange import add_register_history
 from vsend.demo.family_requests import add_family_requests
 from vsend.demo.invitations import add_invitations, add_suspended_account
@@ -383,6 +384,7 @@ def load_demo(
     add_transitions(builder)
     add_register_history(builder)
     build_places(builder.authority, builder.today)
+    add_access_history(builder)
     insight_cache.bump(builder.authority.pk)
     refresh_authority(builder.authority.pk)
     record(

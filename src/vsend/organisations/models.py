@@ -16,6 +16,9 @@ class LocalAuthority(models.Model):
         unique=True,
         validators=[RegexValidator(r"^\d{3}$", "Enter the 3-digit local authority code")],
     )
+    # The family's "who opened my child's record" page: staff by role and organisation only
+    # (the default), or with their names too, as the authority decides (ADR 28).
+    family_log_shows_staff_names = models.BooleanField(default=False)
 
     class Meta:
         verbose_name_plural = "local authorities"

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from vsend.accounts.roles import Perm
@@ -120,7 +121,7 @@ def family_check(request: HttpRequest, pk: int) -> HttpResponse:
     elif missing:
         errors = [
             {
-                "text": f"Answer the question about {d.name.lower()}",
+                "text": _("Answer the question about %(area)s") % {"area": d.name.lower()},
                 "href": reverse("profiles:family-question", kwargs={"pk": pk, "domain": d.key}),
             }
             for d in missing
@@ -134,8 +135,10 @@ def family_check(request: HttpRequest, pk: int) -> HttpResponse:
             profile.refresh_from_db()
             errors = [
                 {
-                    "text": "Someone updated this profile while you were answering. Your "
-                    "answers are still here: check them and send them again."
+                    "text": _(
+                        "Someone updated this profile while you were answering. Your "
+                        "answers are still here: check them and send them again."
+                    )
                 }
             ]
         else:

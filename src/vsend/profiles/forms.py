@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vsend.config.forms import EARLIEST_PLAN_DATE, PLAN_YEARS_AHEAD, GovukDateField
 from vsend.frameworks.loader import Framework
@@ -185,26 +186,32 @@ class FamilyAnswerForm(forms.Form):
 
     def __init__(self, *args: Any, framework: Framework, domain: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        message = "Select the answer that fits your family best"
+        message = gettext("Select the answer that fits your family best")
         self.fields["level"].choices = [(str(lv.level), lv.confidence) for lv in framework.scale]  # type: ignore[attr-defined]
         self.fields["level"].error_messages = {"required": message, "invalid_choice": message}
-        self.fields[
-            "level"
-        ].label = f"How confident do you feel about {domain.name.lower()} at home?"
-        self.fields[
-            "level"
-        ].help_text = f"If your child needs no extra help with this, choose “{framework.scale[-1].confidence}”."
+        note = self.fields["note"]
+        note.label = gettext("Anything you want to tell us (optional)")
+        note.error_messages["max_length"] = gettext(
+            "What you tell us must be 5,000 characters or fewer"
+        )
+        level = self.fields["level"]
+        level.label = gettext("How confident do you feel about %(area)s at home?") % {
+            "area": domain.name.lower()
+        }
+        level.help_text = gettext(
+            "If your child needs no extra help with this, choose “%(answer)s”."
+        ) % {"answer": framework.scale[-1].confidence}
         # The family's own view of need, on the same levels as the setting's (ADR 28): optional.
         self.fields["need"] = forms.TypedChoiceField(
-            label="How much extra help do you think your child needs with this?",
-            help_text="You do not have to answer this.",
-            choices=[("", "I am not sure")]
+            label=gettext("How much extra help do you think your child needs with this?"),
+            help_text=gettext("You do not have to answer this."),
+            choices=[("", gettext("I am not sure"))]
             + [(str(i), w) for i, w in enumerate(family_level_words(len(framework.scale)))],
             coerce=int,
             empty_value=None,
             required=False,
             widget=forms.RadioSelect,
-            error_messages={"invalid_choice": "Choose one of the answers, or “I am not sure”"},
+            error_messages={"invalid_choice": gettext("Choose one of the answers, or “I am not sure”")},
         )
 
 

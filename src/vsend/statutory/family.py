@@ -4,14 +4,18 @@ when and who acts. No statutory jargon, and never a word on whether a child "qua
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+from django.utils.translation import ngettext
+
 from vsend.statutory.models import Case, Kind
 from vsend.workflows.engine import Milestone, next_steps
 
 WHO = {
-    "caseworker": "The local authority",
-    "family": "You",
-    "setting": "The school or college",
-    "adviser": "The people giving advice",
+    "caseworker": N_("The local authority"),
+    "family": N_("You"),
+    "setting": N_("The school or college"),
+    "adviser": N_("The people giving advice"),
 }
 
 
@@ -23,13 +27,13 @@ def time_left(today: date, due: date) -> str:
     days = (due - today).days
     if days < 0:
         late = -days
-        return f"{late} day{'s' if late != 1 else ''} late"
+        return ngettext("%(n)d day late", "%(n)d days late", late) % {"n": late}
     if days == 0:
-        return "due today"
+        return _("due today")
     if days < 14:
-        return f"{days} day{'s' if days != 1 else ''} left"
+        return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
     weeks = days // 7
-    return f"{weeks} weeks left"
+    return _("%(n)d weeks left") % {"n": weeks}
 
 
 def _first_up(text: str) -> str:
@@ -49,8 +53,8 @@ def happened(case: Case, milestones: list[Milestone]) -> list[FamilyLine]:
     if case.kind == Kind.ASSESSMENT:
         lines.append(
             FamilyLine(
-                "Request received",
-                f"We received the request on {when(case.started_on)}.",
+                _("Request received"),
+                _("We received the request on %(date)s.") % {"date": when(case.started_on)},
                 case.started_on,
                 "done",
             )
@@ -58,17 +62,22 @@ def happened(case: Case, milestones: list[Milestone]) -> list[FamilyLine]:
     else:
         lines.append(
             FamilyLine(
-                "Review clock started",
-                f"The plan was issued or last reviewed on {when(case.started_on)}.",
+                _("Review clock started"),
+                _("The plan was issued or last reviewed on %(date)s.")
+                % {"date": when(case.started_on)},
                 case.started_on,
                 "done",
             )
         )
     for m in sorted((m for m in milestones if m.done_on), key=lambda m: m.done_on or date.min):
         assert m.done_on is not None
-        text = f"Done on {when(m.done_on)}"
+        text = _("Done on %(date)s") % {"date": when(m.done_on)}
         if m.outcome_name:
-            text += f": the decision was to {m.outcome_name[:1].lower()}{m.outcome_name[1:]}"
+            decision = f"{m.outcome_name[:1].lower()}{m.outcome_name[1:]}"
+            text = _("Done on %(date)s: the decision was to %(decision)s") % {
+                "date": when(m.done_on),
+                "decision": decision,
+            }
         if m.item_name:
             text = f"{m.item_name}. {text}"
         lines.append(FamilyLine(_first_up(m.step.family_name), text + ".", m.done_on, "done"))
@@ -80,27 +89,33 @@ def coming(case: Case, milestones: list[Milestone], today: date) -> list[FamilyL
         return []
     lines = []
     for m in next_steps(milestones):
-        who = WHO.get(m.step.who, "Someone")
+        who = _(WHO.get(m.step.who, N_("Someone")))
         subject = m.step.family_name + (f" ({m.item_name})" if m.item_name else "")
         if m.status == "paused" or m.due_on is None:
             lines.append(
                 FamilyLine(
                     _first_up(subject),
-                    "The time limit is on hold while an exception applies. "
-                    "We will tell you when it starts again.",
+                    _(
+                        "The time limit is on hold while an exception applies. "
+                        "We will tell you when it starts again."
+                    ),
                     None,
                     "paused",
                 )
             )
             continue
         if m.status == "overdue":
-            text = (
-                f"This was due by {when(m.due_on)} and is {time_left(today, m.due_on)}. "
-                f"{who} should have done this: you can ask your caseworker why."
-            )
+            text = _(
+                "This was due by %(date)s and is %(late)s. "
+                "%(who)s should have done this: you can ask your caseworker why."
+            ) % {"date": when(m.due_on), "late": time_left(today, m.due_on), "who": who}
             state = "late"
         else:
-            text = f"{who}: by {when(m.due_on)} ({time_left(today, m.due_on)})."
+            text = _("%(who)s: by %(date)s (%(left)s).") % {
+                "who": who,
+                "date": when(m.due_on),
+                "left": time_left(today, m.due_on),
+            }
             state = "next"
         lines.append(FamilyLine(_first_up(subject), text, m.due_on, state))
     return lines
@@ -108,17 +123,25 @@ def coming(case: Case, milestones: list[Milestone], today: date) -> list[FamilyL
 
 def headline(case: Case, milestones: list[Milestone], today: date) -> str:
     if not case.is_open:
-        return (
-            f"This finished on {when(case.closed_on)}: {case.closed_reason.lower()}."
-            if case.closed_on
-            else ""
-        )
+        if not case.closed_on:
+            return ""
+        return _("This finished on %(date)s: %(reason)s.") % {
+            "date": when(case.closed_on),
+            "reason": case.closed_reason.lower(),
+        }
     upcoming = next_steps(milestones)
     if not upcoming:
-        return "We are waiting for the next step to begin."
+        return _("We are waiting for the next step to begin.")
     m = upcoming[0]
     if m.due_on is None:
-        return f"The time limit for {m.step.family_name} is on hold."
+        return _("The time limit for %(step)s is on hold.") % {"step": m.step.family_name}
     if m.status == "overdue":
-        return f"We are late with {m.step.family_name}: it was due by {when(m.due_on)}."
-    return f"Next: {m.step.family_name}, by {when(m.due_on)} ({time_left(today, m.due_on)})."
+        return _("We are late with %(step)s: it was due by %(date)s.") % {
+            "step": m.step.family_name,
+            "date": when(m.due_on),
+        }
+    return _("Next: %(step)s, by %(date)s (%(left)s).") % {
+        "step": m.step.family_name,
+        "date": when(m.due_on),
+        "left": time_left(today, m.due_on),
+    }
