@@ -7,7 +7,7 @@ before it (see Profile.superseded_on). Results come back per setting; locality a
 figures are sums of those rows, so no child is ever looped over in Python.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db import connection
@@ -68,6 +68,9 @@ class Scope:
     # Only children counted at another setting too, whose main registration is elsewhere (see
     # DUPLICATE): subtracted from sums of settings' stored rows so each child counts once.
     duplicates_only: bool = False
+    # Only the enrolments a child is counted at in sums (not DUPLICATE): a query over several
+    # settings at once (a trend) then counts a child registered at two of them once.
+    counted_only: bool = False
 
 
 # A child enrolled at two settings on a date counts at both settings, and once in sums: at their
@@ -122,6 +125,9 @@ def _cohort_sql(scope: Scope, filters: Filters, as_at: date) -> tuple[str, list[
         params.extend(scope.setting_ids)
     if scope.duplicates_only:
         where.append(DUPLICATE.format(enrolment=T["enrolment"]))
+        params.extend([as_at, as_at])
+    if scope.counted_only:
+        where.append("NOT " + DUPLICATE.format(enrolment=T["enrolment"]))
         params.extend([as_at, as_at])
     if scope.class_ids is not None:
         marks = ", ".join(["%s"] * len(scope.class_ids)) or "NULL"
@@ -388,9 +394,13 @@ def trend(
     """For each date: per domain, (children profiled, total need, children at significant
     need), for mean need (or, anonymously, the share at significant need) over terms.
 
-    One query: the as-at selections for every date are stacked with UNION ALL.
+    One query: the as-at selections for every date are stacked with UNION ALL. Over several
+    settings, a child registered at two counts once, at their main registration (as in the sums
+    of stored rows); within one setting, wherever they are registered.
     """
     scale = scale or current_scale()
+    if scope.setting_id is None and not scope.duplicates_only:
+        scope = replace(scope, counted_only=True)
     parts, params = [], []
     for i, d in enumerate(dates):
         frm, p = _from(
