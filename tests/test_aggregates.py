@@ -292,9 +292,15 @@ def test_a_child_at_two_settings_counts_once_in_computed_trends(world):
         )
     }
     assert computed[DOMAIN_KEYS[0]][0] == len(profiled_with_sex)
-    assert stored[DOMAIN_KEYS[0]][0] == Profile.objects.filter(
-        status=Status.FINALISED, child__authority=world.authority, superseded_on__isnull=True
-    ).values("child_id").distinct().count()
+    assert (
+        stored[DOMAIN_KEYS[0]][0]
+        == Profile.objects.filter(
+            status=Status.FINALISED, child__authority=world.authority, superseded_on__isnull=True
+        )
+        .values("child_id")
+        .distinct()
+        .count()
+    )
     # Within one setting, the child counts wherever they are registered.
     for setting in (world.setting, world.other_setting):
         one = figures.trend(

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0005_recovery_actions'),
+        ("audit", "0005_recovery_actions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='chainhead',
-            name='prev_hash',
-            field=models.CharField(blank=True, default='', max_length=64),
+            model_name="chainhead",
+            name="prev_hash",
+            field=models.CharField(blank=True, default="", max_length=64),
         ),
     ]
