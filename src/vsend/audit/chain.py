@@ -182,7 +182,8 @@ def _append_postgresql(event: Any) -> bool:
         values=", ".join(f"%s::{f.db_type(connection)}" for f in fields),
     )
     with connection.cursor() as cursor:  # scope-lint: allow the audit trail; written, not read
-        cursor.execute(sql, [content_digest(event), *values])
+        params = [content_digest(event), *values]
+        cursor.execute(sql, params)  # scope-lint: allow the audit trail; written, not read
         row = cursor.fetchone()
     if row is None:
         return False
