@@ -278,3 +278,40 @@ def test_events_a_handler_failed_on_are_processed_by_the_job(world, monkeypatch)
         kind=aggregate.KIND, setting=world.setting, as_at=today
     ).values
     assert fresh != stale and fresh.get("s5.3.d.semh.lv4") == 1
+
+
+def test_a_child_at_two_settings_counts_once_in_computed_trends(world):
+    """The trend of a filtered view (computed, not read from stored rows) counts a child
+    registered at two settings once, as the stored sums do."""
+    today = timezone.localdate()
+    finalise(world.child, [4, 3, 2, 1, 0], today)
+    Enrolment.objects.create(child=world.child, setting=world.other_setting, started_on=today)
+    events.announce("enrolment.started", authority_id=world.authority.pk, child_id=world.child.pk)
+    scope = Scope(world.authority.pk)
+    stored = figures.trend(scope, Filters(), [today])[0]
+    computed = figures.trend(scope, Filters(sex=world.child.sex), [today])[0]
+    profiled_with_sex = {
+        p.child_id
+        for p in Profile.objects.filter(
+            status=Status.FINALISED,
+            child__authority=world.authority,
+            child__sex=world.child.sex,
+            superseded_on__isnull=True,
+        )
+    }
+    assert computed[DOMAIN_KEYS[0]][0] == len(profiled_with_sex)
+    assert (
+        stored[DOMAIN_KEYS[0]][0]
+        == Profile.objects.filter(
+            status=Status.FINALISED, child__authority=world.authority, superseded_on__isnull=True
+        )
+        .values("child_id")
+        .distinct()
+        .count()
+    )
+    # Within one setting, the child counts wherever they are registered.
+    for setting in (world.setting, world.other_setting):
+        one = figures.trend(
+            Scope(world.authority.pk, setting_id=setting.pk), Filters(sex=world.child.sex), [today]
+        )[0]
+        assert one[DOMAIN_KEYS[0]][0] >= 1

@@ -6,7 +6,9 @@ import sys
 import time
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -141,6 +143,32 @@ def test_staff_must_set_up_and_use_a_second_factor_when_required(world, settings
     assert again.post(reverse("accounts:mfa-verify"), {"code": _code(device)}).status_code == 302
     assert again.get(reverse("children:list")).status_code == 200
     assert AuditEvent.objects.filter(action=Action.MFA_VERIFIED).exists()
+
+
+def test_an_app_set_up_in_another_session_is_asked_for_once_this_one_moves_on(world):
+    """The "no authenticator app" answer is kept in the session while its last-seen time stands
+    (no query each request), and asked again when that time moves on."""
+    client = Client()
+    sign_in(client, "sendco@example.org")
+    children = reverse("children:list")
+    assert client.get(children).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(children).status_code == 200
+    assert not any("otp_totp_totpdevice" in q["sql"] for q in queries.captured_queries)
+    # An app is set up in another session: this one keeps its answer a moment ...
+    device = TOTPDevice.objects.create(user=world.users["sendco"], name="App", confirmed=True)
+    assert client.get(children).status_code == 200
+    # ... and asks for the app once the session is next seen (every 15 seconds at most).
+    session = client.session
+    session[sessions.LAST_SEEN] = time.time() - 20
+    session.save()
+    assert client.get(children).url == reverse("accounts:mfa-verify")
+    assert client.get(children).url == reverse("accounts:mfa-verify")
+    device.delete()
+    session = client.session
+    session[sessions.LAST_SEEN] = time.time() - 20
+    session.save()
+    assert client.get(children).status_code == 200
 
 
 def test_families_are_not_made_to_use_a_second_factor(world, settings):

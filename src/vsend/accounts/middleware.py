@@ -93,6 +93,27 @@ def has_mfa_device(user: object) -> bool:
     return has_authenticator(user)
 
 
+# [user id, LAST_SEEN] when the user was last found to have no authenticator app: the answer
+# holds until the session's last-seen time next moves on (at most every 15 seconds of use, see
+# sessions.touch), so a signed-in request does not ask the database each time, and an app set up
+# in another session is asked for here within seconds.
+NO_AUTHENTICATOR = "vsend_no_authenticator"
+
+
+def has_mfa_device_for(request: HttpRequest) -> bool:
+    """has_mfa_device() for the request's user, a "no" remembered in the session a while."""
+    user, session = request.user, request.session
+    mark = [user.pk, session.get(sessions.LAST_SEEN)]
+    if mark[1] is not None and session.get(NO_AUTHENTICATOR) == mark:
+        return False
+    if has_mfa_device(user):
+        session.pop(NO_AUTHENTICATOR, None)
+        return True
+    if mark[1] is not None:
+        session[NO_AUTHENTICATOR] = mark
+    return False
+
+
 class RequireMFAMiddleware:
     """Until the second factor is given, a signed-in user can only complete it or sign out.
 
@@ -118,7 +139,7 @@ class RequireMFAMiddleware:
             and not request.path.startswith(("/api/", settings.STATIC_URL))
             and request.path not in {reverse(name) for name in self.ALLOWED}
         ):
-            if has_mfa_device(user):
+            if has_mfa_device_for(request):
                 return HttpResponseRedirect(reverse("accounts:mfa-verify"))
             if mfa_required(user):
                 return HttpResponseRedirect(reverse("accounts:mfa-setup"))

@@ -13,6 +13,8 @@ from datetime import date
 Values = dict[str, int]
 # (authority_id, setting_ids, as_at, duplicates_only) -> {setting_id: values}
 Compute = Callable[[int, tuple[int, ...], date, bool], dict[int, Values]]
+# Optionally both at once (every child, duplicates only), where one pass can give both.
+ComputeBoth = Callable[[int, tuple[int, ...], date], tuple[dict[int, Values], dict[int, Values]]]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Kind:
     whole_history: bool = False
     # Called with an authority id once its rows changed (for example to drop cached pages).
     changed: Callable[[int], None] | None = None
+    compute_both: ComputeBoth | None = None
 
 
 KINDS: dict[str, Kind] = {}

@@ -34,8 +34,11 @@ def recompute(kind: Kind | str, authority_id: int, setting_ids: Iterable[int], a
         return
     with transaction.atomic():
         list(Setting.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
-        values = kind.compute(authority_id, ids, as_at, False)
-        duplicates = kind.compute(authority_id, ids, as_at, True)
+        if kind.compute_both is not None:
+            values, duplicates = kind.compute_both(authority_id, ids, as_at)
+        else:
+            values = kind.compute(authority_id, ids, as_at, False)
+            duplicates = kind.compute(authority_id, ids, as_at, True)
         now = timezone.now()
         SettingAggregate.objects.bulk_create(
             [

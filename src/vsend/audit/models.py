@@ -100,6 +100,9 @@ class ChainHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    # The hash before last_hash: what the row just appended links to (read back by the
+    # statement that appends it, which cannot otherwise see the head as it was).
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return f"audit chain at row {self.seq}"

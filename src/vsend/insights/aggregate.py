@@ -121,10 +121,33 @@ def _compute(
     return compute(authority_id, setting_ids, as_at, duplicates_only)
 
 
+def _compute_both(
+    authority_id: int, setting_ids: tuple[int, ...], as_at: date
+) -> tuple[dict[int, Values], dict[int, Values]]:
+    """compute() for every child and for the duplicates only, in one pass of five queries."""
+    scale = queries.current_scale()
+    scope = Scope(authority_id, setting_ids=setting_ids)
+    split = queries.blocks_by_setting(
+        scope, Filters(), as_at, **dates_for(as_at), scale=scale, split=True
+    )
+    values: dict[int, Values] = {}
+    duplicates: dict[int, Values] = {}
+    for pk in {key // 2 for key in split}:
+        alone, elsewhere = split.get(2 * pk, Block()), split.get(2 * pk + 1, Block())
+        whole = Block()
+        whole.add(alone)
+        whole.add(elsewhere)
+        values[pk] = flatten(whole, scale)
+        if 2 * pk + 1 in split:
+            duplicates[pk] = flatten(elsewhere, scale)
+    return values, duplicates
+
+
 register(
     Kind(
         KIND,
         _compute,
+        compute_both=_compute_both,
         reacts_to=("*",),
         # Spending and the statutory clock never change a profile figure.
         ignores=("provision.", "statutory."),

@@ -7,7 +7,7 @@ before it (see Profile.superseded_on). Results come back per setting; locality a
 figures are sums of those rows, so no child is ever looped over in Python.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db import connection
@@ -68,6 +68,9 @@ class Scope:
     # Only children counted at another setting too, whose main registration is elsewhere (see
     # DUPLICATE): subtracted from sums of settings' stored rows so each child counts once.
     duplicates_only: bool = False
+    # Only the enrolments a child is counted at in sums (not DUPLICATE): a query over several
+    # settings at once (a trend) then counts a child registered at two of them once.
+    counted_only: bool = False
 
 
 # A child enrolled at two settings on a date counts at both settings, and once in sums: at their
@@ -88,6 +91,17 @@ DUPLICATE = (
     + _SUBSIDIARY.format(alias="e")
     + " AND (e2.started_on < e.started_on OR (e2.started_on = e.started_on AND e2.id < e.id)))))"
 )
+
+
+KEY = "e.setting_id"  # what the per-setting queries group by
+
+
+def split_key(as_at: date) -> str:
+    """Group by setting and by DUPLICATE at once: 2 * setting id, plus 1 for the children whose
+    main registration is elsewhere (the date is a date, written into the SQL as such)."""
+    day = f"'{date.fromordinal(as_at.toordinal()).isoformat()}'"
+    dup = DUPLICATE.format(enrolment=T["enrolment"]).replace("%s", day)
+    return f"(e.setting_id * 2 + CASE WHEN {dup} THEN 1 ELSE 0 END)"
 
 
 @dataclass(frozen=True)
@@ -122,6 +136,9 @@ def _cohort_sql(scope: Scope, filters: Filters, as_at: date) -> tuple[str, list[
         params.extend(scope.setting_ids)
     if scope.duplicates_only:
         where.append(DUPLICATE.format(enrolment=T["enrolment"]))
+        params.extend([as_at, as_at])
+    if scope.counted_only:
+        where.append("NOT " + DUPLICATE.format(enrolment=T["enrolment"]))
         params.extend([as_at, as_at])
     if scope.class_ids is not None:
         marks = ", ".join(["%s"] * len(scope.class_ids)) or "NULL"
@@ -276,51 +293,57 @@ class Block:
 
 
 def _domain_query(
-    cohort: tuple[str, list[object]], as_at: date, scale: Scale | None = None
+    cohort: tuple[str, list[object]], as_at: date, scale: Scale | None = None, key: str = KEY
 ) -> list[tuple]:
     scale = scale or Scale()
     level_cols = ", ".join(_case(f"r.need_level = {i}") for i in range(scale.levels))
     frm, params = _from(cohort, [_profile_join("p", as_at, scale=scale), RATINGS])
     sql = (
-        f"SELECT e.setting_id, r.domain, COUNT(*), {level_cols}, "
+        f"SELECT {key}, r.domain, COUNT(*), {level_cols}, "
         f"{_case(f'r.need_level >= {scale.significant}')}, "
         f"{_case('r.need_level > r.readiness_level')}, "
         f"SUM(CASE WHEN r.need_level > r.readiness_level THEN r.need_level - r.readiness_level ELSE 0 END), "
         f"{_case('r.need_level > r.confidence_level')}, "
         f"SUM(CASE WHEN r.need_level > r.confidence_level THEN r.need_level - r.confidence_level ELSE 0 END), "
         f"SUM(r.need_level) "
-        f"FROM {frm} AND r.need_level IS NOT NULL GROUP BY e.setting_id, r.domain"
+        f"FROM {frm} AND r.need_level IS NOT NULL GROUP BY {key}, r.domain"
     )
     return _rows(sql, params)
 
 
 def _complexity_query(
-    cohort: tuple[str, list[object]], as_at: date, scale: Scale | None = None
+    cohort: tuple[str, list[object]], as_at: date, scale: Scale | None = None, key: str = KEY
 ) -> list[tuple]:
     scale = scale or Scale()
     frm, params = _from(cohort, [_profile_join("p", as_at, scale=scale), RATINGS])
     sql = (
-        f"SELECT setting_id, k, COUNT(*) FROM (SELECT e.setting_id AS setting_id, "
-        f"{_case(f'r.need_level >= {scale.significant}')} AS k FROM {frm} GROUP BY e.setting_id, p.id) per_child "
+        f"SELECT setting_id, k, COUNT(*) FROM (SELECT {key} AS setting_id, "
+        f"{_case(f'r.need_level >= {scale.significant}')} AS k FROM {frm} GROUP BY {key}, p.id) per_child "
         f"GROUP BY setting_id, k"
     )
     return _rows(sql, params)
 
 
-def _cohort_query(cohort: tuple[str, list[object]], as_at: date, due_by: date) -> list[tuple]:
+def _cohort_query(
+    cohort: tuple[str, list[object]], as_at: date, due_by: date, key: str = KEY
+) -> list[tuple]:
     frm, params = _from(cohort, [_profile_join("p", as_at, left=True)])
     support, plan = _case("c.sen_provision = 'K'"), _case("c.sen_provision = 'E'")
     unprofiled = _case("c.sen_provision IN ('K', 'E') AND p.id IS NULL")
     sql = (
-        f"SELECT e.setting_id, COUNT(*), {support}, {plan}, {_case('p.id IS NOT NULL')}, {unprofiled}, "
+        f"SELECT {key}, COUNT(*), {support}, {plan}, {_case('p.id IS NOT NULL')}, {unprofiled}, "
         f"{_case('p.review_date < %s')}, {_case('p.review_date >= %s AND p.review_date <= %s')} "
-        f"FROM {frm} GROUP BY e.setting_id"
+        f"FROM {frm} GROUP BY {key}"
     )
     return _rows(sql, [as_at, as_at, due_by, *params])  # the SELECT's parameters come first
 
 
 def _change_query(
-    cohort: tuple[str, list[object]], as_at: date, before: date, scale: Scale | None = None
+    cohort: tuple[str, list[object]],
+    as_at: date,
+    before: date,
+    scale: Scale | None = None,
+    key: str = KEY,
 ) -> list[tuple]:
     frm, params = _from(
         cohort,
@@ -332,11 +355,11 @@ def _change_query(
         ],
     )
     sql = (
-        f"SELECT e.setting_id, r.domain, COUNT(*), {_case('r.need_level < rq.need_level')}, "
+        f"SELECT {key}, r.domain, COUNT(*), {_case('r.need_level < rq.need_level')}, "
         f"{_case('r.need_level = rq.need_level')}, {_case('r.need_level > rq.need_level')}, "
         f"SUM(r.need_level - rq.need_level) "
         f"FROM {frm} AND q.id <> p.id AND r.need_level IS NOT NULL AND rq.need_level IS NOT NULL "
-        f"GROUP BY e.setting_id, r.domain"
+        f"GROUP BY {key}, r.domain"
     )
     return _rows(sql, params)
 
@@ -350,26 +373,30 @@ def blocks_by_setting(
     year_before: date,
     due_by: date,
     scale: Scale | None = None,
+    split: bool = False,
 ) -> dict[int, Block]:
-    """Every figure per setting in the scope: five queries, whatever the number of children."""
+    """Every figure per setting in the scope: five queries, whatever the number of children.
+    With split, keyed by split_key(): each setting's children counted there alone (2 * id) and
+    those whose main registration is elsewhere (2 * id + 1), in the same five queries."""
     scale = scale or current_scale()
     cohort = _cohort_sql(scope, filters, as_at)
+    key = split_key(as_at) if split else KEY
     blocks: dict[int, Block] = {}
 
     def block(setting_id: int) -> Block:
         return blocks.setdefault(setting_id, Block())
 
-    for setting_id, *counts in _cohort_query(cohort, as_at, due_by):
+    for setting_id, *counts in _cohort_query(cohort, as_at, due_by, key):
         block(setting_id).cohort = CohortStats(*(int(c or 0) for c in counts))
-    for setting_id, domain, n, *rest in _domain_query(cohort, as_at, scale):
+    for setting_id, domain, n, *rest in _domain_query(cohort, as_at, scale, key):
         width = scale.levels
         levels, rest = [int(x or 0) for x in rest[:width]], [int(x or 0) for x in rest[width:]]
         block(setting_id).domains[domain] = DomainStats(domain, int(n), levels, *rest)
-    for setting_id, k, n in _complexity_query(cohort, as_at, scale):
+    for setting_id, k, n in _complexity_query(cohort, as_at, scale, key):
         block(setting_id).complexity[min(int(k or 0), 5)] += int(n)
     for attr, then in (("change_term", previous_term_end), ("change_year", year_before)):
         for setting_id, domain, n, improved, same, increased, total in _change_query(
-            cohort, as_at, then, scale
+            cohort, as_at, then, scale, key
         ):
             getattr(block(setting_id), attr)[domain] = ChangeStats(
                 domain,
@@ -388,9 +415,13 @@ def trend(
     """For each date: per domain, (children profiled, total need, children at significant
     need), for mean need (or, anonymously, the share at significant need) over terms.
 
-    One query: the as-at selections for every date are stacked with UNION ALL.
+    One query: the as-at selections for every date are stacked with UNION ALL. Over several
+    settings, a child registered at two counts once, at their main registration (as in the sums
+    of stored rows); within one setting, wherever they are registered.
     """
     scale = scale or current_scale()
+    if scope.setting_id is None and not scope.duplicates_only:
+        scope = replace(scope, counted_only=True)
     parts, params = [], []
     for i, d in enumerate(dates):
         frm, p = _from(
