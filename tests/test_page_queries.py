@@ -171,7 +171,7 @@ def test_the_profile_view_reads_the_same_with_or_without_the_history(world):
 
 def test_the_authority_pages_read_stored_rows_whatever_the_cases(world, as_user):
     """The authority's provision view and statutory timeliness are read from the stored
-    per-setting rows (ADR 25, ADR 28): the same number of queries with one case or twelve."""
+    per-setting rows (ADR 25, ADR 32): the same number of queries with one case or twelve."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -203,6 +203,8 @@ def test_the_authority_pages_read_stored_rows_whatever_the_cases(world, as_user)
         request(_child(world.authority, world.setting, f"Case{i}", date(2017, 1, 1)))
     many = (_count(officer, timeliness)[0], _count(admin, provision)[0])
     assert few == many == (TIMELINESS_QUERIES, PROVISION_AUTHORITY_QUERIES)
+
+
 def _plan_with_outcomes(world, n: int):
     from tests.test_statutory_api import issued_plan
     from vsend.audit.services import Actor
@@ -231,6 +233,8 @@ def test_plan_and_review_pages_do_not_grow_with_outcomes(world, as_user, outcome
     n, html = _count(client, reverse("statutory:case", kwargs={"pk": review.pk}))
     assert n == REVIEW_QUERIES, n
     assert f"Outcome {outcomes - 1}" in html
+
+
 # The family's window (issue 15): the same reads however many profiles or log rows there are.
 @pytest.mark.parametrize("versions", [2, 5])
 def test_family_window_queries_do_not_grow_with_profiles(world, as_user, versions):

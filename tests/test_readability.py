@@ -151,6 +151,8 @@ def test_the_voice_check_fails_when_a_question_is_made_harder():
     )
     assert too_hard([("plain", "What helps me?")]) == []
     assert too_hard([("harder", harder)]) != []
+
+
 def test_transition_steps_the_family_sees_are_at_reading_age_9_or_below():
     from vsend.workflows.definitions import definition
 
@@ -161,6 +163,8 @@ def test_transition_steps_the_family_sees_are_at_reading_age_9_or_below():
         if s.for_family
     ]
     assert texts and too_hard(texts) == []
+
+
 # The family's window (issue 15): its home page, its access log, and the words made in code.
 
 

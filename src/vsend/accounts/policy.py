@@ -229,7 +229,7 @@ class AccessPolicy:
         """May the user act on this child with perm? Asked of the database once per child."""
         return perm in self.permissions_on(child)
 
-    # Transition plans (ADR 28): the child's own circle, and both settings' SENDCos
+    # Transition plans (ADR 34): the child's own circle, and both settings' SENDCos
 
     def transition_reach(self, perm: str = Perm.VIEW_TRANSITION) -> Q:
         """A filter on transition plans: those of children the user reaches with perm, and, for

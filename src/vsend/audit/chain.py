@@ -7,7 +7,7 @@ surrounding transaction commits, so a row that is rolled back never becomes anot
 predecessor.
 
 A row's hash is SHA-256 over its number, its predecessor's hash and the SHA-256 of its content
-(chain version 2, ADR 28). The content digest is computed here; the last step needs only the
+(chain version 2, ADR 35). The content digest is computed here; the last step needs only the
 number and the predecessor, so on PostgreSQL the database finishes it while it advances the head,
 and the head, the link and the row are written by one statement. Rows written before version 2
 hash their content together with their number and link (version 1); the verifier accepts either.

@@ -29,8 +29,8 @@ from vsend.demo.places import build_places
 from vsend.demo.profiles import build_profiles
 from vsend.demo.provision import build_provision
 from vsend.demo.statutory import build_statutory
-from vsend.demo.voice import add_voices
 from vsend.demo.transitions import add_transitions
+from vsend.demo.voice import add_voices
 from vsend.insights import cache as insight_cache
 from vsend.organisations.models import (
     NATIONAL_CURRICULUM_YEARS,

@@ -90,7 +90,7 @@ def build_provision(today: date) -> None:
                 )
                 _link_actions(group, chosen)
                 _miss_some(group, today, rng, actor_user)
-        # A pay award from the start of this term: last term keeps its costs (ADR 28).
+        # A pay award from the start of this term: last term keeps its costs (ADR 32).
         assistant = setting.staff_roles.filter(name="Teaching assistant").first()
         if assistant is not None:
             services.save_staff_role(

@@ -1,4 +1,4 @@
-"""Who opened or changed a child's record, in plain words for the family (ADR 28).
+"""Who opened or changed a child's record, in plain words for the family (ADR 30).
 
 The rows are the child's audit trail exactly (audit.selectors.child_history): nothing added,
 nothing left out. Who acted is said by role and organisation, read from the actor's membership

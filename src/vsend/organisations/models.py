@@ -17,7 +17,7 @@ class LocalAuthority(models.Model):
         validators=[RegexValidator(r"^\d{3}$", "Enter the 3-digit local authority code")],
     )
     # The family's "who opened my child's record" page: staff by role and organisation only
-    # (the default), or with their names too, as the authority decides (ADR 28).
+    # (the default), or with their names too, as the authority decides (ADR 30).
     family_log_shows_staff_names = models.BooleanField(default=False)
 
     class Meta:

@@ -1,7 +1,7 @@
 """Special-school place planning: what each special school or resourced provision is designated
 for and how many places it has, where children live (postcode district or locality centroids
 the authority loads), and the few facts about a child's placement vsend did not record before
-(awaiting a special place, home tuition, placed out of authority). See ADR 28."""
+(awaiting a special place, home tuition, placed out of authority). See ADR 31."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
@@ -69,7 +69,7 @@ class Designation(models.Model):
 
 class Centroid(models.Model):
     """The middle of a postcode district (ZZ1) or a locality, on the national grid. vsend holds
-    no postcode data of its own: the authority loads its own table (ADR 28)."""
+    no postcode data of its own: the authority loads its own table (ADR 31)."""
 
     class Kind(models.TextChoices):
         DISTRICT = "district", "Postcode district"

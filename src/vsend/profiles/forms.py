@@ -211,7 +211,9 @@ class FamilyAnswerForm(forms.Form):
             empty_value=None,
             required=False,
             widget=forms.RadioSelect,
-            error_messages={"invalid_choice": gettext("Choose one of the answers, or “I am not sure”")},
+            error_messages={
+                "invalid_choice": gettext("Choose one of the answers, or “I am not sure”")
+            },
         )
 
 

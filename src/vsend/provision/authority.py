@@ -238,7 +238,7 @@ def governors_spend_table(setting_id: int, term: Term) -> Table:
     authority_id = Setting.objects.filter(pk=setting_id).values_list("authority_id", flat=True)
     row = store.rows(stored.SPEND, authority_id.get(), term.ends, [setting_id]).get(setting_id)
     values = row.values if row is not None else {}
-    spend = stored.areas(values)  # the setting's stored row (ADR 28)
+    spend = stored.areas(values)  # the setting's stored row (ADR 32)
     children = values.get("n", 0)
     rows: list[list[Any]] = []
     for key in DOMAIN_KEYS:

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from vsend.insights.terms import Term, term_containing
 
-# The stated teaching year (ADR 28): each school term's weeks in school less its half-term
+# The stated teaching year (ADR 32): each school term's weeks in school less its half-term
 # week, 39 weeks a year. vsend's terms (insights.terms) run from 1 September, 1 January and
 # 1 April to the day before the next, holidays included, so a term's sessions are its teaching
 # weeks times sessions a week, spread evenly over its calendar days when a place pro-rates.
@@ -49,7 +49,7 @@ class Rate:
     cost: Decimal = ZERO  # per session, per term or one-off
     hourly: Decimal = ZERO  # the staff role's hourly cost (per staff hour)
     # Changes of the hourly cost: (applies from, hourly cost), oldest first. Before the first,
-    # `hourly` applies; from each date on, that rate (ADR 28).
+    # `hourly` applies; from each date on, that rate (ADR 32).
     hourly_changes: tuple[tuple[date, Decimal], ...] = ()
 
     def hourly_on(self, day: date) -> Decimal:

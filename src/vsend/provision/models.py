@@ -44,7 +44,7 @@ class StaffRole(models.Model):
 
 
 class StaffRoleRate(models.Model):
-    """A staff role's hourly cost from a date on (ADR 28). Sessions before the date keep the rate
+    """A staff role's hourly cost from a date on (ADR 32). Sessions before the date keep the rate
     that applied to them, so a change never rewrites a term that has closed. A role with no rows
     has had one rate throughout (its hourly_cost)."""
 

@@ -1,5 +1,5 @@
 """What a provision costs: its rate, with a staff role's hourly cost as it changed over time
-(ADR 28). A change applies from a date no earlier than the start of the current term, so a term
+(ADR 32). A change applies from a date no earlier than the start of the current term, so a term
 that has closed keeps the costs it had."""
 
 from datetime import date

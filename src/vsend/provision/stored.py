@@ -1,4 +1,4 @@
-"""Provision's stored aggregates (ADR 25, ADR 28): each setting's spend, hours and children with
+"""Provision's stored aggregates (ADR 25, ADR 32): each setting's spend, hours and children with
 provision per area of need and per provision name, and the change in need of those children,
 for the term containing each stored date (a term's end holds that term).
 

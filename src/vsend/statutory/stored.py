@@ -1,4 +1,4 @@
-"""Statutory timeliness as stored aggregates (ADR 25, ADR 28): for each setting, as at each
+"""Statutory timeliness as stored aggregates (ADR 25, ADR 32): for each setting, as at each
 stored date (a term's end, or today), the counts of `timeliness.Timeliness` and
 `timeliness.Reviews` for every month of the term containing that date, keyed
 "YYYY-MM.field". A case counts at its requesting setting, else the child's setting today (as

@@ -2,7 +2,7 @@
 
 No database access and no caching here: `selectors.request_facts` reads the facts, and
 statutory/stored.py registers these functions as stored per-setting aggregates (by month,
-summed to localities and the authority; ADR 25, ADR 28) and reads them back for the pages.
+summed to localities and the authority; ADR 25, ADR 32) and reads them back for the pages.
 Anything shown to people who may not see the children goes through insights/published.py
 (`timeliness_table`) and its suppression.
 """

@@ -1,4 +1,4 @@
-"""Transition plans: a child's planned move between settings, run as a workflow (ADR 26, 28).
+"""Transition plans: a child's planned move between settings, run as a workflow (ADR 26, 34).
 
 A plan follows one template (a workflow definition: special school to mainstream, or enhanced
 transition support) at the version it was started with. What happened is kept as rows here
