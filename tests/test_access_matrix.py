@@ -638,18 +638,6 @@ ROWS = [
     Row("exchange:progress", "register_import", {"get": {**REGISTER_UPLOADER, "sendco": 302}}),
 ]
 STATUTORY_KEYS = {"case", "case_step", "case_exception", "case_letter", "plan", "review"}
-CHILD_KEYS = {
-    "child",
-    "child_pk",
-    "profile",
-    "profile_step",
-    "profile_domain",
-    "plan_action",
-    "voice_question",
-    "voice_area",
-    "voice_version",
-} | STATUTORY_KEYS
-STATUTORY_KEYS = {"case", "case_step", "case_exception", "case_letter", "plan"}
 TRANSITION_KEYS = {"transition", "transition_step"}
 CHILD_KEYS = (
     {
@@ -659,6 +647,9 @@ CHILD_KEYS = (
         "profile_step",
         "profile_domain",
         "plan_action",
+        "voice_question",
+        "voice_area",
+        "voice_version",
     }
     | STATUTORY_KEYS
     | TRANSITION_KEYS
