@@ -83,3 +83,21 @@ def test_the_openapi_schema_describes_the_endpoints(world, as_user):
     params = {p["name"] for p in schema["paths"]["/api/v1/children/"]["get"]["parameters"]}
     assert {"q", "year", "school_class", "sen_provision", "need"} <= params
     assert "personalToken" in schema["components"]["securitySchemes"]
+
+
+def test_a_family_reading_a_profile_gets_no_staff_notes(world, as_user):
+    """Staff keep evidence and readiness notes for their work; the family's copy (PDF and API)
+    leaves them out, and staff still get them."""
+    from tests.profile_helpers import complete_profile
+    from vsend.profiles.models import DomainRating
+
+    sendco = as_user("sendco")
+    pk = complete_profile(sendco, world.child)
+    DomainRating.objects.filter(profile_id=pk).update(readiness_note="Staff only: timetable")
+    url = reverse("api:profile", kwargs={"pk": pk})
+    staff = sendco.get(url).json()["ratings"]
+    family = as_user("parent").get(url).json()["ratings"]
+    assert all(r["need_evidence"].startswith("Seen in class") for r in staff)
+    assert all(r["readiness_note"] == "Staff only: timetable" for r in staff)
+    assert [r["need_level"] for r in family] == [r["need_level"] for r in staff]
+    assert all(r["need_evidence"] == "" and r["readiness_note"] == "" for r in family)

@@ -20,6 +20,7 @@ from vsend.frameworks import registry
 from vsend.frameworks.loader import AGE_BANDS, DOMAIN_KEYS
 from vsend.profiles import chart, selectors, services
 from vsend.profiles.models import Profile
+from vsend.profiles.pdf import is_family_copy
 
 
 def _actor(request: Request) -> Actor:
@@ -47,10 +48,14 @@ class RatingSerializer(serializers.Serializer[Any]):
     domain = serializers.CharField()
     name = serializers.CharField()
     need_level = serializers.IntegerField(allow_null=True)
-    need_evidence = serializers.CharField(allow_blank=True)
+    need_evidence = serializers.CharField(
+        allow_blank=True, help_text="Staff's evidence for the level; empty for the family"
+    )
     readiness_level = serializers.IntegerField(allow_null=True)
     readiness_prompts = serializers.ListField(child=serializers.CharField())
-    readiness_note = serializers.CharField(allow_blank=True)
+    readiness_note = serializers.CharField(
+        allow_blank=True, help_text="Staff's note on readiness; empty for the family"
+    )
     need_descriptor = serializers.CharField(
         allow_null=True, help_text="What the level of need means, in the staff wording"
     )
@@ -116,8 +121,13 @@ def _words(view: selectors.ProfileView, d: Any) -> dict[str, str | None]:
     }
 
 
-def profile_data(view: selectors.ProfileView, request: Request | None = None) -> dict[str, Any]:
+def profile_data(
+    view: selectors.ProfileView, request: Request | None = None, *, staff_notes: bool = True
+) -> dict[str, Any]:
+    """The profile as the API gives it. `staff_notes` False (a parent, carer or young person
+    reading it) leaves out the notes staff keep for their work, as the family's PDF does."""
     p = view.profile
+    kept = (lambda text: text) if staff_notes else (lambda text: "")
     return {
         "id": p.pk,
         "child": p.child_id,
@@ -142,10 +152,10 @@ def profile_data(view: selectors.ProfileView, request: Request | None = None) ->
                 "domain": d.domain.key,
                 "name": d.domain.name,
                 "need_level": d.rating.need_level,
-                "need_evidence": d.rating.need_evidence,
+                "need_evidence": kept(d.rating.need_evidence),
                 "readiness_level": d.rating.readiness_level,
                 "readiness_prompts": d.rating.readiness_prompts,
-                "readiness_note": d.rating.readiness_note,
+                "readiness_note": kept(d.rating.readiness_note),
                 "confidence_level": d.rating.confidence_level,
                 "confidence_note": d.rating.confidence_note,
                 "readiness_gap": d.rating.readiness_gap,
@@ -317,7 +327,8 @@ def profile_detail(request: Request, pk: int) -> Response:
         profile.refresh_from_db()
     else:
         profile = selectors.open_profile(actor, pk)
-    return Response(profile_data(selectors.profile_view(profile), request))
+    family = is_family_copy(request.user, profile.child_id)
+    return Response(profile_data(selectors.profile_view(profile), request, staff_notes=not family))
 
 
 @extend_schema(
