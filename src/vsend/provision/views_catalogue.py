@@ -101,12 +101,19 @@ def provision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method != "POST" or not form.is_valid():
         return _provision_page(request, setting, form, provision)
-    services.save_provision(
-        actor=actor_from_request(request),
-        setting=setting,
-        data=form.cleaned_data,
-        provision=provision,
-    )
+    data = dict(form.cleaned_data)
+    applies_from = data.pop("applies_from", None)
+    try:
+        services.save_provision(
+            actor=actor_from_request(request),
+            setting=setting,
+            data=data,
+            provision=provision,
+            applies_from=applies_from,
+        )
+    except services.ClosedTerm:  # the term ended between showing the form and saving it
+        form.add_error("applies_from", "Cost applies from must be in this term or later")
+        return _provision_page(request, setting, form, provision)
     return redirect("provision:setting", pk=setting.pk)
 
 
