@@ -113,9 +113,7 @@ def change_cost(
     if applies_from < earliest_change():
         raise ClosedTerm
     if not provision.cost_changes.exists():
-        old = Provision.objects.values_list("cost_basis", "cost", "staff_role").get(
-            pk=provision.pk
-        )
+        old = Provision.objects.values_list("cost_basis", "cost", "staff_role").get(pk=provision.pk)
         ProvisionCost.objects.create(
             provision=provision,
             applies_from=BEGINNING,
