@@ -281,3 +281,6 @@ def test_a_provisions_cost_change_from_the_edit_form(world, as_user):
         "12.40",
     )
     assert history.first().cost_basis == "staff_hour"  # what it was before, kept
+    page = client.get(url).content.decode()
+    assert "Its cost over time" in page and "£12.40 per session" in page
+    assert "Per hour of Teaching assistant" in page

@@ -19,6 +19,7 @@ from vsend.provision.forms import BudgetForm, LibraryForm, ProvisionForm, StaffR
 from vsend.provision.library import library
 from vsend.provision.maps import domain_names
 from vsend.provision.models import Provision, SenBudget, StaffRole
+from vsend.provision.rates import BEGINNING
 from vsend.submissions.services import AlreadySubmitted, earlier_result, submit_once
 
 
@@ -70,6 +71,10 @@ def _provision_page(
             "setting": setting,
             "form": form,
             "provision": provision,
+            "history": list(provision.cost_changes.select_related("staff_role"))
+            if provision
+            else [],
+            "beginning": BEGINNING,
             "errors": error_list(form) if form.is_bound else [],
         },
     )
