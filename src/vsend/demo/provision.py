@@ -1,7 +1,8 @@
 """Demo costed provision: at each school with a SENDCo, a catalogue from the library, staff roles
 with hourly costs, groups and individual provision over last term, this term and next for the
 children whose profiles show need in the provision's areas, some missed sessions with reasons,
-a pay award and a counselling charge that went up this term, and a notional SEN budget. Safe to run again: a setting that has a catalogue is left as it is.
+a pay award and a counselling charge that went up this term, and a notional SEN budget. Safe to
+run again: a setting that has a catalogue is left as it is.
 """
 
 import random
