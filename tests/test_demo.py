@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -142,6 +143,15 @@ def test_the_demo_builds_a_realistic_authority_and_is_idempotent(settings):
 
     this_term = term_containing(timezone.localdate()).starts
     assert StaffRoleRate.objects.filter(applies_from=this_term).count() == len(sendco_settings)
+    # The counselling charge a session went up this term; the charge before it kept.
+    from vsend.provision.models import ProvisionCost
+
+    raised = ProvisionCost.objects.filter(applies_from=this_term, cost_basis="session")
+    assert raised.filter(provision__library_key="counselling").exists()
+    assert {c.cost for c in raised} == {Decimal("49.00")}
+    assert not ProvisionCost.objects.filter(
+        provision__in=raised.values("provision"), applies_from__lt=this_term, cost=Decimal("49.00")
+    ).exists()
 
     out = StringIO()
     call_command("bench", "profile", "--runs", "3", "--pdf-runs", "3", stdout=out)

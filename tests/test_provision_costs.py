@@ -299,3 +299,183 @@ def test_recording_the_same_missed_session_twice_adds_nothing(hand_made, world):
     )
     assert made == 0
     assert group.missed.count() == 2
+
+
+def test_a_provisions_own_cost_changes_within_a_term_at_its_date():
+    feb15 = date(2027, 2, 15)
+    three = [costs.Span(k, date(2027, 1, 1), date(2027, 3, 31)) for k in (1, 2, 3)]
+    # Per session, 30.00 then 45.00 from 15 February, one a week, for a group of three.
+    session = costs.Rate("session", D(1), 60, cost=D(30), cost_changes=((feb15, "session", D(45)),))
+    tf = costs.term_figures(session, three, [], SPRING, date(2027, 1, 1))
+    # 1 January to 14 February is 45 of 90 days: 6 sessions at 30.00 (180.00), then 6 at 45.00
+    # (270.00); 450.00 for the group, each child a third.
+    assert [money(tf.places[k].cost) for k in (1, 2, 3)] == [D("150.00")] * 3
+    assert sum(f.cost for f in tf.places.values()) == D(450)
+    misses = [costs.Miss(date(2027, 1, 11)), costs.Miss(date(2027, 3, 1), key=2)]
+    tf = costs.term_figures(session, three, misses, SPRING, date(2027, 1, 1))
+    # The group missed a January session (30.00 / 3 each); child 2 a March one (45.00 / 3).
+    assert [money(tf.places[k].cost) for k in (1, 2, 3)] == [D("140.00"), D("125.00"), D("140.00")]
+    assert session.basis_and_cost_on(date(2027, 2, 14)) == ("session", D(30))
+    # Per term, 300.00 then 360.00: half the term at each.
+    per_term = costs.Rate("term", D(1), 60, cost=D(300), cost_changes=((feb15, "term", D(360)),))
+    tf = costs.term_figures(per_term, three[:1], [], SPRING, date(2027, 1, 1))
+    assert money(tf.places[1].cost) == D("330.00")  # 150.00 + 180.00
+    # How it is costed can change too: per session (6 x 30.00) then per term (360.00 x 45/90).
+    switch = costs.Rate("session", D(1), 60, cost=D(30), cost_changes=((feb15, "term", D(360)),))
+    tf = costs.term_figures(switch, three[:1], [], SPRING, date(2027, 1, 1))
+    assert money(tf.places[1].cost) == D("360.00")
+    # A one-off cost is the one that applied on the day the group started.
+    fixed = costs.Rate("fixed", D(1), 60, cost=D(100), cost_changes=((feb15, "fixed", D(160)),))
+    early = costs.term_figures(fixed, three[:2], [], SPRING, date(2027, 1, 1))
+    later = [costs.Span(k, date(2027, 3, 1), date(2027, 3, 31)) for k in (1, 2)]
+    late = costs.term_figures(fixed, later, [], SPRING, date(2027, 3, 1))
+    assert money(early.places[1].cost) == D("50.00") and money(late.places[1].cost) == D("80.00")
+
+
+def _speech(world, kids):
+    """Speech sessions, 30.00 a session, once a week, for Cal and Dee from 1 September 2026 to
+    31 March 2027."""
+    actor = Actor(user=world.users["sendco"])
+    data = {
+        "name": "Speech sessions",
+        "description": "",
+        "areas": ["communication_interaction"],
+        "kind": "external",
+        "staff_role": None,
+        "provider": "Speech service",
+        "sessions_per_week": D(1),
+        "session_minutes": 60,
+        "cost_basis": "session",
+        "cost": D("30.00"),
+    }
+    speech = services.save_provision(actor=actor, setting=world.setting, data=data)
+    services.start_group(
+        actor=actor,
+        provision=speech,
+        name="Speech for two",
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2027, 3, 31),
+        child_ids=[kids["Cal"].pk, kids["Dee"].pk],
+    )
+    return speech, data
+
+
+def test_a_provisions_cost_change_keeps_closed_terms_and_splits_this_one(
+    hand_made, world, monkeypatch
+):
+    from django.utils import timezone
+
+    from vsend.aggregates import store
+    from vsend.provision import stored
+    from vsend.provision.models import ProvisionCost
+
+    kids, _, _ = hand_made
+    sid, aid = world.setting.pk, world.authority.pk
+
+    def spend(term):
+        row = store.rows(stored.SPEND, aid, term.ends, [sid])[sid]
+        return sum(a.cost for a in stored.areas(row.values).values())
+
+    speech, data = _speech(world, kids)
+    # Autumn: 14 sessions x 30.00 shared by 2 = 210.00 each; Cal also had Talk group A (60.75).
+    # Spring: 12 sessions x 30.00 / 2 = 180.00 each.
+    cal = child_map(kids["Cal"].pk, [AUTUMN, SPRING, SUMMER])
+    assert [money(c.cost) for c in cal.totals] == [D("270.75"), D("180.00"), D("0.00")]
+    before = (spend(AUTUMN), spend(SPRING))
+    assert before == (D("366.75") + 420, D("372.00") + 360)
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2027, 1, 15))  # in spring 2027
+    actor = Actor(user=world.users["sendco"])
+    change = {**data, "cost": D("45.00")}
+    with pytest.raises(services.ClosedTerm):  # autumn 2026 has closed
+        services.save_provision(
+            actor=actor,
+            setting=world.setting,
+            data=change,
+            provision=speech,
+            applies_from=date(2026, 12, 1),
+        )
+    services.save_provision(
+        actor=actor,
+        setting=world.setting,
+        data=change,
+        provision=Provision.objects.get(pk=speech.pk),
+        applies_from=date(2027, 2, 15),
+    )
+    # Autumn as it was; spring 6 sessions at 30.00 and 6 at 45.00, shared by 2: 90 + 135.
+    cal = child_map(kids["Cal"].pk, [AUTUMN, SPRING, SUMMER])
+    assert [money(c.cost) for c in cal.totals] == [D("270.75"), D("225.00"), D("0.00")]
+    dee = child_map(kids["Dee"].pk, [AUTUMN, SPRING, SUMMER])
+    assert money(dee.total.cost) == D("60.75") + 210 + 225
+    # The stored rows follow: autumn unchanged, spring 45.00 more for each of Cal and Dee.
+    assert (spend(AUTUMN), spend(SPRING)) == (before[0], before[1] + 90)
+    saved = Provision.objects.get(pk=speech.pk)
+    assert (saved.cost_basis, saved.cost) == ("session", D("30.00"))  # until 15 February
+    history = [(c.applies_from, c.cost) for c in ProvisionCost.objects.filter(provision=speech)]
+    assert history == [(date(2000, 1, 1), D("30.00")), (date(2027, 2, 15), D("45.00"))]
+    event = AuditEvent.objects.filter(object_type="provision").latest("pk")
+    assert event.detail["old"]["cost"] == "30.00"
+    assert event.detail["new"]["cost"] == "45.00"
+    assert event.detail["new"]["applies_from"] == "2027-02-15"
+    # Saving again with the cost unchanged (the form's date is today) records nothing new.
+    services.save_provision(
+        actor=actor,
+        setting=world.setting,
+        data=change,
+        provision=Provision.objects.get(pk=speech.pk),
+        applies_from=date(2027, 3, 1),
+    )
+    assert ProvisionCost.objects.filter(provision=speech).count() == 2
+
+
+def test_a_cost_change_before_any_group_simply_replaces_it(world):
+    from vsend.provision.models import ProvisionCost
+
+    actor = Actor(user=world.users["sendco"])
+    data = {
+        "name": "Sensory kit",
+        "areas": ["physical_sensory"],
+        "kind": "individual",
+        "sessions_per_week": D(1),
+        "session_minutes": 30,
+        "cost_basis": "fixed",
+        "cost": D("80.00"),
+    }
+    kit = services.save_provision(actor=actor, setting=world.setting, data=data)
+    services.save_provision(
+        actor=actor, setting=world.setting, data={**data, "cost": D("95.00")}, provision=kit
+    )
+    assert Provision.objects.get(pk=kit.pk).cost == D("95.00")
+    assert not ProvisionCost.objects.filter(provision=kit).exists()
+
+
+def test_moving_from_staff_hours_to_a_session_cost_keeps_what_went_before(
+    hand_made, world, monkeypatch
+):
+    from django.utils import timezone
+
+    kids, _, _ = hand_made
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2027, 1, 15))
+    reading = Provision.objects.get(name="Reading and maths")
+    ta = reading.staff_role
+    services.save_provision(
+        actor=Actor(user=world.users["sendco"]),
+        setting=world.setting,
+        data={
+            "staff_role": None,
+            "provider": "Tutoring service",
+            "cost_basis": "session",
+            "cost": D("20.00"),
+        },
+        provision=reading,
+        applies_from=date(2027, 1, 16),
+    )
+    # Reading B, Eve alone in autumn (126.00 at the assistant's 18.00 an hour) is as it was; in
+    # spring, with Fin, 1 to 15 January 2 sessions at 18.00 and 16 to 30 January 2 at 20.00,
+    # shared by 2: 18.00 + 20.00, beside counselling's 300.00.
+    eve = child_map(kids["Eve"].pk, [AUTUMN, SPRING, SUMMER])
+    assert [money(c.cost) for c in eve.totals] == [D("126.00"), D("338.00"), D("0.00")]
+    fin = child_map(kids["Fin"].pk, [AUTUMN, SPRING, SUMMER])
+    assert money(fin.total.cost) == D("38.00")
+    autumn = PlaceTermCost.objects.filter(provision=reading, term="autumn-2026")
+    assert set(autumn.values_list("staff_role", flat=True)) == {ta.pk}
+    assert Provision.objects.get(pk=reading.pk).staff_role == ta  # until 16 January

@@ -238,3 +238,49 @@ def test_the_library_adds_provisions_once(world, as_user):
     assert StaffRole.objects.get(
         setting=world.setting, name="Teaching assistant"
     ).hourly_cost == Decimal("18.00")
+
+
+def test_a_provisions_cost_change_from_the_edit_form(world, as_user):
+    from vsend.insights.terms import previous_term, term_containing
+    from vsend.provision.models import Provision, ProvisionCost
+
+    group = world_group(world)
+    provision = group.provision
+    url = reverse("provision:provision-edit", kwargs={"pk": provision.pk})
+    client = as_user("sendco")
+    today = timezone.localdate()
+    page = client.get(url).content.decode()
+    # "Cost applies from" is offered, filled in with today.
+    assert "Cost applies from" in page and f'value="{today.year}"' in page
+    form = {
+        "name": provision.name,
+        "description": "",
+        "areas": ["communication_interaction"],
+        "kind": "group",
+        "staff_role": "",
+        "provider": "Speech service",
+        "sessions_per_week": "2",
+        "session_minutes": "30",
+        "cost_basis": "session",
+        "cost": "12.40",
+    }
+    closed = previous_term(term_containing(today)).ends
+    response = client.post(url, {**form, **day("applies_from", closed)})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"({closed:%-d %B %Y} is in a term that has ended)" in page
+    assert 'value="12.40"' in page and 'value="Speech service"' in page  # what was typed
+    assert Provision.objects.get(pk=provision.pk).cost_basis == "staff_hour"
+    assert not ProvisionCost.objects.filter(provision=provision).exists()
+    response = client.post(url, {**form, **day("applies_from", today)})
+    assert response.status_code == 302
+    history = ProvisionCost.objects.filter(provision=provision)
+    assert [(c.applies_from, c.cost_basis, str(c.cost)) for c in history][-1] == (
+        today,
+        "session",
+        "12.40",
+    )
+    assert history.first().cost_basis == "staff_hour"  # what it was before, kept
+    page = client.get(url).content.decode()
+    assert "Its cost over time" in page and "£12.40 per session" in page
+    assert "Per hour of Teaching assistant" in page

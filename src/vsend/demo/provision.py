@@ -1,7 +1,8 @@
 """Demo costed provision: at each school with a SENDCo, a catalogue from the library, staff roles
 with hourly costs, groups and individual provision over last term, this term and next for the
 children whose profiles show need in the provision's areas, some missed sessions with reasons,
-and a notional SEN budget. Safe to run again: a setting that has a catalogue is left as it is.
+a pay award and a counselling charge that went up this term, and a notional SEN budget. Safe to
+run again: a setting that has a catalogue is left as it is.
 """
 
 import random
@@ -99,6 +100,17 @@ def build_provision(today: date) -> None:
                 name=assistant.name,
                 hourly_cost=assistant.hourly_cost + Decimal("0.75"),
                 role=assistant,
+                applies_from=current.starts,
+            )
+        # The counselling service's charge a session went up at the start of this term: last
+        # term keeps the old charge (ADR 32).
+        counselling = Provision.objects.filter(setting=setting, library_key="counselling").first()
+        if counselling is not None and counselling.cost_basis == "session":
+            services.save_provision(
+                actor=actor,
+                setting=setting,
+                data={"cost": counselling.cost + Decimal("4.00")},
+                provision=counselling,
                 applies_from=current.starts,
             )
 

@@ -4,8 +4,9 @@
   1 January to 31 March, summer 1 April to 31 August). Each has a stated number of teaching
   weeks (TEACHING_WEEKS: its school weeks less half-term, 14 + 12 + 13 = 39 a year); a
   provision's sessions a week times those weeks is a whole term's sessions.
-- A staff role's hourly cost changes from a date (Rate.hourly_changes): sessions before it keep
-  the old rate, so a change never rewrites a term that has closed.
+- A staff role's hourly cost changes from a date (Rate.hourly_changes), and so does a
+  provision's own cost, its basis and amount (Rate.cost_changes): sessions before the date keep
+  the old cost, so a change never rewrites a term that has closed. A term is cut at the date.
 - Dates pro-rate by days: a place that is open for half a term's days gets half its sessions.
 - The cost of each session is divided by the number of children in the group at that time: the
   term is cut where places start and end, and each piece is shared by the children in it. So
@@ -13,7 +14,8 @@
 - A missed session (for the whole group, or for one child) is not received: it comes off the
   sessions and hours received and off the cost, at that day's share.
 - Per-term costs are pro-rated and shared like sessions; a one-off cost falls in the term the
-  group starts, shared by the children with a place in that term.
+  group starts (at the cost that applied that day), shared by the children with a place in
+  that term.
 """
 
 from collections.abc import Iterable, Sequence
@@ -51,6 +53,21 @@ class Rate:
     # Changes of the hourly cost: (applies from, hourly cost), oldest first. Before the first,
     # `hourly` applies; from each date on, that rate (ADR 32).
     hourly_changes: tuple[tuple[date, Decimal], ...] = ()
+    # Changes of the provision's own cost: (applies from, basis, cost), oldest first. Before the
+    # first, `basis` and `cost` apply; from each date on, that basis and cost (ADR 32).
+    cost_changes: tuple[tuple[date, str, Decimal], ...] = ()
+
+    def basis_and_cost_on(self, day: date) -> tuple[str, Decimal]:
+        basis, cost = self.basis, self.cost
+        for starts, b, c in self.cost_changes:
+            if starts <= day:
+                basis, cost = b, c
+        return basis, cost
+
+    def change_days(self, term: Term) -> set[date]:
+        """The days within a term (after its first) where the cost changes."""
+        days = {d for d, _ in self.hourly_changes} | {d for d, _, _ in self.cost_changes}
+        return {d for d in days if term.starts < d <= term.ends}
 
     def hourly_on(self, day: date) -> Decimal:
         rate = self.hourly
@@ -60,10 +77,11 @@ class Rate:
         return rate
 
     def session_cost_on(self, day: date) -> Decimal:
-        if self.basis == "staff_hour":
+        basis, cost = self.basis_and_cost_on(day)
+        if basis == "staff_hour":
             return self.hourly_on(day) * Decimal(self.session_minutes) / SIXTY
-        if self.basis == "session":
-            return self.cost
+        if basis == "session":
+            return cost
         return ZERO
 
     @property
@@ -136,7 +154,7 @@ def term_figures(
     cuts = sorted(
         {w[0] for w in windows.values()}
         | {w[1] + timedelta(days=1) for w in windows.values()}
-        | {d for d, _ in rate.hourly_changes if term.starts < d <= term.ends}
+        | rate.change_days(term)
     )
     for piece_start, piece_next in zip(cuts, cuts[1:], strict=False):
         present = [
@@ -149,12 +167,13 @@ def term_figures(
         share_of_term = Decimal((piece_next - piece_start).days) / days
         sessions = whole_term_sessions * share_of_term
         n = Decimal(len(present))
+        basis, cost = rate.basis_and_cost_on(piece_start)
         for k in present:
             f = out.places[k]
             f.planned += sessions
             f.cost += sessions * rate.session_cost_on(piece_start) / n
-            if rate.basis == "term":
-                f.cost += rate.cost * share_of_term / n
+            if basis == "term":
+                f.cost += cost * share_of_term / n
     for miss in misses:
         if not term.starts <= miss.day <= term.ends:
             continue
@@ -164,9 +183,10 @@ def term_figures(
             f = out.places[k]
             f.missed += 1
             f.cost -= rate.session_cost_on(miss.day) / Decimal(len(present))
-    if rate.basis == "fixed" and term.starts <= group_starts <= term.ends:
+    basis, cost = rate.basis_and_cost_on(group_starts)
+    if basis == "fixed" and term.starts <= group_starts <= term.ends:
         for k in windows:
-            out.places[k].cost += rate.cost / Decimal(len(windows))
+            out.places[k].cost += cost / Decimal(len(windows))
     for f in out.places.values():
         if f.missed > f.planned:  # never below nothing received
             f.missed = f.planned

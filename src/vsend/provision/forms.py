@@ -50,6 +50,19 @@ def plan_date(label: str, **kw: Any) -> GovukDateField:
     return GovukDateField(label=label, earliest=EARLIEST, years_ahead=3, **kw)
 
 
+def _not_in_a_closed_term(day: date | None, label: str = "Cost applies from") -> date | None:
+    """A change applies from the start of the current term at the earliest (ADR 32)."""
+    from vsend.provision.rates import earliest_change
+
+    first = earliest_change()
+    if day is not None and day < first:
+        raise forms.ValidationError(
+            f"{label} must be on or after {first:%-d %B %Y}, the start of this term "
+            f"({day:%-d %B %Y} is in a term that has ended): a term that has ended keeps its costs"
+        )
+    return day
+
+
 class StaffRoleForm(forms.Form):
     name = forms.CharField(
         label="Staff role", max_length=100, error_messages={"required": "Enter the staff role"}
@@ -72,16 +85,7 @@ class StaffRoleForm(forms.Form):
             del self.fields["applies_from"]
 
     def clean_applies_from(self) -> Any:
-        from vsend.provision.rates import earliest_change
-
-        day = self.cleaned_data.get("applies_from")
-        first = earliest_change()
-        if day is not None and day < first:
-            raise forms.ValidationError(
-                f"Applies from must be on or after {first:%-d %B %Y}, the start of this term: "
-                "a term that has ended keeps its costs"
-            )
-        return day
+        return _not_in_a_closed_term(self.cleaned_data.get("applies_from"), "Applies from")
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -155,15 +159,28 @@ class ProvisionForm(forms.Form):
         required=False,
         help_text="Per session, per term or one-off, in pounds (leave empty when costed per staff hour)",
     )
+    applies_from = plan_date(
+        "Cost applies from",
+        required=False,
+        help_text="A new cost counts for sessions from this date; earlier sessions, and every "
+        "term that has ended, keep the cost they had. Leave empty for today.",
+    )
 
     def __init__(self, *args: Any, setting: Any, provision: Provision | None = None, **kw: Any):
         super().__init__(*args, **kw)
         self.setting, self.provision = setting, provision
+        if provision is None:
+            del self.fields["applies_from"]
+        elif not self.is_bound:
+            self.initial.setdefault("applies_from", timezone.localdate())
         names = domain_names()
         self.fields["areas"].choices = [(k, v) for k, v in names.items() if k != "unassigned"]  # type: ignore[attr-defined]
         field = self.fields["staff_role"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = StaffRole.objects.filter(setting=setting)
+
+    def clean_applies_from(self) -> Any:
+        return _not_in_a_closed_term(self.cleaned_data.get("applies_from"))
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from vsend.organisations.models import Setting
 from vsend.provision import costs, stored
 from vsend.provision.models import Place, PlaceTermCost, Provision, ProvisionGroup
-from vsend.provision.rates import rate_of
+from vsend.provision.rates import rate_of, role_in
 
 Q4 = Decimal("0.0001")
 
@@ -23,7 +23,11 @@ def changed(setting_id: int, since: date | None) -> None:
 def recompute_group(group: ProvisionGroup, announce: bool = True) -> None:
     """Rewrite the ledger rows of every place in the group (and, unless the caller announces
     once for many groups, announce the change)."""
-    provision = Provision.objects.select_related("staff_role").get(pk=group.provision_id)
+    provision = (
+        Provision.objects.select_related("staff_role")
+        .prefetch_related("staff_role__rates", "cost_changes__staff_role__rates")
+        .get(pk=group.provision_id)
+    )
     places = list(group.places.all())
     PlaceTermCost.objects.filter(place__group=group).delete()
     if places:
@@ -49,6 +53,7 @@ def _write_ledger(group: ProvisionGroup, provision: Provision, places: list[Plac
     for tf in costs.group_figures(
         rate_of(provision), spans, misses, group.starts_on, group.ends_on
     ):
+        role_id = role_in(provision, tf.term.starts, tf.term.ends)
         for key, f in tf.places.items():
             for area in areas:
                 rows.append(
@@ -57,7 +62,7 @@ def _write_ledger(group: ProvisionGroup, provision: Provision, places: list[Plac
                         child_id=child_of[key],
                         setting_id=group.setting_id,
                         provision_id=provision.pk,
-                        staff_role_id=provision.staff_role_id,
+                        staff_role_id=role_id,
                         term=tf.term.slug,
                         term_starts=tf.term.starts,
                         area=area,

@@ -124,6 +124,40 @@ class Provision(models.Model):
         return self.name
 
 
+class ProvisionCost(models.Model):
+    """A provision's own cost from a date on (ADR 32, as StaffRoleRate for a role's hourly
+    cost): how it is costed and the amount per session, per term or one-off. Sessions before the
+    date keep the cost that applied to them, so a change never rewrites a term that has closed.
+    The staff role is kept too, as costing per staff hour uses that role's hourly cost. A
+    provision with no rows has had one cost throughout (its cost_basis, cost and staff_role)."""
+
+    provision = models.ForeignKey(
+        "Provision", on_delete=models.CASCADE, related_name="cost_changes"
+    )
+    applies_from = models.DateField()
+    cost_basis = models.CharField(max_length=12, choices=CostBasis.choices)
+    cost = models.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_COST)],
+    )
+    staff_role = models.ForeignKey(
+        StaffRole, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["applies_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provision", "applies_from"], name="one_provision_cost_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provision_id} from {self.applies_from}: {self.cost_basis} {self.cost}"
+
+
 class ProvisionGroup(models.Model):
     """A provision run for named children from a start to an end date. Individual provision is
     a group of one."""

@@ -26,7 +26,7 @@ from vsend.provision.models import (
     SenBudget,
     StaffRole,
 )
-from vsend.provision.rates import ClosedTerm, change_rate, rate_of
+from vsend.provision.rates import ClosedTerm, change_cost, change_rate, cost_on, rate_of
 
 
 class NotAtSetting(Exception):
@@ -109,9 +109,21 @@ PROVISION_FIELDS = (
 )
 
 
+OWN_COST = ("cost_basis", "cost", "staff_role")
+
+
 def save_provision(
-    *, actor: Actor, setting: Setting, data: dict[str, Any], provision: Provision | None = None
+    *,
+    actor: Actor,
+    setting: Setting,
+    data: dict[str, Any],
+    provision: Provision | None = None,
+    applies_from: date | None = None,
 ) -> Provision:
+    """Add a provision or change it. Once a group runs it, a change of its own cost (how it is
+    costed, the amount and the staff role) applies from a date (today unless given; not before
+    the current term: ClosedTerm), so closed terms keep their costs. A change of its sessions,
+    minutes or areas still applies to every term."""
     role = data.get("staff_role")
     if role is not None and role.setting_id != setting.pk:
         raise NotAtSetting
@@ -121,22 +133,44 @@ def save_provision(
             _audit(actor, Action.CREATE, provision, setting, f"Provision {provision.name} added")
             return provision
         old = _values(provision, PROVISION_FIELDS)
+        groups = list(provision.groups.all())
+        data = dict(data)
+        basis = data.pop("cost_basis", provision.cost_basis)
+        cost = data.pop("cost", provision.cost)
+        role = data.pop("staff_role", provision.staff_role)
         for k, v in data.items():
             setattr(provision, k, v)
+        since = None
+        if not groups:  # nothing costed with it yet: the new cost simply replaces the old
+            provision.cost_basis, provision.cost, provision.staff_role = basis, cost, role
+        else:
+            day = applies_from or timezone.localdate()
+            if cost_on(provision, day) != (basis, cost, role.pk if role else None):
+                since = day
+                change_cost(provision, basis, cost, role, since)
         provision.save()
+        new = _values(provision, PROVISION_FIELDS)
+        if since is not None:
+            new.update(cost_basis=basis, cost=str(cost), staff_role=str(role))
+            new["applies_from"] = str(since)
         _audit(
             actor,
             Action.UPDATE,
             provision,
             setting,
             f"Provision {provision.name} changed",
-            detail={"old": old, "new": _values(provision, PROVISION_FIELDS)},
+            detail={"old": old, "new": new},
         )
-        groups = list(provision.groups.all())
-        for group in groups:
-            recompute_group(group, announce=False)
-        if groups:
+        others = any(old[f] != new[f] for f in PROVISION_FIELDS if f not in OWN_COST)
+        if groups and (others or since is None):
+            for group in groups:  # every term: the change is not of its own cost only
+                recompute_group(group, announce=False)
             changed(setting.pk, min(g.starts_on for g in groups))
+        elif since is not None:
+            for group in groups:
+                if group.ends_on >= since:
+                    recompute_group(group, announce=False)
+            changed(setting.pk, since)
     return provision
 
 

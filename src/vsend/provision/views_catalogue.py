@@ -19,6 +19,7 @@ from vsend.provision.forms import BudgetForm, LibraryForm, ProvisionForm, StaffR
 from vsend.provision.library import library
 from vsend.provision.maps import domain_names
 from vsend.provision.models import Provision, SenBudget, StaffRole
+from vsend.provision.rates import BEGINNING
 from vsend.submissions.services import AlreadySubmitted, earlier_result, submit_once
 
 
@@ -70,6 +71,10 @@ def _provision_page(
             "setting": setting,
             "form": form,
             "provision": provision,
+            "history": list(provision.cost_changes.select_related("staff_role"))
+            if provision
+            else [],
+            "beginning": BEGINNING,
             "errors": error_list(form) if form.is_bound else [],
         },
     )
@@ -101,12 +106,19 @@ def provision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method != "POST" or not form.is_valid():
         return _provision_page(request, setting, form, provision)
-    services.save_provision(
-        actor=actor_from_request(request),
-        setting=setting,
-        data=form.cleaned_data,
-        provision=provision,
-    )
+    data = dict(form.cleaned_data)
+    applies_from = data.pop("applies_from", None)
+    try:
+        services.save_provision(
+            actor=actor_from_request(request),
+            setting=setting,
+            data=data,
+            provision=provision,
+            applies_from=applies_from,
+        )
+    except services.ClosedTerm:  # the term ended between showing the form and saving it
+        form.add_error("applies_from", "Cost applies from must be in this term or later")
+        return _provision_page(request, setting, form, provision)
     return redirect("provision:setting", pk=setting.pk)
 
 
