@@ -7,6 +7,7 @@ cores); the timings use whatever benchmark authorities exist.
 """
 
 import random
+import select
 import statistics
 import subprocess  # noqa: S404 - runs this same command as the writer process
 import sys
@@ -29,6 +30,8 @@ from vsend.organisations.models import LocalAuthority, Setting
 from vsend.profiles.models import Profile
 
 CODES = [f"{900 + i}" for i in range(10)]
+READY = "writer: ready"
+WRITER_START_SECONDS = 300
 
 
 def email(i: int) -> str:
@@ -69,10 +72,13 @@ def writer(code: str, seconds: int) -> None:
     )
     rng = random.Random(1)  # noqa: S311 - synthetic data
     rng.shuffle(current)
+    # Starting Python and Django takes several seconds of CPU, much longer on a loaded machine:
+    # the measuring process waits for this line before it starts timing.
+    print(READY, flush=True)  # noqa: T201
     end = time.monotonic() + seconds
     done = 0
+    tick = time.monotonic()
     while time.monotonic() < end and current:
-        tick = time.monotonic()
         previous = Profile.objects.get(pk=current.pop())
         draft = Profile.objects.create(
             child_id=previous.child_id,
@@ -100,7 +106,10 @@ def writer(code: str, seconds: int) -> None:
         )
         services.finalise(actor=actor, profile=draft, expected=draft.lock_version)
         done += 1
-        time.sleep(max(0.0, 1.0 - (time.monotonic() - tick)))
+        # One a second on a fixed schedule: a finalise that took longer than a second is caught
+        # up at once rather than pushing every later one back.
+        tick += 1.0
+        time.sleep(max(0.0, tick - time.monotonic()))
     print(f"writer: {done} profiles finalised", flush=True)  # noqa: T201
 
 
@@ -115,6 +124,23 @@ FLOOR_SQL = {
         "GROUP BY a.as_at, s.locality_id, kv.key"
     ),
 }
+
+
+def _wait_ready(process: subprocess.Popen[str]) -> bool:
+    """Whether the writer said it is ready within WRITER_START_SECONDS (it may print other
+    lines first)."""
+    assert process.stdout is not None
+    deadline = time.monotonic() + WRITER_START_SECONDS
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([process.stdout], [], [], left)
+        if not ready:
+            break
+        line = process.stdout.readline()
+        if not line:  # the writer ended
+            return False
+        if line.strip() == READY:
+            return True
+    return False
 
 
 def _times(fn: Any, runs: int) -> list[float]:
@@ -156,7 +182,6 @@ def measure(out: Out, runs: int, seconds: int, limit: int = 10) -> None:
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
         setting = Setting.objects.filter(authority=authority).order_by("pk")[250]
-        writes_from = timezone.now()
         writer_process = subprocess.Popen(  # noqa: S603
             [
                 sys.executable,
@@ -172,7 +197,12 @@ def measure(out: Out, runs: int, seconds: int, limit: int = 10) -> None:
             stdout=subprocess.PIPE,
             text=True,
         )
-        time.sleep(2)  # the writer is running
+        if not _wait_ready(writer_process):
+            writer_process.kill()
+            writer_process.communicate(timeout=30)
+            out.write(f"{authority.name}: the writer did not start; skipped\n")
+            continue
+        time.sleep(1)  # its first finalise is under way
 
         def page(url: str, client: Client = client) -> Any:
             def go() -> None:
@@ -186,20 +216,23 @@ def measure(out: Out, runs: int, seconds: int, limit: int = 10) -> None:
                 cursor.execute(FLOOR_SQL["postgresql"], [aggregate.KIND, pk, dates])
                 cursor.fetchall()
 
+        writes_from = timezone.now()
         la = _times(page(reverse("insights:authority") + f"?authority={authority.pk}"), runs)
         fl = _times(floor, runs) if connection.vendor == "postgresql" else [float("nan")]
         st = _times(page(reverse("insights:setting", kwargs={"pk": setting.pk})), runs)
+        writes_to = timezone.now()
         writer_process.terminate()
         writer_process.communicate(timeout=30)
+        # The writes made while the pages were being timed, and no others.
         written = Profile.objects.filter(
-            child__authority=authority, finalised_at__gte=writes_from
+            child__authority=authority, finalised_at__gte=writes_from, finalised_at__lt=writes_to
         ).count()
-        seconds_run = (timezone.now() - writes_from).total_seconds()
+        seconds_run = (writes_to - writes_from).total_seconds()
         med, fmed = statistics.median(la), statistics.median(fl)
         out.write(
             f"{authority.name:<26}{med:>19.1f} / {_p95(la):>7.1f}{fmed:>10.1f}{med / fmed:>7.1f}"
             f"{statistics.median(st):>19.1f} / {_p95(st):>7.1f}"
-            f"{f'{written} in {seconds_run:.0f} s':>14}\n"
+            f"{f'{written} in {seconds_run:.0f} s':>14} ({written / seconds_run:.2f}/s)\n"
         )
     _cross_authority(out, runs)
 

@@ -27,6 +27,9 @@ class Command(BaseCommand):
         "`bench profile`: median server time of a demo profile's summary page and PDF (needs "
         "`vsend demo`). `bench insight`: builds a synthetic authority and times the dashboards."
     )
+    # `vsend check` runs them; here they would import every view (WeasyPrint among them) and
+    # delay the writer process of `bench aggregates` by seconds.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
