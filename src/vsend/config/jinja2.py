@@ -1,5 +1,6 @@
 """The Jinja2 environment for vsend's pages, with GOV.UK Frontend's macros on the path."""
 
+import json
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -10,8 +11,16 @@ from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
-from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, pass_context
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    PackageLoader,
+    PrefixLoader,
+    pass_context,
+    pass_environment,
+)
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from vsend.config.forms import date_parts, error_list
 from vsend.submissions.services import once_input
@@ -80,6 +89,29 @@ def can_nav(context: Context, perm: str) -> bool:
     return AccessPolicy.for_request(context["request"]).can_anywhere(perm)
 
 
+NAV_MACROS = "govuk_frontend_jinja/components/service-navigation/macro.html"
+_NAV_END = Markup("<!-- vsend: navigation end -->")
+# The service navigation drawn by this process, by its links and which is current: a handful of
+# shapes (one per set of roles and section), drawn once each rather than on every page.
+_NAV: dict[str, Markup] = {}
+NAV_MAX = 500
+
+
+@pass_environment
+def service_navigation(env: Environment, params: dict[str, Any], end: str = "") -> Markup:
+    """GOV.UK's service navigation for these links, with `end` (the sign-out form, which
+    carries the request's CSRF token) in its navigationEnd slot."""
+    key = json.dumps(params, sort_keys=True, default=str)
+    html = _NAV.get(key)
+    if html is None:
+        macro = env.get_template(NAV_MACROS).module.govukServiceNavigation  # type: ignore[attr-defined]
+        html = macro({**params, "slots": {"navigationEnd": _NAV_END}})  # Markup: escaped by Jinja
+        if len(_NAV) >= NAV_MAX:
+            _NAV.clear()
+        _NAV[key] = html
+    return html.replace(_NAV_END, escape(end))
+
+
 def environment(**options: Any) -> Environment:
     options["loader"] = ChoiceLoader(
         [
@@ -103,6 +135,7 @@ def environment(**options: Any) -> Environment:
             "error_list": error_list,
             "choice_items": choice_items,
             "can_nav": can_nav,
+            "service_navigation": service_navigation,
             "service_name": settings.VSEND_SERVICE_NAME,
             "once_input": once_input,
         }

@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from vsend.config.text import xml_escape as escape
 
@@ -397,11 +398,35 @@ def profile_chart(view, child_view: list[int | None] | None = None) -> str:  # n
     in the SVG and the swatches is escaped here; the template escapes the rest. child_view:
     the child's own view of each area, drawn as a further series when given."""
     domains, levels, series, title = _chart_parts(view, child_view)
-    return render_to_string(
-        "profiles/_chart.html",
-        {
-            "svg": radar_svg(domains, levels, series, title, key=False),
-            "series": [(s, swatch(s)) for s in series],
-            "levels": list(enumerate(levels)),
-        },
+    # The drawing depends on these inputs alone, so it is kept by them: every value drawn (the
+    # child's own view among them), the names, the framework's level words and the language.
+    key = (
+        get_language(),
+        tuple(domains),
+        tuple(levels),
+        title,
+        tuple(
+            (s.key, s.label, tuple(s.values), s.colour, s.dash, s.marker, s.meaning, s.width)
+            for s in series
+        ),
     )
+    html = _DRAWN.get(key)
+    if html is None:
+        html = render_to_string(
+            "profiles/_chart.html",
+            {
+                "svg": radar_svg(domains, levels, series, title, key=False),
+                "series": [(s, swatch(s)) for s in series],
+                "levels": list(enumerate(levels)),
+            },
+        )
+        if len(_DRAWN) >= DRAWN_MAX:
+            _DRAWN.clear()
+        _DRAWN[key] = html
+    return html
+
+
+# Charts already drawn by this process, by everything that goes into them (a profile's page is
+# drawn again at each visit though a finalised profile never changes).
+_DRAWN: dict[tuple[object, ...], str] = {}
+DRAWN_MAX = 2_000
