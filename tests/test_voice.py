@@ -241,3 +241,19 @@ def test_the_familys_view_counts_only_once_they_send_it(world, as_user):
     three = selectors.three_views(profile_view(profile))
     assert three.rows[0].family.level is None and not three.to_talk_about
     assert not three.family_given
+
+
+def test_a_finalised_profiles_chart_follows_the_childs_latest_view(world, as_user):
+    """Charts are kept once drawn (profiles.chart): a new view from the child must still show."""
+    sendco = as_user("sendco")
+    pk = complete_profile(sendco, world.child)
+    url = reverse("profiles:summary", kwargs={"pk": pk})
+    assert "marker-child" not in sendco.get(url).content.decode()
+    _child_view(world, {DOMAIN_KEYS[0]: 1})
+    marker = 'class="marker marker-child" data-axis="0" data-value="{}"'
+    page = sendco.get(url).content.decode()
+    assert marker.format(1) in page
+    _child_view(world, {DOMAIN_KEYS[0]: 3})
+    page = sendco.get(url).content.decode()
+    assert marker.format(3) in page and marker.format(1) not in page
+    assert sendco.get(url).content.decode().count("marker-child") == page.count("marker-child")
