@@ -9,6 +9,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
@@ -25,25 +26,36 @@ def _questions(young_person: bool) -> dict[str, tuple[str, str, bool]]:
     """page: (question, hint, required)"""
     pages = {
         "reasons": (
-            "Why are you asking for an assessment?",
-            "What " + ("you find" if young_person else "your child finds") + " hard, what has "
-            "been tried and what difference it made. You do not need any scores or reports.",
+            _("Why are you asking for an assessment?"),
+            _(
+                "What you find hard, what has been tried and what difference it made. You do "
+                "not need any scores or reports."
+            )
+            if young_person
+            else _(
+                "What your child finds hard, what has been tried and what difference it made. "
+                "You do not need any scores or reports."
+            ),
             True,
         ),
     }
     if not young_person:
         pages["family"] = (
-            "What would you like the local authority to know about your family?",
-            "Your hopes, your worries and what helps at home. You can leave this empty.",
+            _("What would you like the local authority to know about your family?"),
+            _("Your hopes, your worries and what helps at home. You can leave this empty."),
             False,
         )
     pages["child"] = (
-        "What do you think?" if young_person else "What does your child think?",
-        "What you like, what is hard and what you hope for, in your own words. You can leave "
-        "this empty."
+        _("What do you think?") if young_person else _("What does your child think?"),
+        _(
+            "What you like, what is hard and what you hope for, in your own words. You can "
+            "leave this empty."
+        )
         if young_person
-        else "In their own words if you can: what they like, what is hard, what they hope "
-        "for. You can leave this empty.",
+        else _(
+            "In their own words if you can: what they like, what is hard, what they hope for. "
+            "You can leave this empty."
+        ),
         False,
     )
     return pages
@@ -61,8 +73,9 @@ class AnswerForm(forms.Form):
             max_length=TEXT_LIMIT,
             widget=forms.Textarea,
             error_messages={
-                "required": "Say why you are asking for an assessment",
-                "max_length": f"Your answer must be {TEXT_LIMIT:,} characters or fewer",
+                "required": _("Say why you are asking for an assessment"),
+                "max_length": _("Your answer must be %(limit)s characters or fewer")
+                % {"limit": f"{TEXT_LIMIT:,}"},
             },
         )
 
@@ -152,10 +165,10 @@ def _check(
     summary = [
         {
             "key": {"text": r["question"]},
-            "value": {"text": r["answer"] or "Not given"},
+            "value": {"text": r["answer"] or _("Not given")},
             "actions": {
                 "items": [
-                    {"href": r["href"], "text": "Change", "visuallyHiddenText": r["question"]}
+                    {"href": r["href"], "text": _("Change"), "visuallyHiddenText": r["question"]}
                 ]
             },
         }

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from vsend.config.forms import EARLIEST_PLAN_DATE, GovukDateField
 from vsend.statutory.models import (
@@ -357,4 +358,11 @@ class WithdrawForm(forms.Form):
         self.fixed_by = fixed_by
         if fixed_by:
             del self.fields["by"]
-        self.fields["reason"].error_messages["required"] = "Say why the request is being withdrawn"
+        # The family's copy of this page is translatable: its words are set per request.
+        self.fields["on"].label = _("Date withdrawn")
+        self.fields["on"].help_text = _("Usually today. For example, 27 3 2026")
+        self.fields["reason"].label = _("Why is the request being withdrawn?")
+        self.fields["reason"].error_messages["required"] = _("Say why the request is being withdrawn")
+        self.fields["reason"].error_messages["max_length"] = _(
+            "The reason must be %(limit)s characters or fewer"
+        ) % {"limit": f"{NOTE_LIMIT:,}"}
