@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
@@ -70,3 +72,22 @@ class RecoveryCodeForm(forms.Form):
                 "A recovery code is 10 letters and numbers, like abcde-23456"
             )
         return code
+
+
+class LanguageForm(forms.Form):
+    """The family's own language, among those the authority offers (settings.LANGUAGES)."""
+
+    language = forms.ChoiceField(widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from django.conf import settings
+        from django.utils.translation import gettext as _
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["language"]
+        field.choices = list(settings.LANGUAGES)
+        field.label = _("Language for your pages")
+        field.error_messages = {
+            "required": _("Choose a language"),
+            "invalid_choice": _("Choose one of the languages listed"),
+        }

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import translation
 
 from vsend.accounts import sessions
 from vsend.audit.models import Action
@@ -151,3 +152,21 @@ def mfa_satisfied(user: object) -> bool:
     if getattr(user, "is_verified", lambda: False)():
         return True
     return not has_mfa_device(user) and not mfa_required(user)
+
+
+class PreferredLanguageMiddleware:
+    """Serves a signed-in person's pages in the language they chose on their account page.
+
+    LocaleMiddleware (before this) has already chosen from the browser among the authority's
+    languages; a stored choice still offered wins. Nothing changes when only one is offered."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = getattr(request.user, "language", "") if request.user.is_authenticated else ""
+        offered = {code for code, _name in settings.LANGUAGES}
+        if len(offered) > 1 and chosen in offered:
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+        return self.get_response(request)

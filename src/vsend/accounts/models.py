@@ -45,6 +45,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # and the person must set up an app at their next sign-in, whatever their role. Cleared
     # when they have.
     authenticator_reset_at = models.DateTimeField(null=True, blank=True)
+    # The language a family member chose on their account page (one of settings.LANGUAGES);
+    # empty: the service's default, or their browser's when the authority offers it.
+    language = models.CharField(max_length=15, blank=True, default="")
 
     objects: ClassVar[UserManager] = UserManager()
 

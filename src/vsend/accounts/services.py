@@ -34,3 +34,18 @@ def revoke_api_token(*, actor: Actor, token: ApiToken) -> None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record(actor, Action.UPDATE, obj=token, summary=f"API token '{token.name}' revoked")
+
+
+@transaction.atomic
+def set_language(*, actor: Actor, user: User, language: str) -> bool:
+    """Store the person's language (one the authority offers, or "" for the default); True
+    when it changed. Choosing the same again writes nothing."""
+    offered = {code for code, _name in settings.LANGUAGES}
+    if language and language not in offered:
+        raise ValueError(f"{language!r} is not offered")
+    if user.language == language:
+        return False
+    user.language = language
+    user.save(update_fields=["language"])
+    record(actor, Action.UPDATE, obj=user, summary=f"Language set to '{language or 'default'}'")
+    return True

@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("password-reset/done/", reset_views.ResetDone.as_view(), name="password-reset-done"),
     path("account/", views.account, name="account"),
+    path("account/language/", views.language, name="language"),
     path("account/security/", views.mfa_setup, name="mfa-setup"),
     path("account/recovery-codes/", recovery_views.recovery_codes, name="recovery-codes"),
     path("account/tokens/new/", views.token_create, name="token-create"),

@@ -12,19 +12,23 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vsend.accounts import sessions, throttle
-from vsend.accounts.forms import ApiTokenForm, CodeForm, SignInForm
+from vsend.accounts.forms import ApiTokenForm, CodeForm, LanguageForm, SignInForm
 from vsend.accounts.middleware import has_mfa_device, mfa_required
 from vsend.accounts.models import ApiToken, User, hash_token
 from vsend.accounts.recovery import codes_left, issue_recovery_codes, match_authenticator
-from vsend.accounts.services import create_api_token, revoke_api_token
+from vsend.accounts.roles import CHILD_LINKED_ROLES
+from vsend.accounts.services import create_api_token, revoke_api_token, set_language
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record
+from vsend.config.forms import error_list
 from vsend.submissions.services import AlreadySubmitted, submit_once
 
 
@@ -251,19 +255,50 @@ def _base32_secret(device: TOTPDevice) -> str:
 
 @require_safe
 def account(request: HttpRequest) -> HttpResponse:
+    return _account_page(request)
+
+
+def _account_page(request: HttpRequest, language_form: LanguageForm | None = None) -> HttpResponse:
     user = cast(User, request.user)
+    memberships = user.active_memberships()
+    # Families choose their language when the authority offers more than one.
+    offers_languages = len(settings.LANGUAGES) > 1 and any(
+        m.role in CHILD_LINKED_ROLES for m in memberships
+    )
+    if offers_languages and language_form is None:
+        language_form = LanguageForm(initial={"language": user.language or settings.LANGUAGE_CODE})
     return render(
         request,
         "accounts/account.html",
         {
-            "memberships": user.active_memberships(),
+            "memberships": memberships,
             "tokens": ApiToken.objects.filter(user=user),
             "form": ApiTokenForm(),
+            "language_form": language_form if offers_languages else None,
             "has_mfa": has_mfa_device(user),
             "codes_left": codes_left(user),
             "token_days": settings.VSEND_API_TOKEN_DAYS,
+            "errors": error_list(language_form) if language_form and language_form.errors else [],
         },
     )
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    form = LanguageForm(request.POST)
+    if len(settings.LANGUAGES) < 2 or not form.is_valid():
+        return _account_page(request, language_form=form)
+    set_language(
+        actor=actor_from_request(request), user=user, language=form.cleaned_data["language"]
+    )
+    translation.activate(user.language)
+    messages.success(
+        request,
+        _("Your pages will now be in %(language)s.")
+        % {"language": dict(settings.LANGUAGES)[user.language]},
+    )
+    return redirect("accounts:account")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -81,10 +81,12 @@ MIDDLEWARE = [
     "vsend.config.hygiene.InputHygieneMiddleware",
     "vsend.config.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "vsend.accounts.middleware.PreferredLanguageMiddleware",
     "vsend.accounts.middleware.SessionLimitsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "vsend.accounts.middleware.RequireMFAMiddleware",
@@ -203,9 +205,25 @@ AXES_CLIENT_IP_CALLABLE = "vsend.config.client_address.client_ip"
 # within the lockout time pause sign-in from that address (0 turns this off).
 VSEND_ADDRESS_FAILED_USERNAMES = env_int("VSEND_ADDRESS_FAILED_USERNAMES", 20)
 
-LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True  # family-facing words are translatable; catalogues live in src/vsend/locale
+# The languages the authority offers its families (VSEND_LANGUAGES, comma-separated codes, the
+# first the default; each needs a catalogue in LOCALE_PATHS, see src/vsend/locale/README.md).
+# English only unless the deployment says otherwise. Each is named in its own language.
+VSEND_LANGUAGES = [code.lower() for code in env_list("VSEND_LANGUAGES", ["en-gb"])] or ["en-gb"]
+
+
+def _language_name(code: str) -> str:
+    from django.conf.locale import LANG_INFO
+
+    info = LANG_INFO.get(code) or LANG_INFO.get(code.split("-")[0])
+    if info is None or "fallback" in info:
+        raise ImproperlyConfigured(f"VSEND_LANGUAGES: {code!r} is not a language code Django knows")
+    return "English" if code.startswith("en") else str(info["name_local"])
+
+
+LANGUAGE_CODE = VSEND_LANGUAGES[0]
+LANGUAGES = [(code, _language_name(code)) for code in dict.fromkeys(VSEND_LANGUAGES)]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_TZ = True
 

@@ -362,7 +362,9 @@ class WithdrawForm(forms.Form):
         self.fields["on"].label = _("Date withdrawn")
         self.fields["on"].help_text = _("Usually today. For example, 27 3 2026")
         self.fields["reason"].label = _("Why is the request being withdrawn?")
-        self.fields["reason"].error_messages["required"] = _("Say why the request is being withdrawn")
+        self.fields["reason"].error_messages["required"] = _(
+            "Say why the request is being withdrawn"
+        )
         self.fields["reason"].error_messages["max_length"] = _(
             "The reason must be %(limit)s characters or fewer"
         ) % {"limit": f"{NOTE_LIMIT:,}"}
