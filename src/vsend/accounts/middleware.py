@@ -164,9 +164,9 @@ class PreferredLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = getattr(request.user, "language", "") if request.user.is_authenticated else ""
         offered = {code for code, _name in settings.LANGUAGES}
-        if len(offered) > 1 and chosen in offered:
+        if len(offered) > 1 and request.user.is_authenticated and request.user.language in offered:
+            chosen = request.user.language
             translation.activate(chosen)
             request.LANGUAGE_CODE = chosen
         return self.get_response(request)

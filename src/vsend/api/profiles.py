@@ -21,6 +21,7 @@ from vsend.frameworks.loader import AGE_BANDS, DOMAIN_KEYS
 from vsend.profiles import chart, selectors, services
 from vsend.profiles.models import Profile
 from vsend.profiles.pdf import is_family_copy
+from vsend.voice.selectors import ThreeViews, three_views
 
 
 def _actor(request: Request) -> Actor:
@@ -72,6 +73,26 @@ class RatingSerializer(serializers.Serializer[Any]):
     readiness_gap = serializers.IntegerField(allow_null=True)
     confidence_gap = serializers.IntegerField(allow_null=True)
     change_since_previous = serializers.IntegerField(allow_null=True)
+    family_view_level = serializers.IntegerField(
+        allow_null=True,
+        help_text="The family's own view of need in this area (sent with their home answers), "
+        "on the framework's levels; null when not given",
+    )
+    family_view_label = serializers.CharField(
+        allow_null=True, help_text="The family's view of need, in the words they chose from"
+    )
+    child_view_level = serializers.IntegerField(
+        allow_null=True,
+        help_text="The child's own view of this area from their latest sent 'All about me' "
+        "(see child_view), on the framework's levels; null when not given",
+    )
+    child_view_label = serializers.CharField(
+        allow_null=True, help_text="The child's own view, in the words they chose from"
+    )
+    views_to_talk_about = serializers.BooleanField(
+        help_text="Two of the three views (setting, family, child) are 2 or more levels apart: "
+        "something to talk about. Views are never averaged"
+    )
 
 
 class OutcomeSerializer(serializers.Serializer[Any]):
@@ -91,6 +112,11 @@ class ActionSerializer(serializers.Serializer[Any]):
     ends_on = serializers.DateField(allow_null=True)
 
 
+class ChildViewSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField()
+
+
 class ProfileDetail(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     child = serializers.IntegerField()
@@ -106,6 +132,12 @@ class ProfileDetail(serializers.Serializer[Any]):
     lock_version = serializers.IntegerField()
     home_confidence_by_family = serializers.BooleanField()
     ratings = RatingSerializer(many=True)
+    child_view = ChildViewSerializer(
+        allow_null=True,
+        help_text="The child's 'All about me' version whose views of each area are given in "
+        "ratings: the newest sent while this is the current profile, else the newest sent by "
+        "the day it was replaced; null when there is none",
+    )
     gaps = serializers.DictField()
     plan = serializers.DictField()
 
@@ -121,13 +153,28 @@ def _words(view: selectors.ProfileView, d: Any) -> dict[str, str | None]:
     }
 
 
+def _three(views: ThreeViews, i: int) -> dict[str, Any]:
+    row = views.rows[i]
+    return {
+        "family_view_level": row.family.level,
+        "family_view_label": row.family.words or None,
+        "child_view_level": row.child.level,
+        "child_view_label": row.child.words or None,
+        "views_to_talk_about": row.talk_about,
+    }
+
+
 def profile_data(
     view: selectors.ProfileView, request: Request | None = None, *, staff_notes: bool = True
 ) -> dict[str, Any]:
-    """The profile as the API gives it. `staff_notes` False (a parent, carer or young person
-    reading it) leaves out the notes staff keep for their work, as the family's PDF does."""
+    """The profile as the API gives it, with the family's and the child's own views of each
+    area beside the setting's (ADR 28), for whoever may open the profile, as on its page.
+    `staff_notes` False (a parent, carer or young person reading it) leaves out the notes staff
+    keep for their work, as the family's PDF does."""
     p = view.profile
     kept = (lambda text: text) if staff_notes else (lambda text: "")
+    views = three_views(view)
+    about_me = views.about_me
     return {
         "id": p.pk,
         "child": p.child_id,
@@ -163,8 +210,12 @@ def profile_data(
                 "change_since_previous": d.change,
             }
             | _words(view, d)
-            for d in view.domains
+            | _three(views, i)
+            for i, d in enumerate(view.domains)
         ],
+        "child_view": None
+        if about_me is None
+        else {"version": about_me.number, "submitted_at": about_me.submitted_at},
         "gaps": {
             "readiness": [d.domain.key for d in view.readiness_gaps],
             "home_confidence": [d.domain.key for d in view.confidence_gaps],
@@ -338,6 +389,9 @@ def profile_detail(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 def profile_chart_svg(request: Request, pk: int) -> HttpResponse:
     profile = selectors.open_profile(_actor(request), pk, "Chart viewed")
+    view = selectors.profile_view(profile)
+    # The child's own view is the fourth series, as on the profile's page.
     return HttpResponse(
-        chart.profile_chart_svg(selectors.profile_view(profile)), content_type="image/svg+xml"
+        chart.profile_chart_svg(view, three_views(view).child_levels),
+        content_type="image/svg+xml",
     )

@@ -22,6 +22,8 @@ from vsend.children.selectors import enrolment_history
 from vsend.config.jinja2 import format_date
 from vsend.exports.pdf import tagged_pdf
 from vsend.profiles.chart import profile_chart
+from vsend.voice.questions import family_level_words
+from vsend.voice.selectors import three_views
 
 
 @dataclass(frozen=True)
@@ -119,12 +121,17 @@ def profile_pdf(  # noqa: ANN001
 ) -> bytes:
     profile = view.profile
     own_record = family and own_record
+    three = three_views(view)  # the setting's, the family's and the child's own (ADR 28)
     html = render_to_string(
         "profiles/pdf.html",
         {
             "view": view,
             "profile": profile,
-            "chart": profile_chart(view),
+            # The child's own view is the chart's fourth series, as on the profile's page.
+            "chart": profile_chart(view, three.child_levels),
+            "three": three,
+            # The family's copy gives the setting's rating in the words families choose from.
+            "family_words": family_level_words(len(view.framework.scale)),
             "details": details(profile),
             "family": family,
             "own_record": own_record,
