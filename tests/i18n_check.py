@@ -9,6 +9,7 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "vsend" / "templates"
 TAG = re.compile(r"<[^>]*>")
 WORDS = re.compile(r"[A-Za-z]{2,}")
 ENTITY = re.compile(r"&[a-z]+;|&#\d+;")
+STYLE = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)  # CSS, not words
 TRANSLATORS = {"_", "gettext", "ngettext"}
 
 
@@ -44,7 +45,7 @@ def untranslated_source(source: str) -> list[str]:
             after = tokens[i + 1][2] if i + 1 < len(tokens) else ""
             if not called and after != ":":
                 found.append(value[:60])
-    text = ENTITY.sub(" ", TAG.sub(" ", "".join(page)))
+    text = ENTITY.sub(" ", TAG.sub(" ", STYLE.sub(" ", "".join(page))))
     for part in text.split("\x00"):
         if WORDS.search(part):
             found.append(" ".join(part.split())[:60])

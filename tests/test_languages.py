@@ -27,7 +27,9 @@ def welsh(tmp_path, settings):
     po.write_text(
         header
         + '\n\nmsgid "Who opened or changed the record"\nmsgstr "Pwy agorodd y cofnod"\n'
-        + '\nmsgid "Your account"\nmsgstr "Eich cyfrif"\n',
+        + '\nmsgid "Your account"\nmsgstr "Eich cyfrif"\n'
+        + '\nmsgid "How each of us sees it"\nmsgstr "Sut mae pob un ohonom yn ei weld"\n'
+        + '\nmsgid "Three views of need"\nmsgstr "Tair barn am angen"\n',
         encoding="utf-8",
     )
     subprocess.run(["msgfmt", "-o", str(po.with_suffix(".mo")), str(po)], check=True)  # noqa: S603, S607
@@ -112,3 +114,34 @@ def test_a_stored_language_no_longer_offered_falls_back(world, as_user, settings
     page = as_user("parent").get(reverse("family:access", kwargs={"pk": world.child.pk}))
     assert page.status_code == 200
     assert "Who opened or changed the record" in page.content.decode()
+
+
+def test_the_familys_pdf_is_in_their_language_and_the_staff_copy_is_not(world, as_user, welsh):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.profile_helpers import complete_profile
+    from tests.test_pdfs import run_on
+    from vsend.exports import builders
+    from vsend.exports.models import Export, Kind
+
+    pk = complete_profile(as_user("sendco"), world.child)
+    parent = world.users["parent"]
+    parent.language = "cy"
+    parent.save(update_fields=["language"])
+
+    def text(user):
+        export = Export.objects.create(
+            requested_by=user,
+            kind=Kind.PROFILE_PDF,
+            object_id=pk,
+            key=f"test-{user.pk}",
+            filename="p.pdf",
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
+        return " ".join(run_on(builders.build_profile_pdf(export), "pdftotext").split())
+
+    assert "Sut mae pob un ohonom yn ei weld" in text(parent)
+    staff = text(world.users["sendco"])
+    assert "Three views of need" in staff and "Tair barn" not in staff

@@ -6,7 +6,6 @@ import subprocess
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests.i18n_check import untranslated, untranslated_source
 from vsend.config import messages
@@ -49,6 +48,8 @@ FAMILY_TEMPLATES = [
     "voice/question.html",
     "voice/start.html",
     "voice/version.html",
+    "profiles/pdf.html",
+    "profiles/_pdf_three_views.html",
 ]
 
 
@@ -69,6 +70,7 @@ def test_the_check_finds_words_left_out():
     assert untranslated_source("<p>{{ _('Fine') }}</p>") == []
     assert untranslated_source("<p>{% trans %}Hello {{ name }}{% endtrans %}</p>") == []
     assert untranslated_source("<p>Hello</p>") == ["Hello"]
+    assert untranslated_source("<style>p { font: 9pt sans-serif; }</style>") == []
     assert untranslated_source('{{ govukButton({"text": "Send it"}) }}') == ['"Send it"']
     assert untranslated_source('<a class="govuk-link" href="{{ x }}">Read it</a>') == ["Read it"]
 
@@ -94,13 +96,15 @@ def test_a_language_added_from_the_template_is_served(world, as_user, tmp_path, 
     )
     subprocess.run(["msgfmt", "-o", str(po.with_suffix(".mo")), str(po)], check=True)  # noqa: S603, S607
     settings.LOCALE_PATHS = [tmp_path]
+    settings.LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]  # offered by the authority
     from django.utils.translation import trans_real
 
     trans_real._translations = {}
     trans_real._active = trans_real.Local()
     try:
-        with translation.override("cy"):
-            page = as_user("parent").get(reverse("family:access", kwargs={"pk": world.child.pk}))
+        page = as_user("parent").get(
+            reverse("family:access", kwargs={"pk": world.child.pk}), HTTP_ACCEPT_LANGUAGE="cy"
+        )
         assert "Pwy agorodd y cofnod" in page.content.decode()
     finally:
         trans_real._translations = {}

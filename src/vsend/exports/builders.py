@@ -3,7 +3,9 @@ may still see it, as the download does."""
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import QueryDict
+from django.utils import translation
 
 from vsend.audit.models import Channel
 from vsend.audit.services import Actor
@@ -24,7 +26,13 @@ def build_profile_pdf(export: Export) -> bytes:
     profile = selectors.get_profile_for(_actor(export), int(export.object_id))
     family = is_family_copy(export.requested_by, profile.child_id)
     own = family and is_own_copy(export.requested_by, profile.child_id)
-    return profile_pdf(selectors.profile_view(profile), family=family, own_record=own)
+    # A family's copy is in the language they chose (when the authority offers it); the job
+    # runs outside any request, so the language is set here.
+    chosen = export.requested_by.language
+    offered = [code for code, _name in settings.LANGUAGES]
+    language = chosen if family and len(offered) > 1 and chosen in offered else offered[0]
+    with translation.override(language):
+        return profile_pdf(selectors.profile_view(profile), family=family, own_record=own)
 
 
 def build_governors_pdf(export: Export) -> bytes:

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import CHILD_LINKED_ROLES, Role
@@ -143,6 +144,7 @@ def profile_pdf(  # noqa: ANN001
                 if d.rating.need_level is not None
             },
             "now": timezone.localdate(),
+            "language": translation.get_language() or settings.LANGUAGE_CODE,
         },
         request=request,
     )
