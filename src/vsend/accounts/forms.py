@@ -85,6 +85,7 @@ class LanguageForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         field = self.fields["language"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - for the type checker
         field.choices = list(settings.LANGUAGES)
         field.label = _("Language for your pages")
         field.error_messages = {
