@@ -138,6 +138,7 @@ NO_CHILD_DATA = {
     "accounts:mfa-verify": "second-factor form",
     "accounts:sign-out": "signs out",
     "accounts:account": "the user's own account (a young person sees only their own name)",
+    "accounts:language": "the user's own language choice; a change is audited",
     "accounts:mfa-setup": "the user's own second factor",
     "accounts:token-create": "the user's own API tokens",
     "accounts:token-revoke": "the user's own API tokens",
