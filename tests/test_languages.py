@@ -61,6 +61,7 @@ def test_a_family_member_chooses_welsh_and_sees_their_pages_in_it(world, as_user
     parent = as_user("parent")
     account = parent.get(reverse("accounts:account")).content.decode()
     assert "Language for your pages" in account and "Cymraeg" in account
+    assert 'lang="cy"' in account  # each language is marked as itself for screen readers
     response = parent.post(reverse("accounts:language"), {"language": "cy"})
     assert response.status_code == 302
     user = world.users["parent"]
