@@ -11,7 +11,7 @@ from django.utils.translation import trans_real
 
 from vsend.audit.models import AuditEvent
 from vsend.config import messages
-from vsend.config.settings import _language_name
+from vsend.config.settings import _language, _language_name
 
 TWO = [("en-gb", "English"), ("cy", "Cymraeg")]
 
@@ -55,6 +55,9 @@ def test_language_codes_are_checked_and_named_in_their_own_language():
     assert _language_name("pl") == "polski"
     with pytest.raises(ImproperlyConfigured, match="xx"):
         _language_name("xx")
+    # A language Django does not know is named by the deployment.
+    assert _language("so:Soomaali") == ("so", "Soomaali")
+    assert _language("CY") == ("cy", "Cymraeg")
 
 
 def test_a_family_member_chooses_welsh_and_sees_their_pages_in_it(world, as_user, welsh):

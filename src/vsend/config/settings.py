@@ -209,8 +209,9 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True  # family-facing words are translatable; catalogues live in src/vsend/locale
 # The languages the authority offers its families (VSEND_LANGUAGES, comma-separated codes, the
 # first the default; each needs a catalogue in LOCALE_PATHS, see src/vsend/locale/README.md).
-# English only unless the deployment says otherwise. Each is named in its own language.
-VSEND_LANGUAGES = [code.lower() for code in env_list("VSEND_LANGUAGES", ["en-gb"])] or ["en-gb"]
+# English only unless the deployment says otherwise. Each is named in its own language: Django's
+# name for the code, or the name given after a colon ("so:Soomaali") for a code Django lacks.
+VSEND_LANGUAGES = [item.strip() for item in env_list("VSEND_LANGUAGES", ["en-gb"])] or ["en-gb"]
 
 
 def _language_name(code: str) -> str:
@@ -218,12 +219,21 @@ def _language_name(code: str) -> str:
 
     info = LANG_INFO.get(code) or LANG_INFO.get(code.split("-")[0])
     if info is None or "fallback" in info:
-        raise ImproperlyConfigured(f"VSEND_LANGUAGES: {code!r} is not a language code Django knows")
+        raise ImproperlyConfigured(
+            f"VSEND_LANGUAGES: {code!r} is not a language code Django knows: name it in its "
+            f"own language after a colon, for example {code}:Name"
+        )
     return "English" if code.startswith("en") else str(info["name_local"])
 
 
-LANGUAGE_CODE = VSEND_LANGUAGES[0]
-LANGUAGES = [(code, _language_name(code)) for code in dict.fromkeys(VSEND_LANGUAGES)]
+def _language(item: str) -> tuple[str, str]:
+    code, _, name = item.partition(":")
+    code = code.strip().lower()
+    return code, name.strip() or _language_name(code)
+
+
+LANGUAGES = list(dict(_language(item) for item in VSEND_LANGUAGES).items())
+LANGUAGE_CODE = LANGUAGES[0][0]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_TZ = True
 
