@@ -95,6 +95,26 @@ CHILD_DATA = {
     "exchange:export": ("sendco", "setting_csv", "shown"),
     "exchange:ctf-export": ("sendco", "setting", "shown"),
     # The family's window on one child, and the child's access log.
+    # The statutory pathway's later pages and its API (ADR 33).
+    "statutory:pack-pdf": ("caseworker", "case", "child"),
+    "statutory:withdraw": ("parent", "case", "shown"),
+    "statutory:request-received": ("caseworker", "child_pk", "shown"),
+    "statutory:adulthood": ("sendco", "review", "shown"),
+    "statutory:plan-outcome": ("caseworker", "plan", "shown"),
+    "api:child-cases": ("caseworker", "child", "child"),
+    "api:case": ("caseworker", "case", "child"),
+    "api:child-plans": ("caseworker", "child", "child"),
+    "api:plan": ("caseworker", "plan", "child"),
+    # Transition plans (ADR 34): the plan's pages name its child; the lists name every child.
+    "transitions:start": ("sendco", "child_pk", "shown"),
+    "transitions:plan": ("sendco", "transition", "shown"),
+    "transitions:step": ("sendco", "transition_step", "shown"),
+    "transitions:review": ("sendco", "transition", "shown"),
+    "transitions:end": ("sendco", "transition", "shown"),
+    "transitions:receiving": ("sendco", "transition", "shown"),
+    "transitions:list": ("sendco", "transitions", "shown"),
+    "transitions:phase": ("sendco", "phase", "shown"),
+    "transitions:phase-export": ("sendco", "phase_csv", "shown"),
     "family:home": ("parent", "child", "shown"),
     "family:access": ("parent", "child", "shown"),
 }
@@ -123,6 +143,8 @@ AGGREGATES = {
     "api:provision-setting-map": ("sendco", "setting"),
     "api:provision-authority": ("la_admin", None),
     "statutory:timeliness": ("la_officer", None),
+    "transitions:authority": ("la_admin", None),
+    "transitions:authority-export": ("la_admin", "csv"),
 }
 NO_CHILD_DATA = {
     "places:schools": "designations and places of the authority's schools (no child is named)",
@@ -131,6 +153,7 @@ NO_CHILD_DATA = {
     "insights:compare": "sharing authorities' published (suppressed) figures; each view audited",
     "insights:sharing": "an authority's choice to share its published figures; audited",
     "family:staff-names": "an authority's choice of staff names in families' logs; audited",
+    "transitions:shared": "a write only (the profile and plan recorded as sent); audited",
     "healthz": "service status only",
     "readyz": "service readiness only",
     "metrics": "service figures only, for the metrics scraper",
@@ -241,7 +264,20 @@ def _url(name: str, key: str | None, world, fmt: str = "csv") -> str:
             return reverse(name)
         today = date.today()  # noqa: DTZ011 - the default collection year
         return reverse(name, kwargs={"year": today.year + (1 if today.month > 1 else 0)})
-    if key in ("case", "case_step", "case_exception", "case_letter", "plan", "worklist"):
+    if key in ("phase", "phase_csv"):
+        from vsend.organisations.models import YearGroup
+
+        # The fixture's Year 3 becomes Year 6: its children change phase next September.
+        YearGroup.objects.filter(setting=world.setting, code="3").update(code="6")
+        return reverse(name, kwargs={"fmt": "csv"} if key == "phase_csv" else {})
+    if key in ("transition", "transition_step", "transitions"):
+        from tests.test_access_matrix import _transition_url
+
+        if key == "transitions":
+            _transition_url("transitions:plan", "transition", world, "child")
+            return reverse(name)
+        return _transition_url(name, key, world, "child")
+    if key in ("case", "case_step", "case_exception", "case_letter", "plan", "review", "worklist"):
         from tests.test_access_matrix import _statutory_url
 
         if key == "worklist":
