@@ -533,6 +533,17 @@ ROWS = [
         "plan",
         {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
     ),
+    Row(
+        "statutory:plan-outcome-edit",
+        "plan_outcome",
+        {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE)},
+    ),
+    # Confirm, then remove (302 back to the plan).
+    Row(
+        "statutory:plan-outcome-remove",
+        "plan_outcome",
+        {"get": AboutChild(MANAGES_CASE), "post": AboutChild(MANAGES_CASE, ok=302)},
+    ),
     Row("statutory:pack-pdf", "case", {"get": AboutChild(SEES_CASE)}),
     Row(
         "statutory:record-step",
@@ -639,7 +650,15 @@ ROWS = [
     ),
     Row("exchange:progress", "register_import", {"get": {**REGISTER_UPLOADER, "sendco": 302}}),
 ]
-STATUTORY_KEYS = {"case", "case_step", "case_exception", "case_letter", "plan", "review"}
+STATUTORY_KEYS = {
+    "case",
+    "case_step",
+    "case_exception",
+    "case_letter",
+    "plan",
+    "plan_outcome",
+    "review",
+}
 TRANSITION_KEYS = {"transition", "transition_step"}
 CHILD_KEYS = (
     {
@@ -757,7 +776,7 @@ def _statutory_url(name: str, key: str, world, child_attr: str) -> str:
             actor=actor, case=case, kind="other", filename="l.pdf", data=b"%PDF-1.7 letter"
         )
         return reverse(name, kwargs={"pk": case.pk, "doc_pk": doc.pk})
-    if key in ("plan", "review"):
+    if key in ("plan", "review", "plan_outcome"):
         plan = services.issue_final_plan(
             actor=actor,
             case=case,
@@ -767,6 +786,11 @@ def _statutory_url(name: str, key: str, world, child_attr: str) -> str:
         )
         if key == "review":
             return reverse(name, kwargs={"pk": plan.reviews.get().pk})
+        if key == "plan_outcome":
+            row = services.add_plan_outcome(
+                actor=actor, plan=plan, areas=["semh"], outcome="Joins in at break time"
+            )
+            return reverse(name, kwargs={"pk": plan.pk, "outcome_pk": row.pk})
         return reverse(name, kwargs={"pk": plan.pk})
     return reverse(name, kwargs={"pk": case.pk})
 

@@ -143,6 +143,8 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     policy = AccessPolicy.for_request(request)
     reviews = list(plan.reviews.all())
     since = next((r.started_on for r in reviews if r.is_open), plan.issued_on)
+    thread = plan_thread(plan, since, timezone.localdate())
+    outcomes = {o.pk: o for a in thread.areas for o in a.outcomes}  # each once, from the thread
     return render(
         request,
         "statutory/plan.html",
@@ -150,7 +152,8 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "child": plan.child,
             "reviews": reviews,
-            "thread": plan_thread(plan, since, timezone.localdate()),
+            "thread": thread,
+            "outcomes": sorted(outcomes.values(), key=lambda o: (o.position, o.pk)),
             "can_manage": policy.can(Perm.MANAGE_CASE, plan.child_id),
         },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vsend.statutory import plan_views, review_views, sen2_views, views
+from vsend.statutory import outcome_views, plan_views, review_views, sen2_views, views
 
 app_name = "statutory"
 
@@ -14,6 +14,16 @@ urlpatterns = [
     path("statutory/cases/<id:pk>/withdraw/", review_views.withdraw, name="withdraw"),
     path("statutory/cases/<id:pk>/adulthood/", review_views.adulthood, name="adulthood"),
     path("statutory/plans/<id:pk>/outcomes/new/", review_views.plan_outcome, name="plan-outcome"),
+    path(
+        "statutory/plans/<id:pk>/outcomes/<id:outcome_pk>/change/",
+        outcome_views.edit_outcome,
+        name="plan-outcome-edit",
+    ),
+    path(
+        "statutory/plans/<id:pk>/outcomes/<id:outcome_pk>/remove/",
+        outcome_views.remove_outcome,
+        name="plan-outcome-remove",
+    ),
     path("statutory/worklist/", views.worklist, name="worklist"),
     path("statutory/sen2/", sen2_views.sen2_report, name="sen2"),
     path("statutory/timeliness/", sen2_views.timeliness_page, name="timeliness"),

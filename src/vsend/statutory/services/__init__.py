@@ -440,6 +440,7 @@ from vsend.statutory.services.outcomes import (  # noqa: E402
     adulthood_applies,
     record_adulthood,
     remove_plan_outcome,
+    update_plan_outcome,
 )
 from vsend.statutory.services.plans import (  # noqa: E402
     PlanDetails,
@@ -468,5 +469,6 @@ __all__ = [
     "request_assessment",
     "start_annual_review",
     "update_plan",
+    "update_plan_outcome",
     "withdraw",
 ]

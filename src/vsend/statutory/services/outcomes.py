@@ -79,7 +79,49 @@ def add_plan_outcome(
     return row
 
 
+def update_plan_outcome(
+    *,
+    actor: Actor,
+    plan: EhcPlan,
+    outcome_id: int,
+    areas: list[str],
+    outcome: str,
+    provision: str = "",
+    by_when: date | None = None,
+) -> PlanOutcome:
+    """Change an outcome's areas, words, provision or date. Sent twice with the same words, the
+    second changes nothing and writes no audit row; an outcome removed meanwhile is an error."""
+    areas = [a for a in DOMAIN_KEYS if a in set(areas or [])]
+    if not areas:
+        raise StatutoryError("Choose the area or areas of need this outcome is about", "areas")
+    outcome = _text(outcome, "outcome", NOTE_LIMIT)
+    if not outcome:
+        raise StatutoryError("Say what the outcome is", "outcome")
+    provision = _text(provision, "provision", NOTE_LIMIT)
+    if by_when is not None and by_when < plan.issued_on:
+        raise StatutoryError("The date must be after the plan was issued", "by_when")
+    with transaction.atomic():
+        row = plan.outcomes.select_for_update().filter(pk=outcome_id).first()
+        if row is None:
+            raise StatutoryError("This outcome has been removed from the plan")
+        new = {"areas": areas, "outcome": outcome, "provision": provision, "by_when": by_when}
+        changed = sorted(k for k, v in new.items() if getattr(row, k) != v)
+        if not changed:
+            return row
+        for key in changed:
+            setattr(row, key, new[key])
+        row.save(update_fields=changed)
+        _plan_audit(
+            actor,
+            plan,
+            "EHC plan outcome changed",
+            {"outcome": row.pk, "changed": changed, "areas": areas},
+        )
+    return row
+
+
 def remove_plan_outcome(*, actor: Actor, plan: EhcPlan, outcome_id: int) -> None:
+    """Removing one already removed (a second click) does nothing and writes no audit row."""
     with transaction.atomic():
         deleted, _ = plan.outcomes.filter(pk=outcome_id).delete()
         if deleted:
