@@ -85,6 +85,8 @@ CHILD_DATA = {
     "statutory:plan": ("parent", "plan", "shown"),
     "statutory:plan-edit": ("caseworker", "plan", "shown"),
     "statutory:plan-cease": ("caseworker", "plan", "shown"),
+    "statutory:plan-outcome-edit": ("caseworker", "plan_outcome", "shown"),
+    "statutory:plan-outcome-remove": ("caseworker", "plan_outcome", "shown"),
     "statutory:worklist": ("caseworker", "worklist", "shown"),
     # The return names every child in it; the fixture's child is the only one with a request.
     "statutory:sen2": ("la_admin", "sen2", "child"),
@@ -277,7 +279,16 @@ def _url(name: str, key: str | None, world, fmt: str = "csv") -> str:
             _transition_url("transitions:plan", "transition", world, "child")
             return reverse(name)
         return _transition_url(name, key, world, "child")
-    if key in ("case", "case_step", "case_exception", "case_letter", "plan", "review", "worklist"):
+    if key in (
+        "case",
+        "case_step",
+        "case_exception",
+        "case_letter",
+        "plan",
+        "plan_outcome",
+        "review",
+        "worklist",
+    ):
         from tests.test_access_matrix import _statutory_url
 
         if key == "worklist":

@@ -3,9 +3,9 @@ user's reach it is not found (404), within reach without the permission it is re
 both are audited, as for a child's record."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -123,6 +123,9 @@ class Worklist:
     paused: list[WorkItem]
     cases: list[Case]
     next_by_case: list[tuple[Case, Milestone | None]]
+    # Children changing phase next September whose EHC plan is overdue or at risk against its
+    # phase-transfer deadline (transitions.phase.Mover).
+    phase_transfer: list[Any] = field(default_factory=list)
 
 
 def worklist(policy: AccessPolicy, today: date, perm: str = Perm.MANAGE_CASE) -> Worklist:
@@ -154,8 +157,16 @@ def worklist(policy: AccessPolicy, today: date, perm: str = Perm.MANAGE_CASE) ->
     def by_due(items: list[WorkItem]) -> list[WorkItem]:
         return sorted(items, key=lambda w: (w.milestone.due_on or date.max, w.case.pk))
 
+    from vsend.transitions.phase import plan_deadlines_due
+
     return Worklist(
-        by_due(overdue), by_due(this_week), by_due(at_risk), paused, cases, next_by_case
+        by_due(overdue),
+        by_due(this_week),
+        by_due(at_risk),
+        paused,
+        cases,
+        next_by_case,
+        plan_deadlines_due(policy, policy.children(perm), today),
     )
 
 

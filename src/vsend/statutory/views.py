@@ -258,13 +258,23 @@ def worklist(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     work = selectors.worklist(policy, today)
+    shown = {c.child.pk: c.child for c in work.cases}
+    shown.update({m.child.pk: m.child for m in work.phase_transfer})
     record_children_shown(
         actor,
-        [c.child for c in work.cases],
+        list(shown.values()),
         object_type="statutory_worklist",
         summary="Statutory deadlines worklist shown",
     )
-    return render(request, "statutory/worklist.html", {"work": work, "today": today})
+    return render(
+        request,
+        "statutory/worklist.html",
+        {
+            "work": work,
+            "today": today,
+            "sees_phase_list": policy.can_anywhere(Perm.MANAGE_TRANSITION),
+        },
+    )
 
 
 @require_safe

@@ -5,7 +5,7 @@ how their EHC plan stands against the phase-transfer deadline (statutory.phase_t
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
@@ -77,17 +77,23 @@ def school_year_start(today: date) -> int:
     return today.year if today.month >= 9 else today.year - 1
 
 
-def movers(policy: AccessPolicy, today: date) -> list[Mover]:
+def movers(
+    policy: AccessPolicy, today: date, *, among: "QuerySet[Child] | None" = None
+) -> list[Mover]:
     """The children with SEN the user may plan for (or whose transition plan names the user's
-    setting) who change phase next September, sorted by receiving setting."""
-    planned = TransitionPlan.objects.filter(
-        policy.transition_reach(Perm.MANAGE_TRANSITION), ended_on__isnull=True
-    )
-    children = Child.objects.filter(
-        Q(pk__in=policy.children(Perm.MANAGE_TRANSITION).values("pk"))
-        | Q(pk__in=planned.values("child_id")),
-        sen_provision__in=["K", "E"],
-    )
+    setting) who change phase next September, sorted by receiving setting. `among`, already
+    scoped by the caller, replaces that reach (the statutory worklist's own cases)."""
+    if among is not None:
+        children = among.filter(sen_provision__in=["K", "E"])
+    else:
+        planned = TransitionPlan.objects.filter(
+            policy.transition_reach(Perm.MANAGE_TRANSITION), ended_on__isnull=True
+        )
+        children = Child.objects.filter(
+            Q(pk__in=policy.children(Perm.MANAGE_TRANSITION).values("pk"))
+            | Q(pk__in=planned.values("child_id")),
+            sen_provision__in=["K", "E"],
+        )
     enrolments = list(
         Enrolment.objects.current(today)
         .exclude(registration=Registration.SUBSIDIARY)
@@ -162,6 +168,17 @@ def movers(policy: AccessPolicy, today: date) -> list[Mover]:
             m.child.last_name,
         ),
     )
+
+
+def plan_deadlines_due(
+    policy: AccessPolicy, children: "QuerySet[Child]", today: date
+) -> list[Mover]:
+    """Of `children` (scoped by the caller), those changing phase next September whose EHC plan
+    is overdue or at risk against its phase-transfer deadline, soonest deadline first."""
+    with_plan = children.filter(ehc_plans__ceased_on__isnull=True).distinct()
+    found = movers(policy, today, among=Child.objects.filter(pk__in=with_plan.values("pk")))
+    due = [m for m in found if m.state in ("overdue", "at_risk")]
+    return sorted(due, key=lambda m: (m.deadline or date.max, m.child.last_name, m.child.pk))
 
 
 COLUMNS = [
