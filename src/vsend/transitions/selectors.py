@@ -108,3 +108,45 @@ def next_action(plan: TransitionPlan, ms: list[Milestone]) -> NextAction | None:
 
 def family_steps(ms: list[Milestone]) -> list[Milestone]:
     return [m for m in ms if m.step.for_family and m.status != "not_needed"]
+
+
+@dataclass(frozen=True)
+class Referral:
+    """Where a plan that ended in a referral for an EHC needs assessment leads: the request
+    when there is one the user may see, else a way to make it (or record it) when they may."""
+
+    case_id: int | None = None
+    case_open: bool = False
+    started_on: date | None = None
+    start_url: str = ""
+    start_text: str = ""
+
+
+def referral(policy: AccessPolicy, plan: TransitionPlan) -> Referral | None:
+    """The child's open request, or the latest made since the plan started; None when the
+    plan was not referred or the user may neither see a request nor start one."""
+    from django.db.models import Q
+    from django.urls import reverse
+
+    from vsend.statutory.models import Case
+    from vsend.transitions.models import Outcome
+
+    if plan.outcome != Outcome.REFERRED:
+        return None
+    child_id = plan.child_id
+    if policy.can(Perm.VIEW_CASE, child_id):
+        case = (
+            Case.objects.filter(child_id=child_id, kind="assessment")
+            .filter(Q(closed_on__isnull=True) | Q(started_on__gte=plan.started_on))
+            .order_by("-started_on", "-pk")
+            .first()
+        )
+        if case is not None:
+            return Referral(case.pk, case.closed_on is None, case.started_on)
+    if policy.can(Perm.REQUEST_ASSESSMENT, child_id):
+        url = reverse("statutory:request", kwargs={"child_pk": child_id})
+        return Referral(start_url=url, start_text="Ask for an EHC needs assessment")
+    if policy.can(Perm.MANAGE_CASE, child_id):
+        url = reverse("statutory:request-received", kwargs={"child_pk": child_id})
+        return Referral(start_url=url, start_text="Record a request the authority has received")
+    return None

@@ -136,6 +136,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
         "next": selectors.next_action(plan, ms),
         "reviews": list(plan.reviews.all()),
         "today": today,
+        "referral": selectors.referral(policy, plan),
     }
     if selectors.is_family_view(policy, plan):
         context["family_steps"] = selectors.family_steps(ms)
