@@ -513,6 +513,10 @@ ROWS = [
     Row("api:child-plans", "child", {"get": AboutChild(SEES_CASE)}, api=True),
     Row("api:plan", "plan", {"get": AboutChild(SEES_CASE)}, api=True),
     Row("statutory:pack", "case", {"get": AboutChild(SEES_CASE)}),
+    Row("api:child-transitions", "child", {"get": AboutChild(SEES_TRANSITION)}, api=True),
+    Row("api:transition", "transition", {"get": AboutChild(SEES_TRANSITION)}, api=True),
+    # Suppressed for LA officers, exact for the authority's administrators (test_api_gaps).
+    Row("api:place-planning", None, {"get": AUTHORITY_INSIGHT}, api=True),
     Row(
         "statutory:request-received",
         "child_pk",

@@ -88,6 +88,8 @@ CHILD_DATA = {
     "statutory:plan-outcome-edit": ("caseworker", "plan_outcome", "shown"),
     "statutory:plan-outcome-remove": ("caseworker", "plan_outcome", "shown"),
     "statutory:worklist": ("caseworker", "worklist", "shown"),
+    "api:child-transitions": ("sendco", "child", "child"),
+    "api:transition": ("sendco", "transition", "child"),
     # The return names every child in it; the fixture's child is the only one with a request.
     "statutory:sen2": ("la_admin", "sen2", "child"),
     "statutory:sen2-xml": ("la_admin", "sen2_xml", "child"),
@@ -147,6 +149,7 @@ AGGREGATES = {
     "statutory:timeliness": ("la_officer", None),
     "transitions:authority": ("la_admin", None),
     "transitions:authority-export": ("la_admin", "csv"),
+    "api:place-planning": ("la_officer", None),
 }
 NO_CHILD_DATA = {
     "places:schools": "designations and places of the authority's schools (no child is named)",

@@ -2,7 +2,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from vsend.api import exports, frameworks, insights, organisation, profiles, views
+from vsend.api import exports, frameworks, insights, organisation, places, profiles, views
+from vsend.api import transitions as transition_api
 from vsend.provision import api as provision
 from vsend.records import api as records
 from vsend.statutory import api as statutory
@@ -53,4 +54,6 @@ urlpatterns = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     *provision.urlpatterns,
     *statutory.urlpatterns,
+    *transition_api.urlpatterns,
+    *places.urlpatterns,
 ]
