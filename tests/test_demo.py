@@ -268,6 +268,14 @@ def test_the_demo_has_transition_plans_at_every_stage(settings):
         "referred_for_assessment",
     }
     assert plans.filter(reviews__isnull=False).exists()
+    # The enhanced transition that ended in a referral led to a request from the school, which
+    # the plan's page links to and which the child's caseworker has on their work list.
+    from vsend.statutory.models import Case
+
+    referred = plans.get(outcome="referred_for_assessment")
+    request = Case.objects.get(child=referred.child, kind="assessment", closed_on__isnull=True)
+    assert request.started_on >= referred.ended_on and request.requester == "setting"
+    assert referred.child.case_assignments.exists()
 
 
 @pytest.mark.django_db

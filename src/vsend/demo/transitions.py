@@ -218,6 +218,8 @@ def add_transitions(builder: "Builder") -> None:
             outcome=outcome,
             ended=ended,
         )
+        if outcome == Outcome.REFERRED and ended is not None:
+            _referral(child, s["fenmoor-academy"], fenmoor, ended, today)
     # Moving to secondary school next September: put forward this term.
     brookside = _sendco(s["brookside"])
     for child in _children(s["brookside"], {"6"}, {"K"}, 1):
@@ -230,4 +232,39 @@ def add_transitions(builder: "Builder") -> None:
             start,
             brookside,
             [("family_agreed", start + timedelta(weeks=1), "")],
+        )
+
+
+def _referral(child: Child, setting_id: int, by: User | None, ended: date, today: date) -> None:
+    """The school asks for the EHC needs assessment the enhanced transition ended in, a week
+    later, and the child's caseworker takes it on (the plan's page links to it)."""
+    from vsend.children.models import CaseAssignment
+    from vsend.statutory.models import ASSESSMENT, Case, Kind, Requester
+
+    received = min(today, ended + timedelta(days=7))
+    if Case.objects.filter(child=child, kind=Kind.ASSESSMENT, closed_on__isnull=True).exists():
+        return
+    wf = definition(ASSESSMENT)
+    Case.objects.create(
+        child=child,
+        kind=Kind.ASSESSMENT,
+        workflow=wf.id,
+        workflow_version=wf.version,
+        started_on=received,
+        requester=Requester.SETTING,
+        requested_by=by,
+        setting_id=setting_id,
+        reasons="The extra support after the move to Year 7 has not been enough: reading and "
+        "writing have fallen further behind and anxiety about lessons has grown.",
+        family_views="We agreed with the school at the last review that an assessment is next.",
+        child_views="Secondary school is big and loud. I want help with reading.",
+    )
+    caseworker = (
+        User.objects.filter(memberships__role="caseworker", memberships__authority=child.authority)
+        .order_by("pk")
+        .first()
+    )
+    if caseworker is not None:
+        CaseAssignment.objects.get_or_create(
+            child=child, caseworker=caseworker, defaults={"started_on": received}
         )
