@@ -78,7 +78,7 @@ def test_the_page_shows_them_with_a_link_to_the_phase_list_and_audits_them(world
     with mock.patch("vsend.statutory.views.timezone.localdate", return_value=date(2027, 2, 1)):
         page = as_user("caseworker").get(reverse("statutory:worklist")).content.decode()
     table = page.split('id="phase-transfer"')[1].split("</table>")[0]
-    assert "EHC plans to amend before a change of phase (1)" in table
+    assert "EHC plans to amend before a change of phase next September (1)" in table
     assert world.child.full_name in table and "At risk" in table and "15 February 2027" in table
     assert reverse("transitions:phase") in page
     row = AuditEvent.objects.filter(object_type="statutory_worklist").latest("pk")
