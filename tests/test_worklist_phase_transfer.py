@@ -83,3 +83,17 @@ def test_the_page_shows_them_with_a_link_to_the_phase_list_and_audits_them(world
     assert reverse("transitions:phase") in page
     row = AuditEvent.objects.filter(object_type="statutory_worklist").latest("pk")
     assert world.child.pk in row.detail["child_ids"]
+
+
+def test_the_page_reads_a_fixed_number_of_queries_whatever_the_movers(world, as_user):
+    from tests.test_page_queries import _count
+
+    client = as_user("la_admin")
+    with mock.patch("vsend.statutory.views.timezone.localdate", return_value=date(2027, 2, 1)):
+        _mover(world, world.child)
+        few, _ = _count(client, reverse("statutory:worklist"))
+        _mover(world, world.classmate)
+        _mover(world, world.other_setting_child)
+        many, html = _count(client, reverse("statutory:worklist"))
+    assert many == few
+    assert world.other_setting_child.full_name in html
