@@ -8,7 +8,7 @@ from django.core.management import call_command
 from vsend.accounts.models import Membership, User
 from vsend.accounts.roles import Role
 from vsend.insights import attack_run, published, suppression
-from vsend.organisations.models import LocalAuthority
+from vsend.organisations.models import LocalAuthority, Setting
 
 
 def _exact(value: int) -> int | str:
@@ -26,7 +26,10 @@ def test_no_small_count_can_be_worked_out_and_the_attack_can_fail(monkeypatch, s
     result = attack_run.attack(officer, authority)
     assert result.tried > 100  # plenty of small counts were tried
     assert result.findings == [], result.findings[:5]
-    assert result.requests == len(attack_run.as_at_choices()) * (1 + 2 * 8)
+    # The authority's page and, for each of its settings, the setting's page and its API twin.
+    settings_count = Setting.objects.filter(authority=authority).count()
+    assert settings_count >= 8
+    assert result.requests == len(attack_run.as_at_choices()) * (1 + 2 * settings_count)
     result = attack_run.attack(governor.user, authority, setting=governor.setting)
     assert result.findings == []
 
