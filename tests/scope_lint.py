@@ -47,6 +47,16 @@ ALLOWED: dict[str, str] = {
     "provision/maps.py": "a child's map (the child checked by the caller) and a setting's map",
     "provision/evaluation.py": "a setting's evaluation, for those who run its provision",
     "provision/bench.py": "builds the provision benchmark's synthetic data",
+    "profiles/area_services.py": "one area of readiness or the plan: writes, each audited",
+    "provision/ledger.py": "the cost ledger's writes for a group's places, each change audited",
+    "provision/stored.py": "stored provision aggregates, one setting at a time (ADR 32)",
+    "statutory/api.py": "a child's cases and plans, the child opened through the access policy",
+    "statutory/thread.py": "need, provision and outcome for a plan whose child is already opened",
+    "statutory/phase_transfer.py": "plan-amendment state for children from the viewer's reach",
+    "transitions/phase.py": "children changing phase, from the viewer's reach only",
+    "transitions/figures.py": "aggregate counts of plans, one authority at a time, suppressed",
+    "places/planning.py": "place-planning aggregates, one authority at a time (ADR 31)",
+    "places/bench.py": "builds the place-planning benchmark's synthetic data",
     "*/migrations/*.py": "schema and data migrations",
     "demo/*.py": "demo data, never in production",
     "demo/*/*.py": "demo data",
@@ -188,7 +198,7 @@ def _template_attrs(tree: nodes.Node) -> Iterator[tuple[int, str]]:
 
 
 def check_template(source: str, path: str = "<template>") -> list[Finding]:
-    tree = jinja2.Environment(extensions=["jinja2.ext.do"]).parse(source)  # noqa: S701
+    tree = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.i18n"]).parse(source)  # noqa: S701
     return [Finding(path, line, message) for line, message in _template_attrs(tree)]
 
 

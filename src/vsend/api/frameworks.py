@@ -118,6 +118,7 @@ def _domain(d: Domain, levels: int) -> dict[str, Any]:
 @extend_schema(
     responses={200: FrameworkSummary(many=True), **problem_responses(401)},
     summary="The frameworks this service has loaded",
+    operation_id="frameworks_list",
 )
 @api_view(["GET"])
 def framework_list(request: Request) -> Response:
@@ -128,6 +129,7 @@ def framework_list(request: Request) -> Response:
 @extend_schema(
     responses={200: FrameworkDetail, **problem_responses(401, 404)},
     summary="One framework: its scale and each area's staff and family wording",
+    operation_id="frameworks_retrieve",
 )
 @api_view(["GET"])
 def framework_detail(request: Request, framework_id: str, version: str, age_band: str) -> Response:

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import path
 from django.utils import timezone
@@ -23,10 +22,8 @@ from vsend.accounts.roles import Perm
 from vsend.api.problems import problem_responses
 from vsend.audit.models import Action, Channel
 from vsend.audit.services import Actor, actor_from_request, record
-from vsend.children.models import Child
-from vsend.children.selectors import refuse_outside_scope
 from vsend.transitions import selectors
-from vsend.transitions.models import TransitionPlan, TransitionReview, TransitionStep
+from vsend.transitions.models import TransitionPlan
 from vsend.workflows.engine import Milestone, next_steps
 
 STATES = ["done", "due", "at_risk", "overdue", "waiting", "paused", "not_needed"]
@@ -104,13 +101,6 @@ def plan_data(policy: AccessPolicy, plan: TransitionPlan) -> dict[str, Any]:
     }
 
 
-def _plans(policy: AccessPolicy) -> Any:
-    return selectors.plans_for(policy).prefetch_related(
-        Prefetch("steps", queryset=TransitionStep.objects.order_by("done_on", "pk")),
-        Prefetch("reviews", queryset=TransitionReview.objects.order_by("held_on", "pk")),
-    )
-
-
 @extend_schema(
     responses={200: TransitionPlanOut(many=True), **problem_responses(403, 404)},
     summary="A child's transition plans: steps with due dates and states, reviews, outcome",
@@ -119,10 +109,12 @@ def _plans(policy: AccessPolicy) -> Any:
 def child_transitions(request: Request, pk: int) -> Response:
     actor = _actor(request)
     policy = AccessPolicy.for_user(request.user)
-    plans = list(_plans(policy).filter(child_id=pk).order_by("-started_on", "-pk"))
+    plans = list(
+        selectors.plans_with_history(policy).filter(child_id=pk).order_by("-started_on", "-pk")
+    )
     reach = policy.permissions_on(pk)
     if not plans and not reach:
-        refuse_outside_scope(actor, "child", pk, Child.objects.filter(pk=pk), Perm.VIEW_TRANSITION)
+        selectors.refuse_child(actor, pk, Perm.VIEW_TRANSITION)
         raise Http404("No child found")
     if not plans and Perm.VIEW_TRANSITION not in reach:
         record(
@@ -140,7 +132,7 @@ def child_transitions(request: Request, pk: int) -> Response:
         Action.VIEW,
         object_type="transition_plan",
         child_id=pk,
-        authority_id=Child.objects.filter(pk=pk).values_list("authority_id", flat=True).first(),
+        authority_id=selectors.authority_of_child(pk),
         summary="Transition plans listed (API)",
         detail={"plans": [p.pk for p in plans]},
     )
@@ -156,7 +148,7 @@ def transition_detail(request: Request, pk: int) -> Response:
     actor = _actor(request)
     found = selectors.get_plan_for(actor, pk)
     policy = AccessPolicy.for_user(request.user)
-    plan = _plans(policy).get(pk=found.pk)
+    plan = selectors.plans_with_history(policy).get(pk=found.pk)
     record(
         actor,
         Action.VIEW,

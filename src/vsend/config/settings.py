@@ -280,11 +280,23 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # PATCH bodies are described as sent: lock_version is required even in a partial change.
     "COMPONENT_SPLIT_PATCH": False,
+    # A workflow step's state, the same set for the statutory clock and transition plans.
+    "ENUM_NAME_OVERRIDES": {
+        "NeedTypeEnum": "vsend.children.census.NeedType",
+        "MilestoneStateEnum": [
+            "done",
+            "due",
+            "at_risk",
+            "overdue",
+            "waiting",
+            "paused",
+            "not_needed",
+        ],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "vsend.api.schema.describe_common_responses",
     ],
-    "ENUM_NAME_OVERRIDES": {"NeedTypeEnum": "vsend.children.census.NeedType"},
 }
 
 # Security headers.

@@ -21,9 +21,9 @@ from vsend.insights import charts, dashboards
 from vsend.insights.exports import safe_cell
 from vsend.organisations.admin_views import managed_authority, refuse
 from vsend.organisations.models import LocalAuthority, Setting
-from vsend.places import forecast, planning, services
+from vsend.places import forecast, planning, selectors, services
 from vsend.places.forms import CentroidsForm, DesignationForm, PlacementForm, initial_designation
-from vsend.places.models import Centroid, Designation, Placement
+from vsend.places.models import Centroid, Designation
 from vsend.places.tables import PlaceTables, build
 from vsend.provision.exports import workbook
 from vsend.provision.views_maps import XLSX, download
@@ -229,7 +229,7 @@ def areas(request: HttpRequest, pk: int) -> HttpResponse:
 def placement(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     child = get_child_for(actor, pk, Perm.MANAGE_CASE)
-    found = Placement.objects.filter(child=child).first()
+    found = selectors.placement_of(child)
     initial: dict[str, Any] = {}
     if found is not None:
         initial = {

@@ -14,7 +14,6 @@ from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
 from vsend.audit.services import actor_from_request, record
 from vsend.children import selectors as children
-from vsend.children.models import Enrolment
 from vsend.config.forms import error_list
 from vsend.statutory import selectors, services
 from vsend.statutory.forms import (
@@ -99,7 +98,7 @@ def received_request(request: HttpRequest, child_pk: int) -> HttpResponse:
         data = form.cleaned_data
         setting = None
         if data["requester"] == Requester.SETTING:
-            enrolment = Enrolment.objects.current().filter(child=child).first()
+            enrolment = children.current_enrolment(child)
             setting = enrolment.setting if enrolment else None
 
         def make() -> str:

@@ -6,15 +6,16 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm, Role
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
+from vsend.children.models import Child
 from vsend.children.selectors import refuse_outside_scope
-from vsend.transitions.models import TransitionPlan
+from vsend.transitions.models import TransitionPlan, TransitionReview, TransitionStep
 from vsend.workflows.definitions import definition
 from vsend.workflows.engine import Done, Milestone, next_steps, schedule
 
@@ -150,3 +151,21 @@ def referral(policy: AccessPolicy, plan: TransitionPlan) -> Referral | None:
         url = reverse("statutory:request-received", kwargs={"child_pk": child_id})
         return Referral(start_url=url, start_text="Record a request the authority has received")
     return None
+
+
+def plans_with_history(policy: AccessPolicy) -> QuerySet[TransitionPlan]:
+    """The plans in the policy's transition reach, with their steps and reviews in order."""
+    return plans_for(policy).prefetch_related(
+        Prefetch("steps", queryset=TransitionStep.objects.order_by("done_on", "pk")),
+        Prefetch("reviews", queryset=TransitionReview.objects.order_by("held_on", "pk")),
+    )
+
+
+def refuse_child(actor: Actor, pk: int, perm: str) -> None:
+    """Record the refusal of a child outside the viewer's reach (ADR 10's not-found rules)."""
+    refuse_outside_scope(actor, "child", pk, Child.objects.filter(pk=pk), perm)
+
+
+def authority_of_child(pk: int) -> int | None:
+    """The authority a child belongs to (an id only), for the audit row."""
+    return Child.objects.filter(pk=pk).values_list("authority_id", flat=True).first()
