@@ -18,7 +18,7 @@ from vsend.statutory.models import (
     Kind,
     PlanOutcome,
 )
-from vsend.statutory.services import StatutoryError, _audit, _text
+from vsend.statutory.services.common import StatutoryError, _audit, _text
 
 MAX_OUTCOMES = 40
 # Preparing for adulthood is part of every review from Year 9 (the year a child turns 14).

@@ -12,7 +12,8 @@ from vsend.children.models import Child
 from vsend.organisations.models import Setting
 from vsend.statutory import stored
 from vsend.statutory.models import ANNUAL_REVIEW, PLAN_SECTIONS, Case, CeaseReason, EhcPlan, Kind
-from vsend.statutory.services import StatutoryError, _audit, _close, _text, record_step
+from vsend.statutory.services.cases import record_step
+from vsend.statutory.services.common import StatutoryError, _audit, _close, _text
 from vsend.workflows.definitions import definition
 
 

@@ -10,7 +10,7 @@ from vsend.audit.models import Action
 from vsend.audit.services import Actor
 from vsend.statutory import stored
 from vsend.statutory.models import NOTE_LIMIT, Case, Kind, Requester, WithdrawnBy
-from vsend.statutory.services import StatutoryError, _audit, _close, _date, _text
+from vsend.statutory.services.common import StatutoryError, _audit, _close, _date, _text
 
 
 def withdraw(
