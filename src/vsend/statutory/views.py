@@ -13,26 +13,21 @@ from django.views.decorators.http import require_http_methods, require_safe
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
-from vsend.audit.services import Actor, actor_from_request, record, record_children_shown
+from vsend.audit.services import actor_from_request, record, record_children_shown
 from vsend.children import selectors as children
 from vsend.config.forms import error_list
 from vsend.statutory import family, family_request, selectors, services
 from vsend.statutory.forms import EndExceptionForm, ExceptionForm, RequestForm, StepForm
-from vsend.statutory.models import Case, Requester
+from vsend.statutory.models import Requester
 from vsend.submissions.services import AlreadySubmitted, submit_once
 from vsend.workflows.engine import next_steps
+from vsend.workflows.pages import RecordPages
 
-
-def _shown(actor: Actor, case: Case, summary: str) -> None:
-    record(
-        actor,
-        Action.VIEW,
-        object_type="statutory_case",
-        object_id=case.pk,
-        child_id=case.child_id,
-        authority_id=case.child.authority_id,
-        summary=summary,
-    )
+PAGES = RecordPages(
+    key="case", object_type="statutory_case", form_opened="Statutory case form opened"
+)
+_shown = PAGES.shown
+_record_page = PAGES.form_page
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -138,23 +133,6 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
     if selectors.is_family_view(policy, case.child_id):
         return render(request, "statutory/family_case.html", context)
     return render(request, "statutory/case.html", context)
-
-
-def _record_page(
-    request: HttpRequest, case: Case, template: str, form: Any, **extra: Any
-) -> HttpResponse:
-    _shown(actor_from_request(request), case, "Statutory case form opened")
-    return render(
-        request,
-        template,
-        {
-            "case": case,
-            "child": case.child,
-            "form": form,
-            "errors": error_list(form) if form.is_bound and form.errors else [],
-            **extra,
-        },
-    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

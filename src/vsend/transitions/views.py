@@ -20,19 +20,13 @@ from vsend.organisations.models import Setting, SettingStatus
 from vsend.submissions.services import AlreadySubmitted, submit_once
 from vsend.transitions import selectors, services
 from vsend.transitions.forms import EndForm, ReceivingForm, ReviewForm, StartForm, StepForm
-from vsend.transitions.models import TransitionPlan
+from vsend.workflows.pages import RecordPages
 
-
-def _shown(actor: Actor, plan: TransitionPlan, summary: str) -> None:
-    record(
-        actor,
-        Action.VIEW,
-        object_type="transition_plan",
-        object_id=plan.pk,
-        child_id=plan.child_id,
-        authority_id=plan.child.authority_id,
-        summary=summary,
-    )
+PAGES = RecordPages(
+    key="plan", object_type="transition_plan", form_opened="Transition plan form opened"
+)
+_shown = PAGES.shown
+_form_page = PAGES.form_page
 
 
 def _refuse(actor: Actor, perm: str) -> None:
@@ -144,23 +138,6 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     context["can_manage"] = selectors.may_manage(policy, plan)
     context["who_of"] = lambda key: selectors.who_acts(plan, key)
     return render(request, "transitions/plan.html", context)
-
-
-def _form_page(
-    request: HttpRequest, plan: TransitionPlan, template: str, form: Any, **extra: Any
-) -> HttpResponse:
-    _shown(actor_from_request(request), plan, "Transition plan form opened")
-    return render(
-        request,
-        template,
-        {
-            "plan": plan,
-            "child": plan.child,
-            "form": form,
-            "errors": error_list(form) if form.is_bound and form.errors else [],
-            **extra,
-        },
-    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
