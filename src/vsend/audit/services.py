@@ -3,8 +3,9 @@
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from vsend.audit import chain
@@ -130,3 +131,14 @@ def record_children_shown(
             **(detail or {}),
         },
     )
+
+
+def refuse_role(actor: Actor, perm: str) -> NoReturn:
+    """The user's role does not allow this: a row naming the permission, then a 403."""
+    record(
+        actor,
+        Action.ACCESS_REFUSED,
+        summary="The user's role does not allow this",
+        detail={"permission": perm},
+    )
+    raise PermissionDenied

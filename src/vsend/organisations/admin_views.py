@@ -1,11 +1,10 @@
 """Pages for an authority's administrators: its settings, localities and trusts, and loading
 settings from the public register. Thin: authorise through the access policy, call services."""
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
-from vsend.audit.services import actor_from_request, record
+from vsend.audit.services import actor_from_request, record, refuse_role
 from vsend.config.forms import error_list
 from vsend.config.uploads import too_large
 from vsend.organisations import gias, imports, services
@@ -29,14 +28,8 @@ from vsend.organisations.models import LocalAuthority, Setting
 from vsend.submissions.services import AlreadySubmitted, earlier_result, submit_once
 
 
-def refuse(request: HttpRequest, perm: str) -> None:
-    record(
-        actor_from_request(request),
-        Action.ACCESS_REFUSED,
-        summary="The user's role does not allow this",
-        detail={"permission": perm},
-    )
-    raise PermissionDenied
+def refuse(request: HttpRequest, perm: str) -> NoReturn:
+    refuse_role(actor_from_request(request), perm)
 
 
 def managed_authority(request: HttpRequest, pk: int) -> LocalAuthority:

@@ -3,14 +3,12 @@ its provision; a teacher sees the groups and maps of their own classes' children
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
-from vsend.audit.models import Action
-from vsend.audit.services import Actor, actor_from_request, record
+from vsend.audit.services import Actor, actor_from_request, refuse_role
 from vsend.children.models import Child, Enrolment
 from vsend.children.selectors import get_child_for
 from vsend.organisations.models import Setting
@@ -18,21 +16,11 @@ from vsend.profiles.models import SupportAction
 from vsend.provision.models import Place, Provision, ProvisionGroup, StaffRole
 
 
-def _refuse(request: HttpRequest, perm: str) -> None:
-    record(
-        actor_from_request(request),
-        Action.ACCESS_REFUSED,
-        summary="The user's role does not allow this",
-        detail={"permission": perm},
-    )
-    raise PermissionDenied
-
-
 def managed_setting(request: HttpRequest, pk: int) -> Setting:
     """The setting, if the user runs its provision: 403 without the permission, else 404."""
     policy = AccessPolicy.for_request(request)
     if not policy.can_anywhere(Perm.MANAGE_PROVISION):
-        _refuse(request, Perm.MANAGE_PROVISION)
+        refuse_role(actor_from_request(request), Perm.MANAGE_PROVISION)
     setting = Setting.objects.select_related("authority").filter(pk=pk).first()
     if setting is None or not policy.may_manage_provision(setting):
         raise Http404
@@ -43,7 +31,7 @@ def viewed_setting(request: HttpRequest, pk: int) -> Setting:
     """The setting, if the user sees any of its provision: 403 without the permission."""
     policy = AccessPolicy.for_request(request)
     if not policy.can_anywhere(Perm.VIEW_PROVISION):
-        _refuse(request, Perm.VIEW_PROVISION)
+        refuse_role(actor_from_request(request), Perm.VIEW_PROVISION)
     setting = Setting.objects.select_related("authority").filter(pk=pk).first()
     if setting is None or not policy.may_view_provision_at(setting):
         raise Http404
@@ -112,7 +100,7 @@ def action_for(request: HttpRequest, pk: int) -> tuple[SupportAction, Setting]:
     policy = AccessPolicy.for_request(request)
     enrolment = child.enrolments.filter(ended_on__isnull=True).select_related("setting").first()
     if enrolment is None or not policy.may_manage_provision(enrolment.setting):
-        _refuse(request, Perm.MANAGE_PROVISION)
+        refuse_role(actor_from_request(request), Perm.MANAGE_PROVISION)
     assert enrolment is not None
     return action, enrolment.setting
 

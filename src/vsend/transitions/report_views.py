@@ -9,11 +9,10 @@ from django.views.decorators.http import require_POST, require_safe
 from vsend.accounts.policy import AccessPolicy, Disclosure
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
-from vsend.audit.services import actor_from_request, record, record_children_shown
+from vsend.audit.services import actor_from_request, record, record_children_shown, refuse_role
 from vsend.children import selectors as children
 from vsend.insights import dashboards, suppression
 from vsend.transitions import figures, phase, services
-from vsend.transitions.views import _refuse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,7 +32,7 @@ def _phase(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("html", "csv", "xlsx"):
         raise Http404("No such format")
     if not policy.can_anywhere(Perm.MANAGE_TRANSITION):
-        _refuse(actor, Perm.MANAGE_TRANSITION)
+        refuse_role(actor, Perm.MANAGE_TRANSITION)
     today = timezone.localdate()
     found = phase.movers(policy, today)
     record_children_shown(

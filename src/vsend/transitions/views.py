@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
-from vsend.audit.services import Actor, actor_from_request, record, record_children_shown
+from vsend.audit.services import actor_from_request, record, record_children_shown, refuse_role
 from vsend.children import selectors as children
 from vsend.config.forms import error_list
 from vsend.organisations.models import Setting, SettingStatus
@@ -29,22 +29,12 @@ _shown = PAGES.shown
 _form_page = PAGES.form_page
 
 
-def _refuse(actor: Actor, perm: str) -> None:
-    record(
-        actor,
-        Action.ACCESS_REFUSED,
-        summary="The user's role does not allow this",
-        detail={"permission": perm},
-    )
-    raise PermissionDenied
-
-
 @require_safe
 def plan_list(request: HttpRequest) -> HttpResponse:
     policy = AccessPolicy.for_request(request)
     actor = actor_from_request(request)
     if not policy.can_anywhere(Perm.MANAGE_TRANSITION):
-        _refuse(actor, Perm.MANAGE_TRANSITION)
+        refuse_role(actor, Perm.MANAGE_TRANSITION)
     today = timezone.localdate()
     plans = list(
         selectors.plans_for(policy, Perm.MANAGE_TRANSITION)
