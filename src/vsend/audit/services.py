@@ -133,6 +133,20 @@ def record_children_shown(
     )
 
 
+def record_shown(actor: Actor, obj: Any, object_type: str, summary: str) -> AuditEvent:
+    """One row for a page or answer that shows one of a child's records (a case, a plan): the
+    record, its child and the child's authority (have obj.child loaded)."""
+    return record(
+        actor,
+        Action.VIEW,
+        object_type=object_type,
+        object_id=obj.pk,
+        child_id=obj.child_id,
+        authority_id=obj.child.authority_id,
+        summary=summary,
+    )
+
+
 def refuse_role(actor: Actor, perm: str) -> NoReturn:
     """The user's role does not allow this: a row naming the permission, then a 403."""
     record(

@@ -2,6 +2,8 @@
 milestone and its due date, and their EHC plans with sections, outcomes and reviews. Read only;
 scoped and audited as the pages are (selectors.get_case_for / get_plan_for, view_case)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,7 +20,7 @@ from rest_framework.response import Response
 from vsend.accounts.roles import Perm
 from vsend.api.problems import problem_responses
 from vsend.audit.models import Action, Channel
-from vsend.audit.services import Actor, actor_from_request, record
+from vsend.audit.services import Actor, actor_from_request, record, record_shown
 from vsend.children import selectors as children
 from vsend.statutory import selectors
 from vsend.statutory.models import Case, EhcPlan, PlanOutcome
@@ -211,18 +213,65 @@ def _plans() -> Any:
     )
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """A child's cases or plans as the API gives them: listed for a child, or opened one by one
+    (found through the access policy, then read again with everything the answer shows)."""
+
+    out: type[serializers.Serializer[Any]]
+    rows: Callable[[], Any]
+    order: tuple[str, ...]
+    data: Callable[[Any, date], dict[str, Any]]
+    listed: str
+    get_for: Callable[[Actor, int, str], Any]
+    object_type: str
+    opened: str
+
+    def list_for_child(self, request: Request, pk: int) -> Response:
+        actor = _actor(request)
+        child = children.get_child_for(actor, pk, Perm.VIEW_CASE)
+        rows = list(self.rows().filter(child=child).order_by(*self.order))
+        record(actor, Action.VIEW, obj=child, summary=self.listed)
+        today = timezone.localdate()
+        return Response(self.out([self.data(r, today) for r in rows], many=True).data)
+
+    def detail(self, request: Request, pk: int) -> Response:
+        actor = _actor(request)
+        found = self.get_for(actor, pk, Perm.VIEW_CASE)
+        row = self.rows().get(pk=found.pk)
+        record_shown(actor, found, self.object_type, self.opened)  # found has its child
+        return Response(self.out(self.data(row, timezone.localdate())).data)
+
+
+CASES = _Rows(
+    out=CaseOut,
+    rows=_cases,
+    order=("-started_on", "-pk"),
+    data=case_data,
+    listed="Statutory cases listed (API)",
+    get_for=selectors.get_case_for,
+    object_type="statutory_case",
+    opened="Statutory case opened (API)",
+)
+PLANS = _Rows(
+    out=PlanOut,
+    rows=_plans,
+    order=("-issued_on", "-pk"),
+    data=plan_data,
+    listed="EHC plans listed (API)",
+    get_for=selectors.get_plan_for,
+    object_type="ehc_plan",
+    opened="EHC plan opened (API)",
+)
+
+
 @extend_schema(
     responses={200: CaseOut(many=True), **problem_responses(403, 404)},
     summary="A child's EHC needs assessment requests and annual reviews, with their clocks",
 )
 @api_view(["GET"])
 def child_cases(request: Request, pk: int) -> Response:
-    actor = _actor(request)
-    child = children.get_child_for(actor, pk, Perm.VIEW_CASE)
-    cases = list(_cases().filter(child=child).order_by("-started_on", "-pk"))
-    record(actor, Action.VIEW, obj=child, summary="Statutory cases listed (API)")
-    today = timezone.localdate()
-    return Response(CaseOut([case_data(c, today) for c in cases], many=True).data)
+    return CASES.list_for_child(request, pk)
 
 
 @extend_schema(
@@ -231,19 +280,7 @@ def child_cases(request: Request, pk: int) -> Response:
 )
 @api_view(["GET"])
 def case_detail(request: Request, pk: int) -> Response:
-    actor = _actor(request)
-    found = selectors.get_case_for(actor, pk, Perm.VIEW_CASE)
-    case = _cases().get(pk=found.pk)
-    record(
-        actor,
-        Action.VIEW,
-        object_type="statutory_case",
-        object_id=case.pk,
-        child_id=case.child_id,
-        authority_id=case.child.authority_id,
-        summary="Statutory case opened (API)",
-    )
-    return Response(CaseOut(case_data(case, timezone.localdate())).data)
+    return CASES.detail(request, pk)
 
 
 @extend_schema(
@@ -252,12 +289,7 @@ def case_detail(request: Request, pk: int) -> Response:
 )
 @api_view(["GET"])
 def child_plans(request: Request, pk: int) -> Response:
-    actor = _actor(request)
-    child = children.get_child_for(actor, pk, Perm.VIEW_CASE)
-    plans = list(_plans().filter(child=child).order_by("-issued_on", "-pk"))
-    record(actor, Action.VIEW, obj=child, summary="EHC plans listed (API)")
-    today = timezone.localdate()
-    return Response(PlanOut([plan_data(p, today) for p in plans], many=True).data)
+    return PLANS.list_for_child(request, pk)
 
 
 @extend_schema(
@@ -266,19 +298,7 @@ def child_plans(request: Request, pk: int) -> Response:
 )
 @api_view(["GET"])
 def plan_detail(request: Request, pk: int) -> Response:
-    actor = _actor(request)
-    found = selectors.get_plan_for(actor, pk, Perm.VIEW_CASE)
-    plan = _plans().get(pk=found.pk)
-    record(
-        actor,
-        Action.VIEW,
-        object_type="ehc_plan",
-        object_id=plan.pk,
-        child_id=plan.child_id,
-        authority_id=found.child.authority_id,
-        summary="EHC plan opened (API)",
-    )
-    return Response(PlanOut(plan_data(plan, timezone.localdate())).data)
+    return PLANS.detail(request, pk)
 
 
 urlpatterns = [

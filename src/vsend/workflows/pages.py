@@ -7,8 +7,7 @@ from typing import Any, Protocol
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from vsend.audit.models import Action
-from vsend.audit.services import Actor, actor_from_request, record
+from vsend.audit.services import Actor, actor_from_request, record_shown
 from vsend.children.models import Child
 from vsend.config.forms import error_list
 
@@ -34,15 +33,7 @@ class RecordPages:
     form_opened: str
 
     def shown(self, actor: Actor, obj: ChildRecord, summary: str) -> None:
-        record(
-            actor,
-            Action.VIEW,
-            object_type=self.object_type,
-            object_id=obj.pk,
-            child_id=obj.child_id,
-            authority_id=obj.child.authority_id,
-            summary=summary,
-        )
+        record_shown(actor, obj, self.object_type, summary)
 
     def form_page(
         self, request: HttpRequest, obj: ChildRecord, template: str, form: Any, **extra: Any
