@@ -39,6 +39,7 @@ ALLOWED: dict[str, str] = {
     "profile the caller has already opened, or by children from the viewer's reach",
     "profiles/worklist.py": "worklists: profiles of children from the viewer's reach only",
     "insights/queries.py": "aggregate SQL, scoped by construction to one authority or setting",
+    "insights/cohort_sql.py": "the cohort SQL queries.py is built from: one authority's scope",
     "insights/breakdowns.py": "aggregate SQL by year group, class and need (queries.py's cohort)",
     "insights/bench.py": "builds the benchmark authority's synthetic data",
     "aggregates/events.py": "which settings a changed child was ever enrolled at (ids only)",

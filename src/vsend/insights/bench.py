@@ -18,7 +18,7 @@ from vsend.children.models import Child, Enrolment
 from vsend.frameworks import registry
 from vsend.frameworks.loader import DOMAIN_KEYS
 from vsend.insights import cache as insight_cache
-from vsend.insights import queries
+from vsend.insights import cohort_sql, queries
 from vsend.insights.dashboards import _dates
 from vsend.insights.queries import Filters, Scope
 from vsend.insights.terms import previous_term, term_containing
@@ -201,8 +201,10 @@ def run(
 
     today = timezone.localdate()
     dates = _dates(today)
-    cohort_all = queries._cohort_sql(Scope(authority.pk), Filters(), today)
-    cohort_one = queries._cohort_sql(Scope(authority.pk, setting_id=setting.pk), Filters(), today)
+    cohort_all = cohort_sql._cohort_sql(Scope(authority.pk), Filters(), today)
+    cohort_one = cohort_sql._cohort_sql(
+        Scope(authority.pk, setting_id=setting.pk), Filters(), today
+    )
     rows = [
         (
             "setting dashboard",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from vsend.frameworks.loader import DOMAIN_KEYS
-from vsend.insights.queries import (
+from vsend.insights.cohort_sql import (
     RATINGS,
     Filters,
     Scale,
