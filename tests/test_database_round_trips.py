@@ -51,3 +51,44 @@ def test_a_statement_run_again_on_a_connection_is_prepared() -> None:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [row[0] for row in cursor.fetchall()]
     assert any('FROM "children_child"' in s for s in statements), statements
+
+
+@pytest.mark.django_db
+def test_a_finalised_profile_is_read_once_and_its_provision_every_time(world) -> None:  # type: ignore[no-untyped-def]
+    """What never changes is read once per process; the provision carrying out each action is
+    read on every visit."""
+    from tests.test_page_queries import _versions
+    from vsend.profiles import finalised, selectors
+
+    profile = _versions(world, 2, 2)[-1]
+    finalised.forget()
+    with CaptureQueriesContext(connection) as first:
+        finalised.parts(profile)
+    with CaptureQueriesContext(connection) as again:
+        parts = finalised.parts(profile)
+
+    def tables(queries: CaptureQueriesContext) -> str:
+        return " ".join(q["sql"] for q in queries.captured_queries)
+
+    for table in ("profiles_supportoutcome", "profiles_supportaction", "profiles_outcomereview"):
+        assert table in tables(first)
+        assert table not in tables(again)
+    assert "provision_place" in tables(again)
+    assert [o.what for o in parts[0]] == ["Outcome 2.0", "Outcome 2.1"]
+    assert [o.what for o in parts[1]] == ["Outcome 1.0", "Outcome 1.1"]
+    assert len(parts[3]) == 2  # the verdicts on the first profile's outcomes
+    assert [o.pk for o in selectors.profile_view(profile).outcomes] == [o.pk for o in parts[0]]
+
+
+@pytest.mark.django_db
+def test_a_draft_is_read_afresh_every_time(world) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_page_queries import _versions
+    from vsend.profiles import finalised
+    from vsend.profiles.models import Status
+
+    draft = _versions(world, 1, 1)[-1]
+    draft.status, draft.finalised_at = Status.DRAFT, None
+    finalised.parts(draft)
+    with CaptureQueriesContext(connection) as again:
+        finalised.parts(draft)
+    assert "profiles_supportoutcome" in " ".join(q["sql"] for q in again.captured_queries)
