@@ -38,7 +38,7 @@ def parts(profile: Profile) -> Parts:
     """(outcomes, the previous profile's outcomes, actions with their provision, reviews)."""
     final = profile.status == Status.FINALISED
     key = (profile.pk, profile.created_at, profile.finalised_at) if final else None
-    kept = _kept.get(key) if key else None  # type: ignore[arg-type]
+    kept = _kept.get(key) if key else None
     if kept is None:
         kept = _read(profile)
         if key is not None:
