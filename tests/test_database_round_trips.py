@@ -70,13 +70,15 @@ def test_a_finalised_profile_is_read_once_and_its_provision_every_time(world) ->
     def tables(queries: CaptureQueriesContext) -> str:
         return " ".join(q["sql"] for q in queries.captured_queries)
 
-    for table in ("profiles_supportoutcome", "profiles_supportaction", "profiles_outcomereview"):
+    kept = ("profiles_supportoutcome", "profiles_supportaction", "profiles_outcomereview")
+    for table in (*kept, "profiles_familyanswers"):
         assert table in tables(first)
         assert table not in tables(again)
     assert "provision_place" in tables(again)
     assert [o.what for o in parts[0]] == ["Outcome 2.0", "Outcome 2.1"]
     assert [o.what for o in parts[1]] == ["Outcome 1.0", "Outcome 1.1"]
     assert len(parts[3]) == 2  # the verdicts on the first profile's outcomes
+    assert parts[4] is None  # the family was not asked
     assert [o.pk for o in selectors.profile_view(profile).outcomes] == [o.pk for o in parts[0]]
 
 

@@ -21,11 +21,11 @@ from vsend.profiles.selectors import is_latest, profile_view
 # also reads the child's placement and the provision behind the plan's actions (one query for all
 # of them); the record reads the child's statutory cases, transition plans and moves between
 # settings. The three views of need read the family's sent answers and the child's own "All about
-# me" (one query each). A finalised profile's outcomes, actions and verdicts on the previous
-# plan never change: a process reads them once (ADR 39), so the second request, counted here, does
+# me" (one query each). A finalised profile's outcomes, actions, verdicts on the previous
+# plan and the family's answers never change: a process reads them once (ADR 39), so the second request, counted here, does
 # not read them again.
 AUDIT = 0 if connection.vendor == "postgresql" else 2  # statements beyond one per audit row
-SUMMARY_QUERIES = 11 + AUDIT
+SUMMARY_QUERIES = 10 + AUDIT
 CHILD_RECORD_QUERIES = 14 + AUDIT
 CHILD_LIST_QUERIES = 8 + AUDIT
 # The LA's pages read from stored rows: signing in, access, the settings, the stored rows'

@@ -1,6 +1,7 @@
 """Scoped reads of profiles: a profile is visible exactly when its child is."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -84,6 +85,7 @@ class ProfileView:
     actions: list = field(default_factory=list)
     reviews: list = field(default_factory=list)
     previous_outcomes: list = field(default_factory=list)
+    family_answers: Any = None  # the family's home answers for this profile, if asked
 
     @property
     def readiness_gaps(self) -> list[DomainView]:
@@ -126,7 +128,7 @@ def profile_view(profile: Profile) -> ProfileView:
                 "domain", "need_level"
             )
         )
-    outcomes, previous_outcomes, actions, reviews = finalised.parts(profile)
+    outcomes, previous_outcomes, actions, reviews, answers = finalised.parts(profile)
     domains = [
         DomainView(d, ratings[d.key], previous.get(d.key))
         for d in framework.domains
@@ -140,6 +142,7 @@ def profile_view(profile: Profile) -> ProfileView:
         actions=actions,  # with the provision that carries each out (ADR 39)
         reviews=reviews,
         previous_outcomes=previous_outcomes,
+        family_answers=answers,
     )
 
 
