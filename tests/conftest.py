@@ -24,6 +24,10 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+    # So is what a process keeps of finalised profiles.
+    from vsend.profiles import finalised
+
+    finalised.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -20,15 +20,17 @@ import hashlib
 import ipaddress
 import json
 from collections.abc import Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 GENESIS = "0" * 64
+READ_ACTION = "view"  # Action.VIEW: someone read a record (or exported it)
 CHAIN_VERSION = 2
 
 # The content a row's hash covers, in order. `seq` places the row in the chain.
@@ -192,6 +194,29 @@ def _append_postgresql(event: Any) -> bool:
     return True
 
 
+def _read_commit(event: Any) -> Any:
+    """A row recording a read, written on its own (not in a caller's transaction), commits
+    without waiting for the disk (ADR 39): a crash of the database server may lose the last
+    fraction of a second of such rows, never a change, and never leaves the chain broken (the
+    head moves in the same transaction). Changes, and any row written in a transaction with
+    other writes, wait as before; VSEND_AUDIT_DURABLE_READS makes reads wait too."""
+    if (
+        event.action != READ_ACTION
+        or connection.in_atomic_block
+        or getattr(settings, "VSEND_AUDIT_DURABLE_READS", False)
+    ):
+        return nullcontext()
+    return _asynchronous_commit()
+
+
+@contextmanager
+def _asynchronous_commit() -> Iterator[None]:
+    with transaction.atomic():
+        with connection.cursor() as cursor:  # scope-lint: allow a setting; no data
+            cursor.execute("SET LOCAL synchronous_commit = off")  # scope-lint: allow a setting
+        yield
+
+
 def append(event: Any) -> Any:
     """Insert an unsaved AuditEvent as the chain's next row."""
     from vsend.audit.models import ChainHead
@@ -200,9 +225,10 @@ def append(event: Any) -> Any:
     if event.at is None:
         event.at = timezone.now()
     if connection.vendor == "postgresql":
-        if not _append_postgresql(event):
-            _start_head()
-            _append_postgresql(event)
+        with _read_commit(event):
+            if not _append_postgresql(event):
+                _start_head()
+                _append_postgresql(event)
         return event
     # Elsewhere (SQLite): advance, insert, set the head. Inside the caller's transaction no
     # savepoint is needed: the head is held until it ends.

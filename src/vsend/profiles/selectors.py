@@ -1,6 +1,7 @@
 """Scoped reads of profiles: a profile is visible exactly when its child is."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -12,7 +13,8 @@ from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
 from vsend.children.selectors import children_visible_to, refuse_outside_scope
 from vsend.frameworks.loader import Domain, Framework
-from vsend.profiles.models import DomainRating, Profile, Status, SupportOutcome
+from vsend.profiles import finalised
+from vsend.profiles.models import DomainRating, Profile, Status
 from vsend.profiles.services import framework_of
 
 
@@ -83,6 +85,7 @@ class ProfileView:
     actions: list = field(default_factory=list)
     reviews: list = field(default_factory=list)
     previous_outcomes: list = field(default_factory=list)
+    family_answers: Any = None  # the family's home answers for this profile, if asked
 
     @property
     def readiness_gaps(self) -> list[DomainView]:
@@ -125,10 +128,7 @@ def profile_view(profile: Profile) -> ProfileView:
                 "domain", "need_level"
             )
         )
-    # This profile's outcomes and the ones before (to review) in one query.
-    both = list(
-        SupportOutcome.objects.filter(profile_id__in=[profile.pk, profile.previous_id or 0])
-    )
+    outcomes, previous_outcomes, actions, reviews, answers = finalised.parts(profile)
     domains = [
         DomainView(d, ratings[d.key], previous.get(d.key))
         for d in framework.domains
@@ -138,13 +138,11 @@ def profile_view(profile: Profile) -> ProfileView:
         profile=profile,
         framework=framework,
         domains=domains,
-        outcomes=[o for o in both if o.profile_id == profile.pk],
-        # With the provision that carries each action out (one query for all, not one each).
-        actions=list(profile.actions.prefetch_related("provision_places__group")),
-        reviews=list(profile.outcome_reviews.select_related("outcome")),
-        previous_outcomes=[
-            o for o in both if profile.previous_id and o.profile_id == profile.previous_id
-        ],
+        outcomes=outcomes,
+        actions=actions,  # with the provision that carries each out (ADR 39)
+        reviews=reviews,
+        previous_outcomes=previous_outcomes,
+        family_answers=answers,
     )
 
 

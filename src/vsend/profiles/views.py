@@ -189,7 +189,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     if profile.is_draft and can_edit:
         context |= _task_context(profile, view)
     elif profile.is_draft:
-        context["family_answers"] = family.answers_for(profile)
+        context["family_answers"] = view.family_answers
     return render(request, "profiles/summary.html", context)
 
 

@@ -6,7 +6,6 @@ A child's "All about me" is seen exactly when the child is: through the access p
 
 from dataclasses import dataclass
 
-from vsend.profiles import family
 from vsend.profiles.models import Profile
 from vsend.voice.models import AboutMe, Status
 from vsend.voice.questions import child_level_words, family_level_words
@@ -89,7 +88,7 @@ def three_views(view) -> ThreeViews:  # noqa: ANN001 - a profiles.selectors.Prof
     scale = view.framework.scale
     child_words = child_level_words(len(scale))
     family_words = family_level_words(len(scale))
-    answers = family.answers_for(profile)
+    answers = view.family_answers
     sent = answers.answers if answers is not None and answers.sent_at else {}
     about_me = view_for_profile(profile)
     rows, child_levels = [], []

@@ -1,0 +1,96 @@
+"""How vsend spends its database round trips (ADR 39): rows recording a read commit without
+waiting for the disk, every change waits; PostgreSQL prepares statements a connection repeats."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from vsend.audit.models import Action, AuditEvent
+from vsend.audit.services import Actor, record
+
+PG = connection.vendor == "postgresql"
+ASYNC = "SET LOCAL synchronous_commit = off"
+pytestmark = pytest.mark.skipif(not PG, reason="PostgreSQL's commit and prepare behaviour")
+
+
+def _write(action: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        record(Actor(user=None, path="/x/"), action, object_type="child", object_id=1, summary="s")
+    return [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_on_its_own_commits_without_waiting_and_a_change_waits() -> None:
+    assert ASYNC in _write(Action.VIEW)
+    assert ASYNC not in _write(Action.UPDATE)
+    assert ASYNC not in _write(Action.ACCESS_REFUSED)
+    # Both rows are in the chain, committed.
+    assert AuditEvent.objects.filter(action=Action.VIEW).exists()
+    assert AuditEvent.objects.filter(action=Action.UPDATE).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_written_with_other_writes_keeps_their_durable_commit() -> None:
+    with transaction.atomic():
+        assert ASYNC not in _write(Action.VIEW)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_durable_reads_can_be_chosen(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.VSEND_AUDIT_DURABLE_READS = True
+    assert ASYNC not in _write(Action.VIEW)
+
+
+@pytest.mark.django_db
+def test_a_statement_run_again_on_a_connection_is_prepared() -> None:
+    from vsend.children.models import Child
+
+    for pk in (1, 2, 3):
+        list(Child.objects.filter(pk=pk).only("pk"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "children_child"' in s for s in statements), statements
+
+
+@pytest.mark.django_db
+def test_a_finalised_profile_is_read_once_and_its_provision_every_time(world) -> None:  # type: ignore[no-untyped-def]
+    """What never changes is read once per process; the provision carrying out each action is
+    read on every visit."""
+    from tests.test_page_queries import _versions
+    from vsend.profiles import finalised, selectors
+
+    profile = _versions(world, 2, 2)[-1]
+    finalised.forget()
+    with CaptureQueriesContext(connection) as first:
+        finalised.parts(profile)
+    with CaptureQueriesContext(connection) as again:
+        parts = finalised.parts(profile)
+
+    def tables(queries: CaptureQueriesContext) -> str:
+        return " ".join(q["sql"] for q in queries.captured_queries)
+
+    kept = ("profiles_supportoutcome", "profiles_supportaction", "profiles_outcomereview")
+    for table in (*kept, "profiles_familyanswers"):
+        assert table in tables(first)
+        assert table not in tables(again)
+    assert "provision_place" in tables(again)
+    assert [o.what for o in parts[0]] == ["Outcome 2.0", "Outcome 2.1"]
+    assert [o.what for o in parts[1]] == ["Outcome 1.0", "Outcome 1.1"]
+    assert len(parts[3]) == 2  # the verdicts on the first profile's outcomes
+    assert parts[4] is None  # the family was not asked
+    assert [o.pk for o in selectors.profile_view(profile).outcomes] == [o.pk for o in parts[0]]
+
+
+@pytest.mark.django_db
+def test_a_draft_is_read_afresh_every_time(world) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_page_queries import _versions
+    from vsend.profiles import finalised
+    from vsend.profiles.models import Status
+
+    draft = _versions(world, 1, 1)[-1]
+    draft.status, draft.finalised_at = Status.DRAFT, None
+    finalised.parts(draft)
+    with CaptureQueriesContext(connection) as again:
+        finalised.parts(draft)
+    assert "profiles_supportoutcome" in " ".join(q["sql"] for q in again.captured_queries)
