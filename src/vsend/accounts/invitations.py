@@ -229,7 +229,7 @@ def _role_phrase(role: str) -> str:
         Role.TEACHER: "a teacher",
         Role.GOVERNOR: "a governor",
     }
-    return phrases.get(role, Role(role).label)
+    return phrases.get(role) or str(Role(role).label)
 
 
 def find(raw: str) -> Invitation:

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 
 from vsend.accounts.mail import account_email
 from vsend.accounts.models import PasswordResetRequest, User
@@ -62,12 +63,12 @@ def _authority_of(user: User) -> int | None:
 
 class ResetRequestForm(PasswordResetForm):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
-            "max_length": "Email address must be 254 characters or fewer",
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
+            "max_length": _("Email address must be 254 characters or fewer"),
         },
     )
 
@@ -147,22 +148,22 @@ def reset_email(pk: int) -> EmailMultiAlternatives | None:
 
 
 class NewPasswordForm(SetPasswordForm):
-    error_messages = {"password_mismatch": "The passwords do not match"}
+    error_messages = {"password_mismatch": _("The passwords do not match")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = "New password"
-        self.fields["new_password1"].help_text = (
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password1"].help_text = _(
             "At least 12 characters. Do not use a common password or one like your name or "
             "email address"
         )
-        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
-        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password1"].error_messages["required"] = _("Enter a new password")
+        self.fields["new_password2"].label = _("Confirm new password")
         self.fields["new_password2"].help_text = ""
-        self.fields["new_password2"].error_messages["required"] = "Confirm your new password"
+        self.fields["new_password2"].error_messages["required"] = _("Confirm your new password")
         for name in ("new_password1", "new_password2"):
             self.fields[name].validators.append(
-                MaxLengthValidator(4096, "Password must be 4,096 characters or fewer")
+                MaxLengthValidator(4096, _("Password must be 4,096 characters or fewer"))
             )
 
     def clean(self) -> dict[str, Any]:

@@ -26,6 +26,15 @@ from vsend.config.forms import date_parts, error_list
 from vsend.submissions.services import once_input
 
 
+def data_text(text: Any) -> Any:
+    """A text kept as data (a framework's area name, a workflow step's family name, a symbol's
+    words) in the reader's language, through gettext: `{{ d.domain.name | translate }}`. The
+    catalogue holds these texts (config/messages.py DATA). Unlike `_()`, whose result Jinja
+    marks safe, the result is escaped like any value. Empty stays empty (gettext("") would
+    give the catalogue's header)."""
+    return translation.gettext(str(text)) if text else text
+
+
 def format_date(value: date | datetime | None) -> str:
     """3 March 2026 (dates are never shown as numbers alone)."""
     if value is None:
@@ -140,5 +149,5 @@ def environment(**options: Any) -> Environment:
             "once_input": once_input,
         }
     )
-    env.filters.update({"date": format_date, "datetime": format_datetime})
+    env.filters.update({"date": format_date, "datetime": format_datetime, "translate": data_text})
     return env
