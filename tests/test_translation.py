@@ -316,3 +316,13 @@ def test_the_familys_pdf_copy_gives_the_framework_in_their_language(
     assert cy(first.domain.family_descriptor(level)) in html
     assert cy(view.framework.scale[level].need) in html
     assert cy("Outcomes") in html and cy("Area") in html  # the plan and ratings partials
+
+
+def test_dates_name_the_month_in_the_readers_language():
+    from datetime import date
+
+    from vsend.config.jinja2 import format_date
+
+    assert format_date(date(2026, 3, 3)) == "3 March 2026"
+    with translation.override("cy"):  # Django's own catalogue names the months
+        assert format_date(date(2026, 3, 3)) == "3 Mawrth 2026"

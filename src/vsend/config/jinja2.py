@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -36,12 +37,13 @@ def data_text(text: Any) -> Any:
 
 
 def format_date(value: date | datetime | None) -> str:
-    """3 March 2026 (dates are never shown as numbers alone)."""
+    """3 March 2026 (dates are never shown as numbers alone), the month named in the reader's
+    language (Django's own catalogues name the months)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value)
-    return f"{value.day} {value:%B %Y}"
+    return date_format(value, "j F Y")
 
 
 def format_datetime(value: datetime | None) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from django.utils.translation import ngettext
 
+from vsend.config.jinja2 import format_date
 from vsend.statutory.models import Case, Kind
 from vsend.workflows.engine import Milestone, next_steps
 
@@ -20,7 +21,7 @@ WHO = {
 
 
 def when(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
+    return format_date(d)
 
 
 def time_left(today: date, due: date) -> str:
