@@ -65,6 +65,8 @@ FAMILY_TEMPLATES = [
     "profiles/_plan.html",  # in the family's copy of the PDF
     "profiles/_ratings_table.html",
     "profiles/_chart.html",
+    "statutory/_thread.html",  # on the family's case page
+    "statutory/_adulthood.html",
 ]
 
 

@@ -328,10 +328,10 @@ class PlanOutcome(models.Model):
 
 
 PFA_PARTS = {
-    "employment": "Employment: paid work, apprenticeships, supported internships",
-    "independent_living": "Independent living: where and with whom they will live",
-    "community": "Community: friends, relationships and taking part in community life",
-    "health": "Good health: managing their health as an adult",
+    "employment": _("Employment: paid work, apprenticeships, supported internships"),
+    "independent_living": _("Independent living: where and with whom they will live"),
+    "community": _("Community: friends, relationships and taking part in community life"),
+    "health": _("Good health: managing their health as an adult"),
 }
 
 
@@ -353,7 +353,7 @@ class AdulthoodPart(models.Model):
         return f"Preparing for adulthood, review {self.review_id}"
 
     def parts(self) -> list[tuple[str, str, str]]:
-        return [(k, label, getattr(self, k)) for k, label in PFA_PARTS.items()]
+        return [(k, str(label), getattr(self, k)) for k, label in PFA_PARTS.items()]
 
 
 class Reminder(models.Model):
