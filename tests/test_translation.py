@@ -158,6 +158,7 @@ def _data_texts() -> list[tuple[str, str]]:
     for path in SHIPPED:
         where = f"frameworks/data/{path.name}"
         fw = load_framework(path)
+        found.append((fw.name, where))
         found += [(t, where) for lv in fw.scale for t in (lv.need, lv.readiness, lv.confidence)]
         for dm in fw.domains:
             found += [(t, where) for t in (dm.name, dm.short_name, dm.family_description)]
@@ -248,9 +249,7 @@ def test_the_childs_questions_and_pictures_are_shown_translated(world, as_user, 
     assert cy("Talking and friends") in area and cy("This is fine for me") in area
 
 
-def test_the_familys_question_and_home_page_show_the_framework_translated(
-    world, as_user, pseudo_welsh
-):
+def test_the_familys_question_page_shows_the_framework_translated(world, as_user, pseudo_welsh):
     cy = pseudo_welsh
     pk = start_profile(as_user("sendco"), world.child)
     as_user("sendco").post(reverse("profiles:ask-family", kwargs={"pk": pk}))
