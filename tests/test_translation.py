@@ -327,3 +327,20 @@ def test_dates_name_the_month_in_the_readers_language():
     assert format_date(date(2026, 3, 3)) == "3 March 2026"
     with translation.override("cy"):  # Django's own catalogue names the months
         assert format_date(date(2026, 3, 3)) == "3 Mawrth 2026"
+
+
+def test_the_familys_transition_page_gives_the_steps_in_their_language(
+    world, as_user, pseudo_welsh
+):
+    from vsend.transitions import services
+
+    plan = services.start_plan(
+        actor=Actor(user=world.users["sendco"]),
+        child=world.child,
+        template="special-to-mainstream",
+        sending_setting=world.setting,
+        receiving_setting=world.other_setting,
+        started_on=timezone.localdate() - timedelta(days=60),
+    )
+    page = _page(as_user("parent"), reverse("transitions:plan", args=[plan.pk]))
+    assert pseudo_welsh("talking with you about a move to a mainstream school") in page.lower()
