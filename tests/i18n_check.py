@@ -58,7 +58,9 @@ def untranslated_source(source: str) -> list[str]:
 
 
 def _prose(value: str) -> bool:
-    """A string a reader would see: words with a space, or a capitalised word."""
+    """A string a reader would see: words with a space, or a capitalised word (markup and CSS
+    classes are not words)."""
+    value = TAG.sub(" ", value[1:-1] if value[:1] in "\"'" else value)
     if not WORDS.search(value) or value.startswith(("govuk", "vsend", "#", "/", "?")):
         return False
     return " " in value.strip() or value[:1].isupper()

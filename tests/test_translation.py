@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tests.i18n_check import entries, untranslated, untranslated_source, write_mo
+from tests.i18n_check import entries, untranslated, untranslated_source
 from tests.profile_helpers import complete_profile, start_profile
 from vsend.audit.services import Actor
 from vsend.config import messages
@@ -67,6 +67,15 @@ FAMILY_TEMPLATES = [
     "profiles/_chart.html",
     "statutory/_thread.html",  # on the family's case page
     "statutory/_adulthood.html",
+    "profiles/summary.html",  # the family reads the profile here too
+    "mail/family_request.html",  # the emails a family is sent
+    "mail/family_request.txt",
+    "mail/invitation.html",
+    "mail/invitation.txt",
+    "mail/statutory_reminder.html",
+    "mail/statutory_reminder.txt",
+    "accounts/email/password_reset.html",
+    "accounts/email/password_reset.txt",
 ]
 
 
@@ -205,29 +214,6 @@ def test_the_check_fails_when_a_data_text_is_added_and_the_catalogue_not_made_ag
     assert "My three wishes" not in found
 
 
-@pytest.fixture
-def pseudo_welsh(tmp_path, settings):
-    """A language whose catalogue a translator made from the committed template, translating
-    every message in it (and nothing else) as «the English»: a page shows «...» exactly for the
-    words that reached the catalogue and went through gettext."""
-    translations = {}
-    for e in entries(messages.CATALOGUE.read_text(encoding="utf-8")):
-        if e.plural is None:
-            translations[e.msgid] = f"«{e.msgid}»"
-        else:
-            translations[f"{e.msgid}\0{e.plural}"] = f"«{e.msgid}»\0«{e.plural}»"
-    write_mo(tmp_path / "cy" / "LC_MESSAGES" / "django.mo", translations)
-    settings.LOCALE_PATHS = [tmp_path]
-    settings.LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
-    from django.utils.translation import trans_real
-
-    trans_real._translations = {}
-    trans_real._active = trans_real.Local()
-    yield lambda text: f"«{text}»"
-    trans_real._translations = {}
-    trans_real._active = trans_real.Local()
-
-
 def _page(client, url) -> str:
     response = client.get(url, HTTP_ACCEPT_LANGUAGE="cy")
     assert response.status_code == 200
@@ -344,3 +330,20 @@ def test_the_familys_transition_page_gives_the_steps_in_their_language(
     )
     page = _page(as_user("parent"), reverse("transitions:plan", args=[plan.pk]))
     assert pseudo_welsh("talking with you about a move to a mainstream school") in page.lower()
+
+
+def test_the_profile_summary_a_parent_reads_is_in_their_language(world, as_user, pseudo_welsh):
+    cy = pseudo_welsh
+    pk = complete_profile(as_user("sendco"), world.child)
+    view = profile_view(Profile.objects.get(pk=pk))
+    first = view.domains[0]
+    page = _page(as_user("parent"), reverse("profiles:summary", kwargs={"pk": pk}))
+    for words in ("At a glance", "What the needs ratings mean", "Date of birth", "Support plan"):
+        assert cy(words) in page
+    assert cy(first.domain.name) in page
+    assert cy(first.domain.family_descriptor(first.rating.need_level)) in page
+    assert cy("Three views of need") in page and cy("Area") in page  # the shared partials
+    main = page.split('id="main-content"')[1].replace(cy("Date of birth"), "")
+    assert "Date of birth" not in main and "Where more support" not in main.replace(
+        cy("Where more support may be needed"), ""
+    )

@@ -24,13 +24,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vsend.accounts.mail import account_email
 from vsend.accounts.models import PasswordResetRequest, User
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, actor_from_request, record
-from vsend.mail.services import absolute, send_later
+from vsend.mail.services import absolute, is_family_member, send_later, written_for
 
 logger = logging.getLogger(__name__)
 WINDOW = timedelta(hours=1)
@@ -139,12 +140,14 @@ def reset_email(pk: int) -> EmailMultiAlternatives | None:
             "token": default_token_generator.make_token(user),
         },
     )
-    return account_email(
-        user,
-        "Reset your password",
-        EMAIL_TEMPLATE,
-        {"reset_url": absolute(path), "minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
-    )
+    # A parent's, carer's or young person's email is in the language they chose.
+    with written_for(user, family=is_family_member(user)):
+        return account_email(
+            user,
+            gettext("Reset your password"),
+            EMAIL_TEMPLATE,
+            {"reset_url": absolute(path), "minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
+        )
 
 
 class NewPasswordForm(SetPasswordForm):

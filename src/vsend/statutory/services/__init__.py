@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from vsend.audit.models import Action
-from vsend.audit.services import Actor, record
+from vsend.audit.services import Actor, english, record
 from vsend.children.models import Child
 from vsend.organisations.models import Setting
 from vsend.statutory import stored
@@ -386,7 +386,7 @@ def add_document(
             actor,
             Action.CREATE,
             case,
-            f"Letter added: {doc.get_kind_display()}",
+            f"Letter added: {english(doc.get_kind_display())}",
             {"document": doc.pk, "size": doc.size, "sha256": digest},
         )
     return doc
@@ -428,7 +428,7 @@ def record_appeal(
             actor,
             Action.CREATE,
             case,
-            f"{appeal.get_kind_display()} recorded",
+            f"{english(appeal.get_kind_display())} recorded",
             {"kind": kind, "about": about, "started_on": str(started_on)},
         )
     return appeal
