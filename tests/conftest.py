@@ -170,3 +170,29 @@ def as_user(world):
         return client
 
     return make
+
+
+@pytest.fixture
+def pseudo_welsh(tmp_path, settings):
+    """A language whose catalogue a translator made from the committed template, translating
+    every message in it (and nothing else) as «the English»: a page shows «...» exactly for the
+    words that reached the catalogue and went through gettext."""
+    from tests.i18n_check import entries, write_mo
+    from vsend.config import messages
+
+    translations = {}
+    for e in entries(messages.CATALOGUE.read_text(encoding="utf-8")):
+        if e.plural is None:
+            translations[e.msgid] = f"«{e.msgid}»"
+        else:
+            translations[f"{e.msgid}\0{e.plural}"] = f"«{e.msgid}»\0«{e.plural}»"
+    write_mo(tmp_path / "cy" / "LC_MESSAGES" / "django.mo", translations)
+    settings.LOCALE_PATHS = [tmp_path]
+    settings.LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+    from django.utils.translation import trans_real
+
+    trans_real._translations = {}
+    trans_real._active = trans_real.Local()
+    yield lambda text: f"«{text}»"
+    trans_real._translations = {}
+    trans_real._active = trans_real.Local()

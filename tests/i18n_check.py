@@ -1,6 +1,11 @@
-"""Finding words on a Jinja page that do not go through the translation machinery."""
+"""Finding words on a Jinja page that do not go through the translation machinery; reading the
+catalogue template and compiling a catalogue from it (a stand-in translator, for tests)."""
 
+import ast
 import re
+import struct
+from array import array
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.template import engines
@@ -53,7 +58,62 @@ def untranslated_source(source: str) -> list[str]:
 
 
 def _prose(value: str) -> bool:
-    """A string a reader would see: words with a space, or a capitalised word."""
+    """A string a reader would see: words with a space, or a capitalised word (markup and CSS
+    classes are not words)."""
+    value = TAG.sub(" ", value[1:-1] if value[:1] in "\"'" else value)
     if not WORDS.search(value) or value.startswith(("govuk", "vsend", "#", "/", "?")):
         return False
     return " " in value.strip() or value[:1].isupper()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message of a catalogue template: where it is used, its msgid and msgid_plural."""
+
+    places: tuple[str, ...]
+    msgid: str
+    plural: str | None = None
+
+
+def entries(pot: str) -> list[Entry]:
+    """The messages of a catalogue template as `vsend messages` writes it (one block each)."""
+    found = []
+    for block in pot.split("\n\n"):
+        places: list[str] = []
+        fields: dict[str, list[str]] = {}
+        current: list[str] | None = None
+        for line in block.splitlines():
+            if line.startswith("#: "):
+                places += line[3:].split()
+            elif line.startswith(("msgid ", "msgid_plural ")):
+                name, _, rest = line.partition(" ")
+                current = fields.setdefault(name, [rest])
+            elif line.startswith('"') and current is not None:
+                current.append(line)
+            else:
+                current = None
+        text = {k: "".join(ast.literal_eval(p) for p in v) for k, v in fields.items()}
+        if text.get("msgid"):
+            found.append(Entry(tuple(places), text["msgid"], text.get("msgid_plural")))
+    return found
+
+
+def write_mo(path: Path, translations: dict[str, str]) -> None:
+    """A compiled catalogue (GNU .mo) of these translations, as msgfmt would make it: the key
+    of a plural message is its msgid and msgid_plural joined by NUL, as are its translations."""
+    header = "Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=2; plural=(n != 1);\n"
+    messages = {"": header, **translations}
+    keys = sorted(messages)
+    ids = strs = b""
+    places = []
+    for key in keys:
+        k, v = key.encode(), messages[key].encode()
+        places.append((len(ids), len(k), len(strs), len(v)))
+        ids += k + b"\0"
+        strs += v + b"\0"
+    start = 7 * 4 + 16 * len(keys)
+    table = [n for o, ln, _o, _l in places for n in (ln, o + start)]
+    table += [n for _o, _l, o, ln in places for n in (ln, o + start + len(ids))]
+    head = struct.pack("Iiiiiii", 0x950412DE, 0, len(keys), 28, 28 + 8 * len(keys), 0, 0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(head + array("i", table).tobytes() + ids + strs)

@@ -218,3 +218,17 @@ def test_the_family_window_check_fails_when_a_sentence_is_made_harder(world, as_
         "necessitate considerable organisational familiarity and interpretative capability",
     )
     assert grade(text) <= LIMIT < grade(harder), (grade(text), grade(harder))
+
+
+def test_the_profile_summary_a_parent_reads_is_at_reading_age_9_or_below(world, as_user):
+    from django.urls import reverse
+
+    from tests.profile_helpers import complete_profile
+
+    pk = complete_profile(as_user("sendco"), world.child)
+    html = as_user("parent").get(reverse("profiles:summary", kwargs={"pk": pk})).content.decode()
+    main = html.split('id="main-content"')[1].split("</main>")[0]
+    # The chart and its key are the shared at-a-glance component (ADR 18), not this page's prose.
+    main = re.sub(r'<div class="vsend-chart-wrap".*?</div>\s*</div>', "", main, flags=re.S)
+    text = _visible_text(main).replace(world.child.full_name, "Sam").replace("Amelia", "Sam")
+    assert grade(text) <= LIMIT, (grade(text), text)

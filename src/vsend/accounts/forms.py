@@ -3,40 +3,43 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
 
 
 class SignInForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "Enter a correct email address and password",
-        "inactive": "This account has been suspended. Ask your administrator to restore it",
+        "invalid_login": _("Enter a correct email address and password"),
+        "inactive": _("This account has been suspended. Ask your administrator to restore it"),
     }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["username"].label = "Email address"
-        self.fields["username"].error_messages["required"] = "Enter your email address"
-        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["username"].label = _("Email address")
+        self.fields["username"].error_messages["required"] = _("Enter your email address")
+        self.fields["password"].error_messages["required"] = _("Enter your password")
         # AuthenticationForm sets max_length after the field is made, so nothing checked it:
         # an over-long address went on to the lockout table (255 characters) and failed there.
         self.fields["username"].validators.append(
-            MaxLengthValidator(254, "Email address must be 254 characters or fewer")
+            MaxLengthValidator(254, _("Email address must be 254 characters or fewer"))
         )
         self.fields["password"].validators.append(
-            MaxLengthValidator(4096, "Password must be 4,096 characters or fewer")
+            MaxLengthValidator(4096, _("Password must be 4,096 characters or fewer"))
         )
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Security code",
+        label=_("Security code"),
         max_length=10,
-        error_messages={"required": "Enter the 6-digit security code from your authenticator app"},
+        error_messages={
+            "required": _("Enter the 6-digit security code from your authenticator app")
+        },
     )
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].replace(" ", "")
         if not (code.isdigit() and len(code) == 6):
-            raise forms.ValidationError("The security code must be 6 numbers")
+            raise forms.ValidationError(_("The security code must be 6 numbers"))
         return code
 
 
@@ -54,12 +57,12 @@ class ApiTokenForm(forms.Form):
 
 class RecoveryCodeForm(forms.Form):
     code = forms.CharField(
-        label="Recovery code",
+        label=_("Recovery code"),
         max_length=40,
-        help_text="For example, abcde-23456",
+        help_text=_("For example, abcde-23456"),
         error_messages={
-            "required": "Enter one of your recovery codes",
-            "max_length": "A recovery code is 10 letters and numbers, like abcde-23456",
+            "required": _("Enter one of your recovery codes"),
+            "max_length": _("A recovery code is 10 letters and numbers, like abcde-23456"),
         },
     )
 
@@ -69,7 +72,7 @@ class RecoveryCodeForm(forms.Form):
         code = normalise(self.cleaned_data["code"])
         if len(code) != CODE_LENGTH or not set(code) <= set(ALPHABET):
             raise forms.ValidationError(
-                "A recovery code is 10 letters and numbers, like abcde-23456"
+                _("A recovery code is 10 letters and numbers, like abcde-23456")
             )
         return code
 

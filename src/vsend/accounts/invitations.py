@@ -19,14 +19,15 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vsend.accounts.models import Invitation, InvitationStatus, Membership, User, hash_token
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import CLASS_ROLES, SETTING_ROLES, Role
 from vsend.audit.models import Action
-from vsend.audit.services import Actor, record, system_actor
+from vsend.audit.services import Actor, english, record, system_actor
 from vsend.children.models import Child, FamilyLink
-from vsend.mail.services import absolute, compose, send_later
+from vsend.mail.services import absolute, compose, send_later, written_for
 from vsend.organisations.models import LocalAuthority, SchoolClass, Setting
 
 TOKEN_FORMAT = re.compile(r"[A-Za-z0-9_-]{40,50}")
@@ -71,7 +72,8 @@ def _expiry() -> Any:
 
 
 def _describe(inv: Invitation | InvitationRequest) -> str:
-    role = Role(inv.role).label
+    """The role and where, for the audit trail: in English whatever the actor's language."""
+    role = english(Role(inv.role).label)
     where = inv.setting or inv.authority
     return f"{role} at {where}"
 
@@ -186,20 +188,23 @@ def invitation_email(pk: int) -> EmailMultiAlternatives | None:
         inv.save(update_fields=["token_hash"])
     inviter = inv.invited_by
     staff = inv.role not in (Role.PARENT, Role.YOUNG_PERSON)
-    return compose(
-        to=inv.email,
-        subject=f"You are invited to use {settings.VSEND_SERVICE_NAME}",
-        template="invitation",
-        context={
-            "name": inv.full_name,
-            "role": _role_phrase(inv.role),
-            "organisation": str(inv.setting or inv.authority),
-            "inviter": inviter.full_name if inviter else "",
-            "link": absolute(reverse("accounts:invitation", args=[raw])),
-            "expires_at": inv.expires_at,
-            "staff": staff,
-        },
-    )
+    # A family's invitation is in the language of their account, when they have one already.
+    with written_for(account_for(inv), family=not staff):
+        return compose(
+            to=inv.email,
+            subject=gettext("You are invited to use %(service)s")
+            % {"service": settings.VSEND_SERVICE_NAME},
+            template="invitation",
+            context={
+                "name": inv.full_name,
+                "role": _role_phrase(inv.role),
+                "organisation": str(inv.setting or inv.authority),
+                "inviter": inviter.full_name if inviter else "",
+                "link": absolute(reverse("accounts:invitation", args=[raw])),
+                "expires_at": inv.expires_at,
+                "staff": staff,
+            },
+        )
 
 
 @transaction.atomic
@@ -220,8 +225,8 @@ def invitation_sent(pk: int) -> None:
 
 def _role_phrase(role: str) -> str:
     phrases: dict[str, str] = {
-        Role.PARENT: "a parent or carer",
-        Role.YOUNG_PERSON: "a young person, to see your own record",
+        Role.PARENT: gettext("a parent or carer"),
+        Role.YOUNG_PERSON: gettext("a young person, to see your own record"),
         Role.LA_ADMIN: "a local authority administrator",
         Role.LA_OFFICER: "a local authority officer",
         Role.CASEWORKER: "a caseworker",
@@ -229,7 +234,7 @@ def _role_phrase(role: str) -> str:
         Role.TEACHER: "a teacher",
         Role.GOVERNOR: "a governor",
     }
-    return phrases.get(role, Role(role).label)
+    return phrases.get(role) or str(Role(role).label)
 
 
 def find(raw: str) -> Invitation:

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from vsend.accounts.models import User
 
@@ -18,7 +19,12 @@ def account_email(
     user: User, subject: str, template: str, context: dict[str, Any]
 ) -> EmailMultiAlternatives:
     """`template` addressed to the user's own address, ready to send."""
-    context = {"service_name": settings.VSEND_SERVICE_NAME, "user": user, **context}
+    context = {
+        "service_name": settings.VSEND_SERVICE_NAME,
+        "user": user,
+        "language_code": translation.get_language() or settings.LANGUAGE_CODE,
+        **context,
+    }
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(

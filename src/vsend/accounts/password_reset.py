@@ -24,12 +24,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from vsend.accounts.mail import account_email
 from vsend.accounts.models import PasswordResetRequest, User
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, actor_from_request, record
-from vsend.mail.services import absolute, send_later
+from vsend.mail.services import absolute, is_family_member, send_later, written_for
 
 logger = logging.getLogger(__name__)
 WINDOW = timedelta(hours=1)
@@ -62,12 +64,12 @@ def _authority_of(user: User) -> int | None:
 
 class ResetRequestForm(PasswordResetForm):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
-            "max_length": "Email address must be 254 characters or fewer",
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
+            "max_length": _("Email address must be 254 characters or fewer"),
         },
     )
 
@@ -138,31 +140,33 @@ def reset_email(pk: int) -> EmailMultiAlternatives | None:
             "token": default_token_generator.make_token(user),
         },
     )
-    return account_email(
-        user,
-        "Reset your password",
-        EMAIL_TEMPLATE,
-        {"reset_url": absolute(path), "minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
-    )
+    # A parent's, carer's or young person's email is in the language they chose.
+    with written_for(user, family=is_family_member(user)):
+        return account_email(
+            user,
+            gettext("Reset your password"),
+            EMAIL_TEMPLATE,
+            {"reset_url": absolute(path), "minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
+        )
 
 
 class NewPasswordForm(SetPasswordForm):
-    error_messages = {"password_mismatch": "The passwords do not match"}
+    error_messages = {"password_mismatch": _("The passwords do not match")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = "New password"
-        self.fields["new_password1"].help_text = (
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password1"].help_text = _(
             "At least 12 characters. Do not use a common password or one like your name or "
             "email address"
         )
-        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
-        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password1"].error_messages["required"] = _("Enter a new password")
+        self.fields["new_password2"].label = _("Confirm new password")
         self.fields["new_password2"].help_text = ""
-        self.fields["new_password2"].error_messages["required"] = "Confirm your new password"
+        self.fields["new_password2"].error_messages["required"] = _("Confirm your new password")
         for name in ("new_password1", "new_password2"):
             self.fields[name].validators.append(
-                MaxLengthValidator(4096, "Password must be 4,096 characters or fewer")
+                MaxLengthValidator(4096, _("Password must be 4,096 characters or fewer"))
             )
 
     def clean(self) -> dict[str, Any]:

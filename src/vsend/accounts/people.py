@@ -14,7 +14,7 @@ from vsend.accounts.models import Membership, User
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import CLASS_ROLES, SETTING_ROLES, Role
 from vsend.audit.models import Action
-from vsend.audit.services import Actor, record
+from vsend.audit.services import Actor, english, record
 from vsend.organisations.models import SchoolClass
 
 
@@ -55,7 +55,8 @@ def change_membership(
         Action.UPDATE,
         obj=membership,
         authority_id=membership.authority_id,
-        summary=f"{membership.user.email}: now {Role(role).label} at {membership.organisation}",
+        summary=f"{membership.user.email}: now {english(Role(role).label)} at "
+        f"{membership.organisation}",
         detail={"before": before, "after": after, "user_id": membership.user_id},
     )
 

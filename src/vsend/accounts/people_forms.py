@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from vsend.accounts.roles import CLASS_ROLES, YOUNG_PERSON_MIN_AGE, Role
 from vsend.children.models import Child, Relationship
@@ -151,27 +152,27 @@ class MembershipForm(forms.Form):
 
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(
-        label="Your full name",
+        label=_("Your full name"),
         max_length=200,
         error_messages={
-            "required": "Enter your full name",
-            "max_length": "Your name must be 200 characters or fewer",
+            "required": _("Enter your full name"),
+            "max_length": _("Your name must be 200 characters or fewer"),
         },
     )
     password1 = forms.CharField(
-        label="Create a password",
+        label=_("Create a password"),
         strip=False,
         max_length=4096,
-        help_text="At least 12 characters. Do not use a password you use anywhere else",
+        help_text=_("At least 12 characters. Do not use a password you use anywhere else"),
         widget=forms.PasswordInput,
-        error_messages={"required": "Enter a password"},
+        error_messages={"required": _("Enter a password")},
     )
     password2 = forms.CharField(
-        label="Confirm your password",
+        label=_("Confirm your password"),
         strip=False,
         max_length=4096,
         widget=forms.PasswordInput,
-        error_messages={"required": "Enter your password again"},
+        error_messages={"required": _("Enter your password again")},
     )
 
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
@@ -182,7 +183,7 @@ class AcceptInvitationForm(forms.Form):
         data = super().clean() or {}
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The passwords do not match")
+            self.add_error("password2", _("The passwords do not match"))
         elif p1:
             from vsend.accounts.models import User
 

@@ -6,18 +6,19 @@ both reaches the child and grants the permission.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    PLATFORM_ADMIN = "platform_admin", "Platform administrator"
-    LA_ADMIN = "la_admin", "Local authority administrator"
-    LA_OFFICER = "la_officer", "Local authority officer"
-    CASEWORKER = "caseworker", "Caseworker"
-    SENDCO = "sendco", "SENDCo"
-    TEACHER = "teacher", "Teacher"
-    PARENT = "parent", "Parent or carer"
-    YOUNG_PERSON = "young_person", "Young person"
-    GOVERNOR = "governor", "Governor"
+    PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
+    LA_ADMIN = "la_admin", _("Local authority administrator")
+    LA_OFFICER = "la_officer", _("Local authority officer")
+    CASEWORKER = "caseworker", _("Caseworker")
+    SENDCO = "sendco", _("SENDCo")
+    TEACHER = "teacher", _("Teacher")
+    PARENT = "parent", _("Parent or carer")
+    YOUNG_PERSON = "young_person", _("Young person")
+    GOVERNOR = "governor", _("Governor")
 
 
 class Perm(models.TextChoices):

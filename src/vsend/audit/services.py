@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils import translation
 
 from vsend.audit import chain
 from vsend.audit.models import Action, AuditEvent, Channel
@@ -63,6 +64,14 @@ def actor_from_request(request: HttpRequest, *, channel: str = Channel.WEB) -> A
         path=request.path[:300],
         channel=channel,
     )
+
+
+def english(text: Any) -> str:
+    """A label in English for an audit row's summary (a role's or a choice's label, which
+    follow the reader's language): an audit row is a record, not a page, and its words stay in
+    English whatever language the person who acted reads vsend in."""
+    with translation.override("en"):
+        return str(text)
 
 
 def record(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from vsend.children.census import NeedType, SENProvision, Sex
 
@@ -143,11 +144,11 @@ class Enrolment(models.Model):
 
 
 class Relationship(models.TextChoices):
-    MOTHER = "mother", "Mother"
-    FATHER = "father", "Father"
-    CARER = "carer", "Carer"
-    GUARDIAN = "guardian", "Guardian"
-    OTHER = "other", "Other family member"
+    MOTHER = "mother", _("Mother")
+    FATHER = "father", _("Father")
+    CARER = "carer", _("Carer")
+    GUARDIAN = "guardian", _("Guardian")
+    OTHER = "other", _("Other family member")
 
 
 class FamilyLink(models.Model):

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -26,13 +27,23 @@ from vsend.config.forms import date_parts, error_list
 from vsend.submissions.services import once_input
 
 
+def data_text(text: Any) -> Any:
+    """A text kept as data (a framework's area name, a workflow step's family name, a symbol's
+    words) in the reader's language, through gettext: `{{ d.domain.name | translate }}`. The
+    catalogue holds these texts (config/messages.py DATA). Unlike `_()`, whose result Jinja
+    marks safe, the result is escaped like any value. Empty stays empty (gettext("") would
+    give the catalogue's header)."""
+    return translation.gettext(str(text)) if text else text
+
+
 def format_date(value: date | datetime | None) -> str:
-    """3 March 2026 (dates are never shown as numbers alone)."""
+    """3 March 2026 (dates are never shown as numbers alone), the month named in the reader's
+    language (Django's own catalogues name the months)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value)
-    return f"{value.day} {value:%B %Y}"
+    return date_format(value, "j F Y")
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -140,5 +151,5 @@ def environment(**options: Any) -> Environment:
             "once_input": once_input,
         }
     )
-    env.filters.update({"date": format_date, "datetime": format_datetime})
+    env.filters.update({"date": format_date, "datetime": format_datetime, "translate": data_text})
     return env

@@ -2,17 +2,25 @@
 
 Django's makemessages reads Django templates, not Jinja ones, so vsend extracts its own: Jinja
 templates through Jinja's i18n extractor ({{ _("...") }}, {% trans %}), Python through its
-syntax tree (gettext, gettext_lazy, gettext_noop, ngettext and their short names). The result is
+syntax tree (gettext, gettext_lazy, gettext_noop, ngettext and their short names), and the
+texts kept as data that families and children read (DATA: the "All about me" questions and
+symbols, the workflows' family wording, the frameworks' family words), each through the reader
+its owner gives, so the catalogue holds exactly what those pages pass to gettext. The result is
 a standard gettext template, src/vsend/locale/django.pot, from which a translator starts a
 language (msginit) that Django then compiles and serves (compilemessages). English is the
 source; vsend ships no machine translations.
 """
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+
+from vsend.frameworks import loader as frameworks
+from vsend.voice import questions
+from vsend.workflows import definitions as workflows
 
 PACKAGE = Path(settings.PACKAGE_DIR)
 TEMPLATES = PACKAGE / "templates"
@@ -30,6 +38,33 @@ msgstr ""
 """
 
 Message = tuple[str, str | None]  # msgid, msgid_plural
+
+
+@dataclass(frozen=True)
+class DataFiles:
+    """Data files whose texts are shown through gettext: where they are (named in the
+    catalogue as `where`/<file name>) and the reader that gives each file's shown texts."""
+
+    where: str
+    folder: Path
+    pattern: str
+    texts: Callable[[Path], Iterable[str]]
+
+
+DATA = [
+    DataFiles("voice", questions.HERE, "questions.yaml", questions.question_texts),
+    DataFiles("voice", questions.HERE, "symbols.yaml", questions.symbol_texts),
+    DataFiles("workflows/definitions", workflows.DEFINITIONS_DIR, "*.yaml", workflows.family_texts),
+    DataFiles("frameworks/data", frameworks.DATA_DIR, "*.yaml", frameworks.family_texts),
+]
+
+
+def _data() -> Iterator[tuple[str, Message]]:
+    for files in DATA:
+        for path in sorted(files.folder.glob(files.pattern)):
+            for text in files.texts(path):
+                if text:
+                    yield f"{files.where}/{path.name}", (text, None)
 
 
 def _python(path: Path) -> Iterator[tuple[int, Message]]:
@@ -62,13 +97,16 @@ def extract() -> dict[Message, list[str]]:
     found: dict[Message, list[str]] = {}
     sources = [(p, _python) for p in sorted(PACKAGE.rglob("*.py")) if "migrations" not in p.parts]
     sources += [(p, _jinja) for p in sorted(TEMPLATES.rglob("*")) if p.suffix in (".html", ".txt")]
-    for path, reader in sources:
-        for _lineno, message in reader(path):
-            # Files, not lines: the template stays the same when code moves within a file.
-            places = found.setdefault(message, [])
-            where = str(path.relative_to(PACKAGE))
-            if where not in places:
-                places.append(where)
+    found_in = [
+        (str(path.relative_to(PACKAGE)), message)
+        for path, reader in sources
+        for _lineno, message in reader(path)
+    ]
+    for where, message in [*found_in, *_data()]:
+        # Files, not lines: the template stays the same when code moves within a file.
+        places = found.setdefault(message, [])
+        if where not in places:
+            places.append(where)
     return found
 
 

@@ -89,8 +89,9 @@ def change_words(change: int | None) -> str:
 def _areas(view: ProfileView, own: bool) -> list[Area]:
     return [
         Area(
-            d.domain.name,
-            d.domain.family_descriptor(d.rating.need_level, to_reader=own),
+            # The framework's words (data texts) in the reader's language.
+            _(d.domain.name),
+            _(d.domain.family_descriptor(d.rating.need_level, to_reader=own)),
             change_words(d.change),
         )
         for d in view.domains

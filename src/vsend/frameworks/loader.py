@@ -3,6 +3,7 @@
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -216,6 +217,25 @@ def load_framework(path: Path | str) -> Framework:
         path=where,
         significant_from=data.get("significant_from") or default_significant(len(data["scale"])),
     )
+
+
+def family_texts(path: Path | str) -> Iterator[str]:
+    """The texts of a framework file that families read, for the translators' catalogue
+    (config/messages.py): its name, the scale's labels, each area's names and family
+    description, its descriptors as families get them (family_descriptor: the family words,
+    for the young person too, else the usual words) and the prompts shown to families (home
+    confidence on their questions, readiness "in place" in their copy of the PDF)."""
+    fw = load_framework(path)
+    yield fw.name
+    for lv in fw.scale:
+        yield from (lv.need, lv.readiness, lv.confidence)
+    for d in fw.domains:
+        yield from (d.name, d.short_name, d.family_description)
+        for level in range(fw.levels):
+            yield d.family_descriptor(level)
+            yield d.family_descriptor(level, to_reader=True)
+        yield from (p.text for p in d.confidence_prompts)
+        yield from (p.text for p in d.readiness_prompts)
 
 
 def default_significant(levels: int) -> int:

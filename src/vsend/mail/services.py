@@ -6,11 +6,14 @@ message about something no longer current (a cancelled invitation, say) is not s
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 log = logging.getLogger(__name__)
@@ -72,12 +75,42 @@ def send_failed(kind: str, pk: int) -> None:
     log.error("Could not send the %s message for %s after every attempt", kind, pk)
 
 
+def language_for(user: Any, *, family: bool) -> str:
+    """The language a message to this person is written in: for a parent, carer or young person
+    the one they chose on their account page, if the authority offers it; otherwise (and for
+    staff, whose pages are in English) the authority's default."""
+    offered = [code for code, _name in settings.LANGUAGES]
+    chosen = getattr(user, "language", "") if family and user is not None else ""
+    return chosen if chosen in offered else offered[0]
+
+
+@contextmanager
+def written_for(user: Any, *, family: bool) -> Iterator[None]:
+    """Build a message (its subject and both bodies) in its recipient's language, whatever
+    language the page or job that queued it was in: `with written_for(user, family=True):`."""
+    with translation.override(language_for(user, family=family)):
+        yield
+
+
+def is_family_member(user: Any) -> bool:
+    """Someone who uses vsend only as a parent, carer or young person (no staff role)."""
+    from vsend.accounts.roles import Role
+
+    roles = {m.role for m in user.active_memberships()}
+    return bool(roles) and roles <= {Role.PARENT, Role.YOUNG_PERSON}
+
+
 def compose(
     *, to: str, subject: str, template: str, context: dict[str, Any]
 ) -> EmailMultiAlternatives:
     """A message with a plain-text body and the same words as HTML, from mail/<template>.txt
     and mail/<template>.html."""
-    context = {"service_name": settings.VSEND_SERVICE_NAME, "subject": subject, **context}
+    context = {
+        "service_name": settings.VSEND_SERVICE_NAME,
+        "subject": subject,
+        "language_code": translation.get_language() or settings.LANGUAGE_CODE,
+        **context,
+    }
     text = render_to_string(f"mail/{template}.txt", context)
     html = render_to_string(f"mail/{template}.html", context)
     message = EmailMultiAlternatives(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from vsend.config.text import xml_escape as escape
 
@@ -51,37 +52,43 @@ def standard_series(
 ) -> list[Series]:
     series = [
         Series(
-            "need", "Needs", need, "#1d70b8", "", "circle", "how much extra help the child needs"
+            "need",
+            _("Needs"),
+            need,
+            "#1d70b8",
+            "",
+            "circle",
+            _("how much extra help the child needs"),
         ),
         Series(
             "readiness",
-            "Setting readiness",
+            _("Setting readiness"),
             readiness,
             "#00703c",
             "12 6",
             "square",
-            "the level of need the setting is ready to meet",
+            _("the level of need the setting is ready to meet"),
         ),
         Series(
             "confidence",
-            "Home confidence",
+            _("Home confidence"),
             confidence,
             "#d53880",
             "1 7",
             "triangle",
-            "how confident the family feels at home",
+            _("how confident the family feels at home"),
         ),
     ]
     if previous_need is not None and any(v is not None for v in previous_need):
         series.append(
             Series(
                 "previous",
-                "Needs at the last profile",
+                _("Needs at the last profile"),
                 previous_need,
                 "#4c2c92",
                 "14 4 3 4",
                 "diamond",
-                "to show the change in need",
+                _("to show the change in need"),
                 2.5,
             )
         )
@@ -92,12 +99,12 @@ def child_series(values: list[int | None]) -> Series:
     """The child's own view of each area (voice app, ADR 28): brown, dot-dot-dash, stars."""
     return Series(
         "child",
-        "The child's own view",
+        _("The child's own view"),
         values,
         "#8a4500",
         "2 4 2 4 10 4",
         "star",
-        "how the child says each area is for them (0: fine for me)",
+        _("how the child says each area is for them (0: fine for me)"),
         2.5,
     )
 
@@ -271,7 +278,10 @@ def _key_svg(series: list[Series], levels: list[tuple[str, str, str]], y: float,
         y += 24
     chars = int((width - 2 * PAD) / (KEY_SIZE * 0.55))
     for i, (need, readiness, confidence) in enumerate(levels):
-        text = f"Level {i}: needs: {need}; setting readiness: {readiness}; home confidence: {confidence}"
+        text = _(
+            "Level %(level)s: needs: %(need)s; setting readiness: %(readiness)s; "
+            "home confidence: %(confidence)s"
+        ) % {"level": i, "need": need, "readiness": readiness, "confidence": confidence}
         for line in _wrap(text, chars):
             y += KEY_SIZE + 3
             out.append(
@@ -348,7 +358,7 @@ def radar_svg(
     desc = "; ".join(
         f"{s.label}: "
         + ", ".join(
-            f"{d} {v if v is not None else 'not rated'}"
+            f"{d} {v if v is not None else _('not rated')}"
             for d, v in zip(domains, s.values, strict=True)
         )
         for s in series
@@ -360,7 +370,8 @@ def radar_svg(
             'role="img" aria-labelledby="chart-title chart-desc" class="vsend-chart" '
             'font-family="Arial, sans-serif">',
             f'<title id="chart-title">{escape(title)}</title>',
-            f'<desc id="chart-desc">Levels 0 to {max_level}. {escape(desc)}</desc>',
+            f'<desc id="chart-desc">{escape(_("Levels 0 to %(top)s.") % {"top": max_level})} '
+            f"{escape(desc)}</desc>",
             *body,
             "</svg>",
         ]
@@ -371,7 +382,8 @@ def _chart_parts(
     view,  # noqa: ANN001
     child_view: list[int | None] | None = None,
 ) -> tuple[list[str], list[tuple[str, str, str]], list[Series], str]:
-    domains = [d.domain.short_name for d in view.domains]
+    # The framework's words are data texts in the catalogue (frameworks.loader.family_texts).
+    domains = [_(d.domain.short_name) for d in view.domains]
     previous = [d.previous_need for d in view.domains] if view.has_previous else None
     series = standard_series(
         [d.rating.need_level for d in view.domains],
@@ -382,8 +394,11 @@ def _chart_parts(
     if child_view is not None and any(v is not None for v in child_view):
         series.append(child_series(child_view))
     child = view.profile.child
-    title = f"Valuing SEND ratings for {child.full_name}, profile {view.profile.number}"
-    levels = [(lv.need, lv.readiness, lv.confidence) for lv in view.framework.scale]
+    title = _("Valuing SEND ratings for %(name)s, profile %(number)s") % {
+        "name": child.full_name,
+        "number": view.profile.number,
+    }
+    levels = [(_(lv.need), _(lv.readiness), _(lv.confidence)) for lv in view.framework.scale]
     return domains, levels, series, title
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
@@ -129,7 +130,7 @@ def request_email(pk: int) -> Any:
     from django.conf import settings
 
     from vsend.children.selectors import current_enrolment
-    from vsend.mail.services import absolute, compose
+    from vsend.mail.services import absolute, compose, written_for
 
     link = FamilyLink.objects.select_related("user", "child").filter(pk=pk).first()
     if link is None or not link.user.is_active or not link.user.email:
@@ -142,15 +143,17 @@ def request_email(pk: int) -> Any:
     ).exists():
         return None
     enrolment = current_enrolment(link.child)
-    setting = enrolment.setting.name if enrolment else "Your child's school or setting"
-    return compose(
-        to=link.user.email,
-        subject=f"{setting} has asked you some questions",
-        template="family_request",
-        context={
-            "name": link.user.full_name,
-            "setting": setting,
-            "link": absolute(reverse("home")),
-            "service": settings.VSEND_SERVICE_NAME,
-        },
-    )
+    # In the parent's or carer's own language, not the language of the page that asked them.
+    with written_for(link.user, family=True):
+        setting = enrolment.setting.name if enrolment else gettext("Your child's school or setting")
+        return compose(
+            to=link.user.email,
+            subject=gettext("%(setting)s has asked you some questions") % {"setting": setting},
+            template="family_request",
+            context={
+                "name": link.user.full_name,
+                "setting": setting,
+                "link": absolute(reverse("home")),
+                "service": settings.VSEND_SERVICE_NAME,
+            },
+        )

@@ -121,7 +121,7 @@ def family_check(request: HttpRequest, pk: int) -> HttpResponse:
     elif missing:
         errors = [
             {
-                "text": _("Answer the question about %(area)s") % {"area": d.name.lower()},
+                "text": _("Answer the question about %(area)s") % {"area": _(d.name).lower()},
                 "href": reverse("profiles:family-question", kwargs={"pk": pk, "domain": d.key}),
             }
             for d in missing

@@ -187,7 +187,9 @@ class FamilyAnswerForm(forms.Form):
     def __init__(self, *args: Any, framework: Framework, domain: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         message = gettext("Select the answer that fits your family best")
-        self.fields["level"].choices = [(str(lv.level), lv.confidence) for lv in framework.scale]  # type: ignore[attr-defined]
+        self.fields["level"].choices = [  # type: ignore[attr-defined]
+            (str(lv.level), gettext(lv.confidence)) for lv in framework.scale
+        ]
         self.fields["level"].error_messages = {"required": message, "invalid_choice": message}
         note = self.fields["note"]
         note.label = gettext("Anything you want to tell us (optional)")
@@ -196,11 +198,11 @@ class FamilyAnswerForm(forms.Form):
         )
         level = self.fields["level"]
         level.label = gettext("How confident do you feel about %(area)s at home?") % {
-            "area": domain.name.lower()
+            "area": gettext(domain.name).lower()
         }
         level.help_text = gettext(
             "If your child needs no extra help with this, choose “%(answer)s”."
-        ) % {"answer": framework.scale[-1].confidence}
+        ) % {"answer": gettext(framework.scale[-1].confidence)}
         # The family's own view of need, on the same levels as the setting's (ADR 28): optional.
         self.fields["need"] = forms.TypedChoiceField(
             label=gettext("How much extra help do you think your child needs with this?"),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 STEPS = ("about", "needs", "readiness", "home", "plan")
 STEP_NAMES = {
@@ -21,8 +22,8 @@ STEP_NAMES = {
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    FINALISED = "finalised", "Finalised"
+    DRAFT = "draft", _("Draft")
+    FINALISED = "finalised", _("Finalised")
 
 
 class Profile(models.Model):
@@ -177,9 +178,9 @@ class OutcomeReview(models.Model):
     """At a review, how far each outcome of the previous plan was met."""
 
     class Result(models.TextChoices):
-        ACHIEVED = "achieved", "Achieved"
-        PARTLY = "partly", "Partly achieved"
-        NOT_YET = "not_yet", "Not yet achieved"
+        ACHIEVED = "achieved", _("Achieved")
+        PARTLY = "partly", _("Partly achieved")
+        NOT_YET = "not_yet", _("Not yet achieved")
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="outcome_reviews")
     outcome = models.ForeignKey(SupportOutcome, on_delete=models.PROTECT, related_name="reviews")

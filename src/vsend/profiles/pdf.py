@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import CHILD_LINKED_ROLES, Role
@@ -55,28 +56,35 @@ def _enrolment(profile: Any) -> Enrolment | None:
 
 def details(profile: Any) -> Details:
     enrolment = _enrolment(profile)
-    year = "Not recorded"
+    year = _("Not recorded")
     if enrolment is not None and enrolment.year_group is not None:
         year = enrolment.year_group.name
         if enrolment.school_class is not None:
-            year += f", class {enrolment.school_class.name}"
+            year = _("%(year)s, class %(class)s") % {
+                "year": year,
+                "class": enrolment.school_class.name,
+            }
     if profile.finalised_by is not None:
-        completed = (
-            f"{profile.finalised_by.full_name}, finalised {format_date(profile.finalised_at)}"
-        )
+        completed = _("%(name)s, finalised %(date)s") % {
+            "name": profile.finalised_by.full_name,
+            "date": format_date(profile.finalised_at),
+        }
     elif profile.created_by is not None:
-        completed = f"Being written by {profile.created_by.full_name} (a draft)"
+        completed = _("Being written by %(name)s (a draft)") % {
+            "name": profile.created_by.full_name
+        }
     else:
-        completed = "Not recorded"
-    home = "Not given yet"
+        completed = _("Not recorded")
+    home = _("Not given yet")
     if profile.home_recorded_by is not None:
         home = (
-            "The family"
+            _("The family")
             if profile.home_by_family
-            else f"{profile.home_recorded_by.full_name}, on the family's behalf"
+            else _("%(name)s, on the family's behalf")
+            % {"name": profile.home_recorded_by.full_name}
         )
     return Details(
-        setting=enrolment.setting.name if enrolment is not None else "Not recorded",
+        setting=enrolment.setting.name if enrolment is not None else _("Not recorded"),
         year_group=year,
         sen_provision=profile.child.get_sen_provision_display(),
         completed_by=completed,
@@ -86,13 +94,15 @@ def details(profile: Any) -> Details:
 
 def descriptor(domain: Any, level: int, family: bool, *, to_reader: bool = False) -> str:
     """A need level's descriptor: for families, the framework's family words if it has them
-    (to_reader: for the young person, speaking to them as "you")."""
+    (to_reader: for the young person, speaking to them as "you"), in the family's language
+    (the texts families read are in the catalogue: frameworks.loader.family_texts)."""
     if family:
         words = getattr(domain, "family_descriptors", None) or ()
         if level < len(words) and words[level]:
             if to_reader and hasattr(domain, "family_descriptor"):
-                return str(domain.family_descriptor(level, to_reader=True))
-            return str(words[level])
+                return _(str(domain.family_descriptor(level, to_reader=True)))
+            return _(str(words[level]))
+        return _(str(domain.descriptors[level]))
     return str(domain.descriptors[level])
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from django.utils.translation import ngettext
 
+from vsend.config.jinja2 import format_date
 from vsend.statutory.models import Case, Kind
 from vsend.workflows.engine import Milestone, next_steps
 
@@ -20,7 +21,7 @@ WHO = {
 
 
 def when(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
+    return format_date(d)
 
 
 def time_left(today: date, due: date) -> str:
@@ -38,6 +39,16 @@ def time_left(today: date, due: date) -> str:
 
 def _first_up(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def step_words(m: Milestone) -> str:
+    """The step's family name (workflow data, in the catalogue) in the reader's language."""
+    return _(m.step.family_name)
+
+
+def _data(text: str) -> str:
+    """A workflow's own words (an item, an outcome: data texts in the catalogue), translated."""
+    return _(text) if text else text
 
 
 @dataclass(frozen=True)
@@ -73,14 +84,15 @@ def happened(case: Case, milestones: list[Milestone]) -> list[FamilyLine]:
         assert m.done_on is not None
         text = _("Done on %(date)s") % {"date": when(m.done_on)}
         if m.outcome_name:
-            decision = f"{m.outcome_name[:1].lower()}{m.outcome_name[1:]}"
+            outcome = _data(m.outcome_name)
+            decision = f"{outcome[:1].lower()}{outcome[1:]}"
             text = _("Done on %(date)s: the decision was to %(decision)s") % {
                 "date": when(m.done_on),
                 "decision": decision,
             }
         if m.item_name:
-            text = f"{m.item_name}. {text}"
-        lines.append(FamilyLine(_first_up(m.step.family_name), text + ".", m.done_on, "done"))
+            text = f"{_data(m.item_name)}. {text}"
+        lines.append(FamilyLine(_first_up(step_words(m)), text + ".", m.done_on, "done"))
     return lines
 
 
@@ -90,7 +102,7 @@ def coming(case: Case, milestones: list[Milestone], today: date) -> list[FamilyL
     lines = []
     for m in next_steps(milestones):
         who = _(WHO.get(m.step.who, N_("Someone")))
-        subject = m.step.family_name + (f" ({m.item_name})" if m.item_name else "")
+        subject = step_words(m) + (f" ({_data(m.item_name)})" if m.item_name else "")
         if m.status == "paused" or m.due_on is None:
             lines.append(
                 FamilyLine(
@@ -134,14 +146,14 @@ def headline(case: Case, milestones: list[Milestone], today: date) -> str:
         return _("We are waiting for the next step to begin.")
     m = upcoming[0]
     if m.due_on is None:
-        return _("The time limit for %(step)s is on hold.") % {"step": m.step.family_name}
+        return _("The time limit for %(step)s is on hold.") % {"step": step_words(m)}
     if m.status == "overdue":
         return _("We are late with %(step)s: it was due by %(date)s.") % {
-            "step": m.step.family_name,
+            "step": step_words(m),
             "date": when(m.due_on),
         }
     return _("Next: %(step)s, by %(date)s (%(left)s).") % {
-        "step": m.step.family_name,
+        "step": step_words(m),
         "date": when(m.due_on),
         "left": time_left(today, m.due_on),
     }

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 TEXT_LIMIT = 4000
 NOTE_LIMIT = 1000
@@ -17,26 +18,26 @@ ANNUAL_REVIEW = "annual-review"
 
 
 class Kind(models.TextChoices):
-    ASSESSMENT = "assessment", "EHC needs assessment"
-    ANNUAL_REVIEW = "annual_review", "Annual review"
+    ASSESSMENT = "assessment", _("EHC needs assessment")
+    ANNUAL_REVIEW = "annual_review", _("Annual review")
 
 
 class Requester(models.TextChoices):
-    SETTING = "setting", "The child's school, college or early years setting"
-    PARENT = "parent", "A parent or carer"
-    YOUNG_PERSON = "young_person", "The young person"
+    SETTING = "setting", _("The child's school, college or early years setting")
+    PARENT = "parent", _("A parent or carer")
+    YOUNG_PERSON = "young_person", _("The young person")
 
 
 class Received(models.TextChoices):
-    ONLINE = "online", "Made in vsend"
-    LETTER = "letter", "By letter"
-    EMAIL = "email", "By email"
-    OTHER = "other", "Another way (for example by phone, then in writing)"
+    ONLINE = "online", _("Made in vsend")
+    LETTER = "letter", _("By letter")
+    EMAIL = "email", _("By email")
+    OTHER = "other", _("Another way (for example by phone, then in writing)")
 
 
 class WithdrawnBy(models.TextChoices):
-    FAMILY = "family", "The family or the young person"
-    SETTING = "setting", "The setting that made the request"
+    FAMILY = "family", _("The family or the young person")
+    SETTING = "setting", _("The setting that made the request")
 
 
 class Case(models.Model):
@@ -156,12 +157,12 @@ class ClockException(models.Model):
 
 
 class LetterKind(models.TextChoices):
-    DECISION_TO_ASSESS = "decision_to_assess", "Decision whether to assess"
-    DECISION_TO_ISSUE = "decision_to_issue", "Decision whether to issue a plan"
-    DRAFT_PLAN = "draft_plan", "Draft EHC plan"
-    FINAL_PLAN = "final_plan", "Final EHC plan"
-    REVIEW = "review", "Annual review decision"
-    OTHER = "other", "Other letter"
+    DECISION_TO_ASSESS = "decision_to_assess", _("Decision whether to assess")
+    DECISION_TO_ISSUE = "decision_to_issue", _("Decision whether to issue a plan")
+    DRAFT_PLAN = "draft_plan", _("Draft EHC plan")
+    FINAL_PLAN = "final_plan", _("Final EHC plan")
+    REVIEW = "review", _("Annual review decision")
+    OTHER = "other", _("Other letter")
 
 
 class CaseDocument(models.Model):
@@ -327,10 +328,10 @@ class PlanOutcome(models.Model):
 
 
 PFA_PARTS = {
-    "employment": "Employment: paid work, apprenticeships, supported internships",
-    "independent_living": "Independent living: where and with whom they will live",
-    "community": "Community: friends, relationships and taking part in community life",
-    "health": "Good health: managing their health as an adult",
+    "employment": _("Employment: paid work, apprenticeships, supported internships"),
+    "independent_living": _("Independent living: where and with whom they will live"),
+    "community": _("Community: friends, relationships and taking part in community life"),
+    "health": _("Good health: managing their health as an adult"),
 }
 
 
@@ -352,7 +353,7 @@ class AdulthoodPart(models.Model):
         return f"Preparing for adulthood, review {self.review_id}"
 
     def parts(self) -> list[tuple[str, str, str]]:
-        return [(k, label, getattr(self, k)) for k, label in PFA_PARTS.items()]
+        return [(k, str(label), getattr(self, k)) for k, label in PFA_PARTS.items()]
 
 
 class Reminder(models.Model):

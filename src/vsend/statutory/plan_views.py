@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
-from vsend.audit.services import Actor, actor_from_request, record
+from vsend.audit.services import Actor, actor_from_request, english, record
 from vsend.config.forms import error_list
 from vsend.config.uploads import too_large
 from vsend.organisations.models import Setting
@@ -60,7 +60,7 @@ def letter(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
     actor = actor_from_request(request)
     case = selectors.get_case_for(actor, pk, Perm.VIEW_CASE)
     doc = selectors.get_document_for(actor, case, doc_pk)
-    _shown(actor, case, f"Letter downloaded: {doc.get_kind_display()}")
+    _shown(actor, case, f"Letter downloaded: {english(doc.get_kind_display())}")
     response = HttpResponse(bytes(doc.content), content_type=doc.content_type)
     response["Content-Disposition"] = f'attachment; filename="{doc.filename}"'
     response["X-Content-Type-Options"] = "nosniff"

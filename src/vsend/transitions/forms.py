@@ -41,7 +41,7 @@ def _note(label: str, *, required: bool = False) -> forms.CharField:
     )
 
 
-def _choice(label: str, choices: list[tuple[str, str]], missing: str) -> forms.ChoiceField:
+def _choice(label: str, choices: list[tuple[str, Any]], missing: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
         choices=choices,

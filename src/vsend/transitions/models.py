@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 NOTE_LIMIT = 1000
 SPECIAL_TO_MAINSTREAM = "special-to-mainstream"
@@ -17,16 +18,16 @@ ENHANCED = "enhanced-transition"
 
 
 class Template(models.TextChoices):
-    SPECIAL_TO_MAINSTREAM = SPECIAL_TO_MAINSTREAM, "Special school to mainstream"
-    ENHANCED = ENHANCED, "Enhanced transition support"
+    SPECIAL_TO_MAINSTREAM = SPECIAL_TO_MAINSTREAM, _("Special school to mainstream")
+    ENHANCED = ENHANCED, _("Enhanced transition support")
 
 
 class Outcome(models.TextChoices):
-    RETURNED = "returned_to_mainstream", "Moved to the mainstream school"
-    STAYED = "stayed_in_special", "Stays at the special school"
-    SCHOOL_SUPPORT = "school_support", "Carries on with support from the setting"
-    REFERRED = "referred_for_assessment", "Referred for an EHC needs assessment"
-    ENDED = "ended_early", "Plan ended early"
+    RETURNED = "returned_to_mainstream", _("Moved to the mainstream school")
+    STAYED = "stayed_in_special", _("Stays at the special school")
+    SCHOOL_SUPPORT = "school_support", _("Carries on with support from the setting")
+    REFERRED = "referred_for_assessment", _("Referred for an EHC needs assessment")
+    ENDED = "ended_early", _("Plan ended early")
 
 
 class TransitionPlan(models.Model):
@@ -106,9 +107,9 @@ class TransitionStep(models.Model):
 
 
 class Decision(models.TextChoices):
-    CONTINUE = "continue", "Carry on with the plan as it is"
-    CHANGE = "change", "Change the plan"
-    END = "end", "Ready to decide the outcome"
+    CONTINUE = "continue", _("Carry on with the plan as it is")
+    CHANGE = "change", _("Change the plan")
+    END = "end", _("Ready to decide the outcome")
 
 
 class TransitionReview(models.Model):

@@ -13,19 +13,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Sent"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Sent")
 
 
 class Helper(models.TextChoices):
     """Who sat with the child: recorded from the role of whoever was signed in."""
 
-    SELF = "self", "On their own"
-    STAFF = "staff", "With a member of staff"
-    FAMILY = "family", "With their parent or carer"
+    SELF = "self", _("On their own")
+    STAFF = "staff", _("With a member of staff")
+    FAMILY = "family", _("With their parent or carer")
 
 
 class AboutMe(models.Model):

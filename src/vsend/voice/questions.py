@@ -5,6 +5,7 @@ Every text is passed through Django's gettext where it is shown, so an authority
 it with a catalogue like any other page text.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -90,6 +91,26 @@ def child_level_words(levels: int) -> list[str]:
 
 def family_level_words(levels: int) -> list[str]:
     return _on_scale(catalogue().family_levels, levels)
+
+
+def question_texts(path: Path) -> Iterator[str]:
+    """Every text in a questions file that a child or family reads, for the translators'
+    catalogue (config/messages.py): what catalogue() shows, each through gettext."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for q in data["questions"]:
+        yield q["title"]
+        yield from q["lines"]
+    for area in data["areas"].values():
+        yield area["title"]
+        yield from area["lines"]
+    yield from data["child_levels"]
+    yield from data["family_levels"]
+
+
+def symbol_texts(path: Path) -> Iterator[str]:
+    """The words of each picture symbol, for the translators' catalogue."""
+    for symbol in yaml.safe_load(path.read_text(encoding="utf-8")).values():
+        yield symbol["words"]
 
 
 @cache

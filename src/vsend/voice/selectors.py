@@ -6,6 +6,8 @@ A child's "All about me" is seen exactly when the child is: through the access p
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from vsend.profiles.models import Profile
 from vsend.voice.models import AboutMe, Status
 from vsend.voice.questions import child_level_words, family_level_words
@@ -102,8 +104,9 @@ def three_views(view) -> ThreeViews:  # noqa: ANN001 - a profiles.selectors.Prof
         child_levels.append(mine)
         rows.append(
             AreaViews(
-                name=d.domain.name,
-                setting=View(need, scale[need].need if need is not None else ""),
+                # In the reader's words, as the family's and the child's are (data texts).
+                name=gettext(d.domain.name),
+                setting=View(need, gettext(scale[need].need) if need is not None else ""),
                 family=View(fam, family_words[fam] if fam is not None else ""),
                 child=View(mine, child_words[mine] if mine is not None else ""),
             )

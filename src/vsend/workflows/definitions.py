@@ -10,6 +10,7 @@ step may recur (`every: {weeks: 8}`, at most `times`): each occurrence is due th
 last one was done, as a transition plan's reviews are.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -238,6 +239,19 @@ def load_file(path: Path) -> Definition:
     except (OSError, yaml.YAMLError) as exc:
         raise DefinitionError(f"{path.name}: cannot be read ({exc.__class__.__name__})") from exc
     return parse(raw, path.name)
+
+
+def family_texts(path: Path) -> Iterator[str]:
+    """The wording of a definition that families read, for the translators' catalogue
+    (config/messages.py): each step's family name, its items and outcomes (the family's pages
+    say what was decided and for which item) and the exceptions that move the dates."""
+    found = load_file(path)
+    for step in found.steps:
+        yield step.family_name
+        yield from step.items.values()
+        yield from step.outcomes.values()
+    for exception in found.exceptions:
+        yield exception.name
 
 
 @cache

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vsend.audit.models import Action
-from vsend.audit.services import Actor
+from vsend.audit.services import Actor, english
 from vsend.statutory.models import Appeal, AppealAbout, AppealKind, Case
 from vsend.statutory.services.common import StatutoryError, _audit, _date, _text
 
@@ -44,7 +44,7 @@ def record_appeal(
             actor,
             Action.CREATE,
             case,
-            f"{appeal.get_kind_display()} recorded",
+            f"{english(appeal.get_kind_display())} recorded",
             {"kind": kind, "about": about, "started_on": str(started_on)},
         )
     return appeal

@@ -5,7 +5,7 @@ import hashlib
 from django.db import transaction
 
 from vsend.audit.models import Action
-from vsend.audit.services import Actor
+from vsend.audit.services import Actor, english
 from vsend.statutory.models import Case, CaseDocument, LetterKind
 from vsend.statutory.services.common import StatutoryError, _audit
 
@@ -51,7 +51,7 @@ def add_document(
             actor,
             Action.CREATE,
             case,
-            f"Letter added: {doc.get_kind_display()}",
+            f"Letter added: {english(doc.get_kind_display())}",
             {"document": doc.pk, "size": doc.size, "sha256": digest},
         )
     return doc

@@ -7,13 +7,14 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vsend.accounts.models import Membership, User
 from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm, Role
 from vsend.audit.services import record_children_shown, system_actor
 from vsend.children.models import CaseAssignment, Enrolment, FamilyLink
-from vsend.mail.services import absolute, compose, send_later
+from vsend.mail.services import absolute, compose, send_later, written_for
 from vsend.statutory.models import Case, Reminder
 from vsend.statutory.selectors import clock
 from vsend.workflows.engine import next_steps
@@ -97,20 +98,22 @@ def reminder_email(pk: int) -> Any:
 
     step = definition(reminder.case.workflow).step(reminder.milestone.split(":")[0])
     family = reminder.user.memberships.filter(role__in=[Role.PARENT, Role.YOUNG_PERSON]).exists()
-    return compose(
-        to=reminder.user.email,
-        subject="A deadline needs attention"
-        if reminder.kind == "due_soon"
-        else "A deadline has passed",
-        template="statutory_reminder",
-        context={
-            "name": reminder.user.full_name,
-            "what": step.family_name if family else step.name,
-            "due_on": reminder.due_on,
-            "overdue": reminder.kind == "overdue",
-            "link": absolute(f"/statutory/cases/{reminder.case_id}/"),
-        },
-    )
+    # A family's reminder is in the language they chose, with the step in their words.
+    with written_for(reminder.user, family=family):
+        return compose(
+            to=reminder.user.email,
+            subject=gettext("A deadline needs attention")
+            if reminder.kind == "due_soon"
+            else gettext("A deadline has passed"),
+            template="statutory_reminder",
+            context={
+                "name": reminder.user.full_name,
+                "what": gettext(step.family_name) if family and step.family_name else step.name,
+                "due_on": reminder.due_on,
+                "overdue": reminder.kind == "overdue",
+                "link": absolute(f"/statutory/cases/{reminder.case_id}/"),
+            },
+        )
 
 
 def reminder_sent(pk: int) -> None:
