@@ -38,6 +38,8 @@ ALLOWED: dict[str, str] = {
     "profiles/family.py": "the family's answers: writes, each with its audit call; reads by a "
     "profile the caller has already opened, or by children from the viewer's reach",
     "profiles/worklist.py": "worklists: profiles of children from the viewer's reach only",
+    "profiles/finalised.py": "a finalised profile's unchanging parts, read for a profile the "
+    "caller has already opened through the scoped selectors (profiles.selectors.profile_view)",
     "insights/queries.py": "aggregate SQL, scoped by construction to one authority or setting",
     "insights/cohort_sql.py": "the cohort SQL queries.py is built from: one authority's scope",
     "insights/breakdowns.py": "aggregate SQL by year group, class and need (queries.py's cohort)",
