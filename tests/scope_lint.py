@@ -51,6 +51,7 @@ ALLOWED: dict[str, str] = {
     "provision/evaluation.py": "a setting's evaluation, for those who run its provision",
     "provision/bench.py": "builds the provision benchmark's synthetic data",
     "profiles/area_services.py": "one area of readiness or the plan: writes, each audited",
+    "profiles/drafts.py": "what every draft write shares: its lock, audit row and ratings saved",
     "provision/ledger.py": "the cost ledger's writes for a group's places, each change audited",
     "provision/stored.py": "stored provision aggregates, one setting at a time (ADR 32)",
     "statutory/api.py": "a child's cases and plans, the child opened through the access policy",

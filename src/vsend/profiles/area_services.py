@@ -15,15 +15,9 @@ from vsend.audit.changes import diff
 from vsend.audit.models import Action
 from vsend.audit.services import Actor
 from vsend.frameworks.loader import DOMAIN_KEYS
+from vsend.profiles.drafts import _audit, _claim, _complete, _save_ratings
 from vsend.profiles.models import OutcomeReview, Profile, SupportAction, SupportOutcome
-from vsend.profiles.services import (
-    ActionPlan,
-    OutcomePlan,
-    _audit,
-    _claim,
-    _complete,
-    _save_ratings,
-)
+from vsend.profiles.services import ActionPlan, OutcomePlan
 
 # Outcomes and actions are ordered by area first: area n's rows take positions n*10 upwards.
 POSITIONS_PER_AREA = 10

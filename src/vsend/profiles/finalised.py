@@ -1,6 +1,6 @@
 """The parts of a finalised profile that never change, read once per process (ADR 39).
 
-A finalised profile refuses every write (ADR 7: `services._claim` takes a lock only on a draft),
+A finalised profile refuses every write (ADR 7: `drafts._claim` takes a lock only on a draft),
 so its outcomes, actions and review verdicts, the outcomes of the profile it reviewed, and the
 family's answers (sent or not; `profiles.family` refuses answers once it is finalised) are the
 same on every visit. They are kept here by the profile's id *and* the moments it was made
