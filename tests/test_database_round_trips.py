@@ -1,5 +1,7 @@
-"""How vsend spends its database round trips (ADR 39): rows recording a read commit without
+"""How vsend spends its database round trips (ADR 40): rows recording a read commit without
 waiting for the disk, every change waits; PostgreSQL prepares statements a connection repeats."""
+
+import os
 
 import pytest
 from django.db import connection, transaction
@@ -13,20 +15,47 @@ ASYNC = "SET LOCAL synchronous_commit = off"
 pytestmark = pytest.mark.skipif(not PG, reason="PostgreSQL's commit and prepare behaviour")
 
 
-def _write(action: str) -> list[str]:
+def _write(action: str, *, page_view: bool = True) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
-        record(Actor(user=None, path="/x/"), action, object_type="child", object_id=1, summary="s")
+        record(
+            Actor(user=None, path="/x/"),
+            action,
+            object_type="child",
+            object_id=1,
+            summary="s",
+            page_view=page_view,
+        )
     return [q["sql"] for q in queries.captured_queries]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_read_on_its_own_commits_without_waiting_and_a_change_waits() -> None:
+def test_a_page_view_on_its_own_commits_without_waiting_and_a_change_waits() -> None:
     assert ASYNC in _write(Action.VIEW)
     assert ASYNC not in _write(Action.UPDATE)
     assert ASYNC not in _write(Action.ACCESS_REFUSED)
     # Both rows are in the chain, committed.
     assert AuditEvent.objects.filter(action=Action.VIEW).exists()
     assert AuditEvent.objects.filter(action=Action.UPDATE).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_download_or_list_waits_for_the_disk() -> None:
+    assert ASYNC not in _write(Action.VIEW, page_view=False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_opening_a_profile_is_a_page_view_and_downloading_its_pdf_is_not(world) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_page_queries import _versions
+    from vsend.profiles import selectors
+
+    profile = _versions(world, 1, 1)[-1]
+    actor = Actor(user=world.users["sendco"], path="/p/")
+    with CaptureQueriesContext(connection) as opened:
+        selectors.open_profile(actor, profile.pk)
+    with CaptureQueriesContext(connection) as downloaded:
+        selectors.open_profile(actor, profile.pk, "PDF downloaded", page_view=False)
+    assert ASYNC in [q["sql"] for q in opened.captured_queries]
+    assert ASYNC not in [q["sql"] for q in downloaded.captured_queries]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -94,3 +123,15 @@ def test_a_draft_is_read_afresh_every_time(world) -> None:  # type: ignore[no-un
     with CaptureQueriesContext(connection) as again:
         finalised.parts(draft)
     assert "profiles_supportoutcome" in " ".join(q["sql"] for q in again.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_verify_makes_every_row_durable_before_it_prints_the_head() -> None:
+    from django.core.management import call_command
+
+    _write(Action.VIEW)  # committed without waiting
+    with CaptureQueriesContext(connection) as queries:
+        call_command("audit_verify", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    statements = [q["sql"] for q in queries.captured_queries]
+    first_read = next(i for i, s in enumerate(statements) if "audit_auditevent" in s)
+    assert any('UPDATE "audit_chainhead"' in s for s in statements[:first_read])

@@ -22,7 +22,7 @@ from vsend.profiles.selectors import is_latest, profile_view
 # of them); the record reads the child's statutory cases, transition plans and moves between
 # settings. The three views of need read the family's sent answers and the child's own "All about
 # me" (one query each). A finalised profile's outcomes, actions, verdicts on the previous
-# plan and the family's answers never change: a process reads them once (ADR 39), so the
+# plan and the family's answers never change: a process reads them once (ADR 40), so the
 # second request, counted here, does not read them again.
 AUDIT = 0 if connection.vendor == "postgresql" else 2  # statements beyond one per audit row
 SUMMARY_QUERIES = 10 + AUDIT

@@ -103,7 +103,12 @@ def test_finalising_asks_for_confirmation_then_says_it_is_done(world, as_user):
         reverse("profiles:finalise", kwargs={"pk": pk}), {"lock_version": lock(pk)}, follow=True
     )
     page = response.content.decode()
-    assert f"Profile {Profile.objects.get(pk=pk).number} is finalised" in page
+    number = Profile.objects.get(pk=pk).number
+    # The banner's heading is a heading, not its markup shown as text.
+    assert (
+        f'<p class="govuk-notification-banner__heading">Profile {number} is finalised</p>' in page
+    )
+    assert "&lt;p" not in page
     assert Profile.objects.get(pk=pk).status == Status.FINALISED
 
 

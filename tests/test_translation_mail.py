@@ -81,6 +81,13 @@ def test_a_familys_deadline_reminder_is_in_their_language_a_caseworkers_in_engli
     cy = pseudo_welsh
     _choose(world.users["parent"], "cy")
     _choose(world.users["caseworker"], "cy")  # staff pages and emails are in English
+    # ... even for staff who are also a parent, of another child.
+    from vsend.accounts.models import Membership
+    from vsend.accounts.roles import Role
+
+    Membership.objects.create(
+        user=world.users["caseworker"], role=Role.PARENT, child=world.far_child
+    )
     case = _late_case(world)
     with translation.override("cy"):  # the job's own language does not matter
         daily_reminders()  # the caseworker's decision is overdue

@@ -75,6 +75,7 @@ def test_an_authority_from_an_empty_database_to_a_family(
     page.fill("#id_name", "Exampleshire")
     page.fill("#id_code", "92")
     page.click("button:has-text('Add the local authority')")
+    page.wait_for_selector(".govuk-error-summary")  # the answer has arrived
     assert page.title().startswith("Error: ")
     assert "3-digit" in page.inner_text(".govuk-error-summary")
     assert_accessible(page, "j04-authority-new-error")

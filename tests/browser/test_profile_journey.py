@@ -94,6 +94,7 @@ def test_a_profile_from_start_to_finalised_with_the_family(page, browser, live_s
     assert "Understanding language" in page.inner_text("main")  # its sub-areas
     page.fill("#id_evidence", "Observed in class and at lunch")
     page.click("button:has-text('Save and continue')")
+    page.wait_for_selector(".govuk-error-summary")  # the answer has arrived
     assert page.title().startswith("Error: ")
     assert "Select the level of need for communication" in page.inner_text(".govuk-error-summary")
     assert page.input_value("#id_evidence") == "Observed in class and at lunch"

@@ -54,6 +54,7 @@ def test_group_provision_from_the_plan_a_missed_session_and_the_printed_map(page
     page.click("text=Arrange provision")
     assert_accessible(page, "v01-from-action")
     page.click("button:has-text('Start provision')")
+    page.wait_for_selector(".govuk-error-summary")  # the answer has arrived
     assert page.title().startswith("Error: ")
     assert "Select the provision" in page.inner_text(".govuk-error-summary")
     assert_accessible(page, "v02-from-action-error")

@@ -99,6 +99,7 @@ def test_an_annual_review_prepared_held_reported_and_decided(browser, live_serve
     page.wait_for_url(f"**{review_url}")
     page.click("a:has-text('Hold the review meeting')")
     page.click("button:has-text('Save')")  # no date: the error says what to do
+    page.wait_for_selector(".govuk-error-summary")  # the answer has arrived
     assert page.title().startswith("Error: ")
     assert_accessible(page, "review-03-meeting-error")
     _date(page, "done_on", today - timedelta(days=1))
@@ -157,6 +158,7 @@ def test_a_caseworker_enters_a_letter_adds_an_outcome_and_a_family_withdraws(
     page.check("input[name='received_how'][value='letter']")
     _date(page, "received_on", received)
     page.click("button:has-text('Enter the request')")  # no reasons: the error keeps the rest
+    page.wait_for_selector(".govuk-error-summary")  # the answer has arrived
     assert page.title().startswith("Error: ")
     assert page.is_checked("input[name='received_how'][value='letter']")
     assert "Say why the request was made" in page.locator(".govuk-error-summary").inner_text()

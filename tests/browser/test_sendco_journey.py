@@ -19,6 +19,7 @@ def test_a_sendco_finds_and_opens_a_childs_record(page, world):
     page.fill("#id_username", "sendco@example.org")
     page.fill("#id_password", "not-the-password")
     page.click("button:has-text('Sign in')")
+    page.wait_for_selector(".govuk-error-summary")  # the answer has arrived
     assert page.title().startswith("Error: ")
     summary = page.locator(".govuk-error-summary")
     assert "Enter a correct email address and password" in summary.inner_text()
@@ -68,7 +69,7 @@ def test_adding_a_child_with_mistakes_shows_every_error_and_keeps_the_answers(pa
     page.fill("#id_date_of_birth-year", "2018")
     page.fill("#id_upn", "A12345")
     page.click("button:has-text('Add child')")
-
+    page.wait_for_selector(".govuk-error-summary")  # the answer has arrived
     assert page.title().startswith("Error: ")
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Date of birth must be a real date" in summary

@@ -49,6 +49,7 @@ def test_a_request_goes_from_the_setting_to_the_caseworker_and_the_family_sees_i
     # When they send it without saying why, the error summary says what to do
     page.fill("#id_family_views", "Mum worries about the move to Year 4")
     page.click("button:has-text('Send the request')")
+    page.wait_for_selector(".govuk-error-summary")  # the answer has arrived
     assert page.title().startswith("Error: ")
     assert "Say why you are asking" in page.locator(".govuk-error-summary").inner_text()
     assert page.input_value("#id_family_views") == "Mum worries about the move to Year 4"
@@ -119,6 +120,7 @@ def test_a_parent_asks_one_question_a_page_on_a_phone(browser, live_server, worl
     page.click("a:has-text('Ask for an EHC needs assessment')")
     assert_accessible(page, "statutory-family-01-reasons")
     page.click("button:has-text('Continue')")  # nothing typed: the error says what to do
+    page.wait_for_selector(".govuk-error-summary")  # the answer has arrived
     assert page.title().startswith("Error: ")
     assert_accessible(page, "statutory-family-02-reasons-error")
     page.fill("#id_answer", "Reading and writing are very hard for her.")

@@ -41,6 +41,7 @@ def test_a_special_school_plans_a_move_to_mainstream_with_the_receiving_school(
     # When they start it without choosing the kind of plan, they are told what to do
     page.select_option("#id_receiving_setting", label="Meadow Primary School")
     page.click("button:has-text('Start the plan')")
+    page.wait_for_selector(".govuk-error-summary")  # the answer has arrived
     assert page.title().startswith("Error: ")
     assert "Choose the kind of transition plan" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page, "transition-02-start-error")

@@ -27,10 +27,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 GENESIS = "0" * 64
-READ_ACTION = "view"  # Action.VIEW: someone read a record (or exported it)
+READ_ACTION = "view"  # Action.VIEW: someone read a record
 CHAIN_VERSION = 2
 
 # The content a row's hash covers, in order. `seq` places the row in the chain.
@@ -194,14 +195,17 @@ def _append_postgresql(event: Any) -> bool:
     return True
 
 
-def _read_commit(event: Any) -> Any:
-    """A row recording a read, written on its own (not in a caller's transaction), commits
-    without waiting for the disk (ADR 39): a crash of the database server may lose the last
-    fraction of a second of such rows, never a change, and never leaves the chain broken (the
-    head moves in the same transaction). Changes, and any row written in a transaction with
-    other writes, wait as before; VSEND_AUDIT_DURABLE_READS makes reads wait too."""
+def _read_commit(event: Any, page_view: bool) -> Any:
+    """The row of one record's page view (the caller says so: a profile's or child's page),
+    written on its own (not in a caller's transaction), commits without waiting for the disk
+    (ADR 40): a crash of the database server may lose the last fraction of a second of such
+    rows, never a change, and never leaves the chain broken (the head moves in the same
+    transaction). Changes, refusals, exports, downloads and lists, and any row written in a
+    transaction with other writes, wait as before; VSEND_AUDIT_DURABLE_READS makes page views
+    wait too."""
     if (
-        event.action != READ_ACTION
+        not page_view
+        or event.action != READ_ACTION
         or connection.in_atomic_block
         or getattr(settings, "VSEND_AUDIT_DURABLE_READS", False)
     ):
@@ -217,15 +221,26 @@ def _asynchronous_commit() -> Iterator[None]:
         yield
 
 
-def append(event: Any) -> Any:
-    """Insert an unsaved AuditEvent as the chain's next row."""
+def make_durable() -> None:
+    """Wait until every row committed so far is on disk: a durable commit that writes (the head,
+    unchanged) flushes the log up to it, so a head read afterwards survives a crash."""
+    from vsend.audit.models import ChainHead
+
+    if connection.vendor != "postgresql":
+        return
+    with transaction.atomic():
+        ChainHead.objects.filter(pk=1).update(seq=F("seq"))
+
+
+def append(event: Any, *, page_view: bool = False) -> Any:
+    """Insert an unsaved AuditEvent as the chain's next row (page_view: see _read_commit)."""
     from vsend.audit.models import ChainHead
 
     event.detail = normalise_detail(event.detail)
     if event.at is None:
         event.at = timezone.now()
     if connection.vendor == "postgresql":
-        with _read_commit(event):
+        with _read_commit(event, page_view):
             if not _append_postgresql(event):
                 _start_head()
                 _append_postgresql(event)

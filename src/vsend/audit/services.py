@@ -86,7 +86,10 @@ def record(
     summary: str = "",
     detail: dict[str, Any] | None = None,
     label: str | None = None,
+    page_view: bool = False,
 ) -> AuditEvent:
+    """One row on the audit chain. page_view: the row of one record's page being opened, which
+    may commit without waiting for the disk on PostgreSQL (ADR 40); every other row waits."""
     if actor.channel == Channel.SYSTEM and actor.user is None:
         if not actor.batch:
             actor = system_actor(actor.job or "system")
@@ -112,7 +115,7 @@ def record(
         user_agent=actor.user_agent,
         path=actor.path,
     )
-    return chain.append(event)
+    return chain.append(event, page_view=page_view)
 
 
 def record_children_shown(

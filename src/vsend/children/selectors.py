@@ -230,7 +230,7 @@ def today() -> date:
 def open_child_record(actor: Actor, pk: int) -> Child:
     """A child's record opened to be read: scoped, and the view audited."""
     child = get_child_for(actor, pk, Perm.VIEW_CHILD)
-    record(actor, Action.VIEW, obj=child, summary="Record viewed")
+    record(actor, Action.VIEW, obj=child, summary="Record viewed", page_view=True)
     return child
 
 

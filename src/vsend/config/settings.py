@@ -145,7 +145,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 elif env_bool("DATABASE_PREPARED_STATEMENTS", True):
     # PostgreSQL: bind parameters on the server so psycopg can prepare a statement it has run
-    # twice on a connection and skip planning it again (ADR 39). Planning is most of the time of
+    # twice on a connection and skip planning it again (ADR 40). Planning is most of the time of
     # the small, many-joined queries a page makes. Turn off behind a transaction-pooling proxy.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": env_int("DATABASE_PREPARE_THRESHOLD", 2)}
@@ -181,7 +181,7 @@ CSRF_COOKIE_NAME = "vsend_csrftoken"
 # Multi-factor sign-in for staff: always required in production.
 VSEND_REQUIRE_MFA = PRODUCTION or env_bool("VSEND_REQUIRE_MFA", False)
 # Rows that record someone reading a record are committed without waiting for the disk on
-# PostgreSQL (ADR 39); every change is committed durably. True makes reads durable too.
+# PostgreSQL (ADR 40); every change is committed durably. True makes reads durable too.
 VSEND_AUDIT_DURABLE_READS = env_bool("VSEND_AUDIT_DURABLE_READS", False)
 # Personal API tokens expire this many days after they are made.
 VSEND_API_TOKEN_DAYS = env_int("VSEND_API_TOKEN_DAYS", 90)

@@ -58,7 +58,7 @@ def open_export(actor: Actor, export: Export) -> bytes:
     if export.status != Status.READY or export.content is None:
         raise Http404("The file is not ready")
     if export.kind == Kind.PROFILE_PDF:
-        selectors.open_profile(actor, int(export.object_id), "PDF downloaded")
+        selectors.open_profile(actor, int(export.object_id), "PDF downloaded", page_view=False)
     elif export.kind == Kind.PROVISION_MAP_PDF:
         from vsend.provision.exports import open_child_map_pdf
 

@@ -44,14 +44,20 @@ def parents_to_ask(profile: Profile) -> QuerySet[FamilyLink]:
     ).select_related("user")
 
 
+def _still_a_draft(profile: Profile) -> None:
+    """Hold the profile's row until the answers are written, so they can never land after it
+    is finalised (finalising takes the same row: profiles.services._claim)."""
+    if not Profile.objects.select_for_update().filter(pk=profile.pk, status=Status.DRAFT).exists():
+        raise services.ProfileLocked
+
+
 @transaction.atomic
 def ask_family(*, actor: Actor, profile: Profile) -> FamilyAnswers:
     """Ask the family for their home-confidence answers: a task on their home page, and an
     email to each parent or carer with an account. Asking again sends the email again."""
     from vsend.mail.services import send_later
 
-    if profile.status != Status.DRAFT:
-        raise services.ProfileLocked
+    _still_a_draft(profile)
     answers, _ = FamilyAnswers.objects.select_for_update().get_or_create(profile=profile)
     answers.requested_by = actor.user
     answers.requested_at = timezone.now()
@@ -75,8 +81,7 @@ def save_answer(
 ) -> FamilyAnswers:
     """One question's answer, kept as a draft until the family sends them all. need: the
     family's own view of how much need the child has here (optional; voice.selectors)."""
-    if profile.status != Status.DRAFT:
-        raise services.ProfileLocked
+    _still_a_draft(profile)
     answers, _ = FamilyAnswers.objects.select_for_update().get_or_create(profile=profile)
     old = answers.answers.get(domain)
     new = {"level": level, "note": note} | ({"need": need} if need is not None else {})

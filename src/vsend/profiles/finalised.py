@@ -1,4 +1,4 @@
-"""The parts of a finalised profile that never change, read once per process (ADR 39).
+"""The parts of a finalised profile that never change, read once per process (ADR 40).
 
 A finalised profile refuses every write (ADR 7: `drafts._claim` takes a lock only on a draft),
 so its outcomes, actions and review verdicts, the outcomes of the profile it reviewed, and the
@@ -10,30 +10,41 @@ the child, the history and the views. Bounded; a process keeps at most MAX_PROFI
 """
 
 import copy
+import threading
 from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
 from django.db.models import prefetch_related_objects
 
-from vsend.profiles.models import FamilyAnswers, Profile, Status, SupportOutcome
+from vsend.profiles.models import (
+    FamilyAnswers,
+    OutcomeReview,
+    Profile,
+    Status,
+    SupportAction,
+    SupportOutcome,
+)
 
 MAX_PROFILES = 2000
 # outcomes, the previous profile's outcomes, actions, reviews, the family's answers
 Parts = tuple[list[Any], list[Any], list[Any], list[Any], FamilyAnswers | None]
+_lock = threading.Lock()
 _kept: "OrderedDict[tuple[int, datetime, datetime | None], Parts]" = OrderedDict()
 
 
 def _read(profile: Profile) -> Parts:
+    # Read by the profile's id, not through its related managers, so no kept row holds on to
+    # this request's Profile object (and its child).
     both = list(
         SupportOutcome.objects.filter(profile_id__in=[profile.pk, profile.previous_id or 0])
     )
     return (
         [o for o in both if o.profile_id == profile.pk],
         [o for o in both if profile.previous_id and o.profile_id == profile.previous_id],
-        list(profile.actions.all()),
-        list(profile.outcome_reviews.select_related("outcome")),
-        FamilyAnswers.objects.filter(profile=profile).first(),
+        list(SupportAction.objects.filter(profile_id=profile.pk)),
+        list(OutcomeReview.objects.filter(profile_id=profile.pk).select_related("outcome")),
+        FamilyAnswers.objects.filter(profile_id=profile.pk).first(),
     )
 
 
@@ -42,15 +53,17 @@ def parts(profile: Profile) -> Parts:
     family's answers)."""
     final = profile.status == Status.FINALISED
     key = (profile.pk, profile.created_at, profile.finalised_at) if final else None
-    kept = _kept.get(key) if key else None
+    with _lock:  # a threaded server: one thread's eviction never breaks another's lookup
+        kept = _kept.get(key) if key else None
+        if kept is not None and key is not None:
+            _kept.move_to_end(key)
     if kept is None:
         kept = _read(profile)
         if key is not None:
-            _kept[key] = kept
-            if len(_kept) > MAX_PROFILES:
-                _kept.popitem(last=False)
-    elif key is not None:
-        _kept.move_to_end(key)
+            with _lock:
+                _kept[key] = kept
+                while len(_kept) > MAX_PROFILES:
+                    _kept.popitem(last=False)
     outcomes, previous, actions, reviews, answers = kept
     # Each visit gets its own copies of the actions, with the provision as it is now.
     actions = [copy.copy(a) for a in actions]
@@ -62,4 +75,5 @@ def parts(profile: Profile) -> Parts:
 
 def forget() -> None:
     """Empty the store (tests)."""
-    _kept.clear()
+    with _lock:
+        _kept.clear()

@@ -47,7 +47,11 @@ def get_profile_for(actor: Actor, pk: int, perm: str = Perm.VIEW_PROFILE) -> Pro
     return profile
 
 
-def open_profile(actor: Actor, pk: int, what: str = "Profile viewed") -> Profile:
+def open_profile(
+    actor: Actor, pk: int, what: str = "Profile viewed", *, page_view: bool = True
+) -> Profile:
+    """The profile, scoped, with its opening audited (a page view unless said otherwise: a
+    download waits for the disk, ADR 40)."""
     profile = get_profile_for(actor, pk)
     record(
         actor,
@@ -57,6 +61,7 @@ def open_profile(actor: Actor, pk: int, what: str = "Profile viewed") -> Profile
         child_id=profile.child_id,
         authority_id=profile.child.authority_id,
         summary=what,
+        page_view=page_view,
     )
     return profile
 
@@ -139,7 +144,7 @@ def profile_view(profile: Profile) -> ProfileView:
         framework=framework,
         domains=domains,
         outcomes=outcomes,
-        actions=actions,  # with the provision that carries each out (ADR 39)
+        actions=actions,  # with the provision that carries each out (ADR 40)
         reviews=reviews,
         previous_outcomes=previous_outcomes,
         family_answers=answers,

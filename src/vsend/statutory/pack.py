@@ -12,6 +12,7 @@ document (and the printable page built from the same data).
 
 from typing import Any
 
+from vsend.audit.services import english
 from vsend.profiles.models import Profile
 from vsend.profiles.selectors import profile_view
 from vsend.statutory.models import Case
@@ -91,7 +92,7 @@ def _cycle(profile: Profile) -> dict[str, Any]:
             ],
         },
         "review_of_the_plan_before": [
-            {"outcome": r.outcome.what, "result": r.get_result_display(), "note": r.note}
+            {"outcome": r.outcome.what, "result": english(r.get_result_display()), "note": r.note}
             for r in view.reviews
         ],
         "child_views": profile.child_views,
@@ -106,7 +107,7 @@ def request_pack(case: Case) -> dict[str, Any]:
         "pack_version": PACK_VERSION,
         "request": {
             "received_on": case.started_on.isoformat(),
-            "requested_by": case.get_requester_display(),
+            "requested_by": english(case.get_requester_display()),
             "setting": case.setting.name if case.setting else None,
             "reasons": case.reasons,
             "family_views": case.family_views,

@@ -97,7 +97,13 @@ def reminder_email(pk: int) -> Any:
     from vsend.workflows.definitions import definition
 
     step = definition(reminder.case.workflow).step(reminder.milestone.split(":")[0])
-    family = reminder.user.memberships.filter(role__in=[Role.PARENT, Role.YOUNG_PERSON]).exists()
+    # Family: a parent, carer or the young person of this child (not staff who are also a
+    # parent elsewhere).
+    child_id = reminder.case.child_id
+    family = (
+        FamilyLink.objects.filter(user=reminder.user, child_id=child_id).exists()
+        or reminder.user.memberships.filter(role=Role.YOUNG_PERSON, child_id=child_id).exists()
+    )
     # A family's reminder is in the language they chose, with the step in their words.
     with written_for(reminder.user, family=family):
         return compose(
