@@ -38,6 +38,23 @@ def _plan_audit(actor: Actor, plan: EhcPlan, summary: str, detail: dict) -> None
     )
 
 
+def _checked(
+    plan: EhcPlan, areas: list[str], outcome: str, provision: str, by_when: date | None
+) -> tuple[list[str], str, str]:
+    """An outcome's areas (in the framework's order), words and provision, checked; the first
+    thing to change is raised as a StatutoryError naming its field."""
+    areas = [a for a in DOMAIN_KEYS if a in set(areas or [])]
+    if not areas:
+        raise StatutoryError("Choose the area or areas of need this outcome is about", "areas")
+    outcome = _text(outcome, "outcome", NOTE_LIMIT)
+    if not outcome:
+        raise StatutoryError("Say what the outcome is", "outcome")
+    provision = _text(provision, "provision", NOTE_LIMIT)
+    if by_when is not None and by_when < plan.issued_on:
+        raise StatutoryError("The date must be after the plan was issued", "by_when")
+    return areas, outcome, provision
+
+
 def add_plan_outcome(
     *,
     actor: Actor,
@@ -49,15 +66,7 @@ def add_plan_outcome(
 ) -> PlanOutcome:
     """An outcome of section E, naming the areas of need it answers (one or more) and the
     provision of section F that works towards it."""
-    areas = [a for a in DOMAIN_KEYS if a in set(areas or [])]
-    if not areas:
-        raise StatutoryError("Choose the area or areas of need this outcome is about", "areas")
-    outcome = _text(outcome, "outcome", NOTE_LIMIT)
-    if not outcome:
-        raise StatutoryError("Say what the outcome is", "outcome")
-    provision = _text(provision, "provision", NOTE_LIMIT)
-    if by_when is not None and by_when < plan.issued_on:
-        raise StatutoryError("The date must be after the plan was issued", "by_when")
+    areas, outcome, provision = _checked(plan, areas, outcome, provision, by_when)
     with transaction.atomic():
         EhcPlan.objects.select_for_update().filter(pk=plan.pk).first()
         existing = plan.outcomes.all()
@@ -91,15 +100,7 @@ def update_plan_outcome(
 ) -> PlanOutcome:
     """Change an outcome's areas, words, provision or date. Sent twice with the same words, the
     second changes nothing and writes no audit row; an outcome removed meanwhile is an error."""
-    areas = [a for a in DOMAIN_KEYS if a in set(areas or [])]
-    if not areas:
-        raise StatutoryError("Choose the area or areas of need this outcome is about", "areas")
-    outcome = _text(outcome, "outcome", NOTE_LIMIT)
-    if not outcome:
-        raise StatutoryError("Say what the outcome is", "outcome")
-    provision = _text(provision, "provision", NOTE_LIMIT)
-    if by_when is not None and by_when < plan.issued_on:
-        raise StatutoryError("The date must be after the plan was issued", "by_when")
+    areas, outcome, provision = _checked(plan, areas, outcome, provision, by_when)
     with transaction.atomic():
         row = plan.outcomes.select_for_update().filter(pk=outcome_id).first()
         if row is None:
