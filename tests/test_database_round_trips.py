@@ -11,8 +11,12 @@ from vsend.audit.models import Action, AuditEvent
 from vsend.audit.services import Actor, record
 
 PG = connection.vendor == "postgresql"
-ASYNC = "SET LOCAL synchronous_commit = off"
+ASYNC = "set_config('synchronous_commit', 'off', true)"
 pytestmark = pytest.mark.skipif(not PG, reason="PostgreSQL's commit and prepare behaviour")
+
+
+def _statements(sql: list[str]) -> list[str]:
+    return [s for s in sql if ASYNC in s]
 
 
 def _write(action: str, *, page_view: bool = True) -> list[str]:
@@ -30,9 +34,11 @@ def _write(action: str, *, page_view: bool = True) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_page_view_on_its_own_commits_without_waiting_and_a_change_waits() -> None:
-    assert ASYNC in _write(Action.VIEW)
-    assert ASYNC not in _write(Action.UPDATE)
-    assert ASYNC not in _write(Action.ACCESS_REFUSED)
+    viewed = _write(Action.VIEW)
+    # One statement, its own transaction: no BEGIN, SET or COMMIT around it.
+    assert len(viewed) == 1 and _statements(viewed), viewed
+    assert not _statements(_write(Action.UPDATE))
+    assert not _statements(_write(Action.ACCESS_REFUSED))
     # Both rows are in the chain, committed.
     assert AuditEvent.objects.filter(action=Action.VIEW).exists()
     assert AuditEvent.objects.filter(action=Action.UPDATE).exists()
@@ -40,7 +46,7 @@ def test_a_page_view_on_its_own_commits_without_waiting_and_a_change_waits() -> 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_export_download_or_list_waits_for_the_disk() -> None:
-    assert ASYNC not in _write(Action.VIEW, page_view=False)
+    assert not _statements(_write(Action.VIEW, page_view=False))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -54,20 +60,35 @@ def test_opening_a_profile_is_a_page_view_and_downloading_its_pdf_is_not(world) 
         selectors.open_profile(actor, profile.pk)
     with CaptureQueriesContext(connection) as downloaded:
         selectors.open_profile(actor, profile.pk, "PDF downloaded", page_view=False)
-    assert ASYNC in [q["sql"] for q in opened.captured_queries]
-    assert ASYNC not in [q["sql"] for q in downloaded.captured_queries]
+    assert _statements([q["sql"] for q in opened.captured_queries])
+    assert not _statements([q["sql"] for q in downloaded.captured_queries])
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_read_written_with_other_writes_keeps_their_durable_commit() -> None:
     with transaction.atomic():
-        assert ASYNC not in _write(Action.VIEW)
+        assert not _statements(_write(Action.VIEW))
 
 
 @pytest.mark.django_db(transaction=True)
 def test_durable_reads_can_be_chosen(settings) -> None:  # type: ignore[no-untyped-def]
     settings.VSEND_AUDIT_DURABLE_READS = True
-    assert ASYNC not in _write(Action.VIEW)
+    assert not _statements(_write(Action.VIEW))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_relaxed_commit_lasts_for_its_own_statement_only() -> None:
+    """What the page view's statement relies on: set_config(..., true) in a statement run on
+    its own holds while that statement's transaction commits, and is gone afterwards."""
+    from vsend.audit.chain import RELAXED_SQL
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {RELAXED_SQL}x AS (SELECT 1) SELECT current_setting('synchronous_commit') FROM x, relaxed"
+        )
+        assert cursor.fetchone() == ("off",)
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
 
 
 @pytest.mark.django_db
@@ -135,3 +156,35 @@ def test_audit_verify_makes_every_row_durable_before_it_prints_the_head() -> Non
     statements = [q["sql"] for q in queries.captured_queries]
     first_read = next(i for i, s in enumerate(statements) if "audit_auditevent" in s)
     assert any('UPDATE "audit_chainhead"' in s for s in statements[:first_read])
+
+
+@pytest.mark.django_db
+def test_a_finalised_profiles_ratings_are_read_once_and_a_drafts_every_time(world) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_page_queries import _versions
+    from vsend.profiles import finalised, selectors
+    from vsend.profiles.models import DomainRating, Status
+
+    first, second = _versions(world, 2, 1)
+    second.status, second.finalised_at = Status.DRAFT, None
+    second.save(update_fields=["status", "finalised_at"])
+    finalised.forget()
+    selectors.history(world.child)
+    with CaptureQueriesContext(connection) as again:
+        versions = selectors.history(world.child)
+    ratings = [q["sql"] for q in again.captured_queries if "profiles_domainrating" in q["sql"]]
+    assert len(ratings) == 1  # the draft's, not the finalised profile's
+    assert f"IN ({second.pk})" in ratings[0] or f"= {second.pk}" in ratings[0]
+    # A change to the draft shows at once; the finalised profile's ratings are as they were.
+    area = second.ratings.order_by("domain").first().domain
+    DomainRating.objects.filter(profile=second, domain=area).update(need_level=4)
+    versions = selectors.history(world.child)
+    by_pk = {p.pk: {r.domain: r.need_level for r in p.ratings.all()} for p in versions}
+    assert by_pk[second.pk][area] == 4
+    assert by_pk[first.pk] == dict(first.ratings.values_list("domain", "need_level"))
+    # Kept ratings point to no request's profile, and each request gets its own objects.
+    kept = [r for p in versions if p.pk == first.pk for r in p.ratings.all()]
+    assert all("profile" not in r._state.fields_cache for r in kept)
+    again_kept = [
+        r for p in selectors.history(world.child) if p.pk == first.pk for r in p.ratings.all()
+    ]
+    assert not {id(r) for r in kept} & {id(r) for r in again_kept}

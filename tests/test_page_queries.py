@@ -21,12 +21,13 @@ from vsend.profiles.selectors import is_latest, profile_view
 # also reads the child's placement and the provision behind the plan's actions (one query for all
 # of them); the record reads the child's statutory cases, transition plans and moves between
 # settings. The three views of need read the family's sent answers and the child's own "All about
-# me" (one query each). A finalised profile's outcomes, actions, verdicts on the previous
-# plan and the family's answers never change: a process reads them once (ADR 40), so the
-# second request, counted here, does not read them again.
+# me" (one query each). A finalised profile's ratings, outcomes, actions, verdicts on the
+# previous plan and the family's answers never change: a process reads them once (ADR 40), so
+# the second request, counted here, does not read them again (a draft's ratings are read on
+# every request: one query for all of a child's drafts).
 AUDIT = 0 if connection.vendor == "postgresql" else 2  # statements beyond one per audit row
-SUMMARY_QUERIES = 10 + AUDIT
-CHILD_RECORD_QUERIES = 14 + AUDIT
+SUMMARY_QUERIES = 9 + AUDIT
+CHILD_RECORD_QUERIES = 13 + AUDIT
 CHILD_LIST_QUERIES = 8 + AUDIT
 # The LA's pages read from stored rows: signing in, access, the settings, the stored rows'
 # stamps (a row that changed since this process last read it costs one query more; _count
@@ -39,7 +40,7 @@ PROVISION_AUTHORITY_QUERIES = 8 + AUDIT
 PLAN_QUERIES = 12 + AUDIT
 REVIEW_QUERIES = 18 + AUDIT
 # The family's home for a child and its access log (family/): see the tests at the end.
-FAMILY_HOME_QUERIES = 12 + AUDIT
+FAMILY_HOME_QUERIES = 11 + AUDIT
 FAMILY_ACCESS_QUERIES = 11 + AUDIT
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)", re.IGNORECASE)
 
@@ -129,8 +130,8 @@ def test_child_record_queries(world, as_user, versions, outcomes):
 
 def test_child_record_with_no_profile(world, as_user):
     n, html = _count(as_user("sendco"), reverse("children:detail", kwargs={"pk": world.child.pk}))
-    # No ratings or provision behind actions to read (the rest is kept once read, see above).
-    assert n == CHILD_RECORD_QUERIES - 2
+    # No provision behind actions to read (the rest is kept once read, see above).
+    assert n == CHILD_RECORD_QUERIES - 1
     assert world.child.first_name in html
 
 

@@ -20,7 +20,7 @@ import hashlib
 import ipaddress
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -132,16 +132,21 @@ LINK_SQL = (
 # writer's UPDATE is re-evaluated on the head its predecessor committed (READ COMMITTED), so
 # the SET expressions see the committed number and hash. No head row: nothing is inserted.
 APPEND_SQL = """
-WITH head AS (
+WITH {relaxed}head AS (
     UPDATE audit_chainhead
        SET seq = seq + 1, prev_hash = last_hash, last_hash = {link}
      WHERE id = 1
  RETURNING seq, prev_hash, last_hash
 )
 INSERT INTO audit_auditevent ({columns}, seq, prev_hash, hash)
-SELECT {values}, head.seq, head.prev_hash, head.last_hash FROM head
+SELECT {values}, head.seq, head.prev_hash, head.last_hash FROM head{relaxed_from}
 RETURNING id, seq, prev_hash, hash
 """
+
+# A page view's row on its own (ADR 40): the statement is its own transaction, and this makes
+# that transaction's commit not wait for the disk (set_config(..., true) lasts until the
+# transaction ends; the setting is read when it commits). One statement, one round trip.
+RELAXED_SQL = "relaxed AS (SELECT set_config('synchronous_commit', 'off', true)), "
 
 
 def _start_head() -> None:
@@ -170,8 +175,9 @@ def _advance_head() -> tuple[int, str]:
     return _advance_head()
 
 
-def _append_postgresql(event: Any) -> bool:
-    """One statement; False when there is no head to advance (nothing written)."""
+def _append_postgresql(event: Any, relaxed: bool = False) -> bool:
+    """One statement; False when there is no head to advance (nothing written). relaxed: the
+    statement commits on its own without waiting for the disk (a page view, _relaxed)."""
     fields = [
         f
         for f in type(event)._meta.concrete_fields
@@ -179,6 +185,8 @@ def _append_postgresql(event: Any) -> bool:
     ]
     values = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields]
     sql = APPEND_SQL.format(
+        relaxed=RELAXED_SQL if relaxed else "",
+        relaxed_from=", relaxed" if relaxed else "",
         link=LINK_SQL,
         columns=", ".join(connection.ops.quote_name(f.column) for f in fields),
         # Typed, as the values are selected rather than given to VALUES.
@@ -195,30 +203,21 @@ def _append_postgresql(event: Any) -> bool:
     return True
 
 
-def _read_commit(event: Any, page_view: bool) -> Any:
+def _relaxed(event: Any, page_view: bool) -> bool:
     """The row of one record's page view (the caller says so: a profile's or child's page),
     written on its own (not in a caller's transaction), commits without waiting for the disk
     (ADR 40): a crash of the database server may lose the last fraction of a second of such
     rows, never a change, and never leaves the chain broken (the head moves in the same
-    transaction). Changes, refusals, exports, downloads and lists, and any row written in a
+    statement). Changes, refusals, exports, downloads and lists, and any row written in a
     transaction with other writes, wait as before; VSEND_AUDIT_DURABLE_READS makes page views
     wait too."""
-    if (
-        not page_view
-        or event.action != READ_ACTION
-        or connection.in_atomic_block
-        or getattr(settings, "VSEND_AUDIT_DURABLE_READS", False)
-    ):
-        return nullcontext()
-    return _asynchronous_commit()
-
-
-@contextmanager
-def _asynchronous_commit() -> Iterator[None]:
-    with transaction.atomic():
-        with connection.cursor() as cursor:  # scope-lint: allow a setting; no data
-            cursor.execute("SET LOCAL synchronous_commit = off")  # scope-lint: allow a setting
-        yield
+    return (
+        page_view
+        and event.action == READ_ACTION
+        and connection.get_autocommit()
+        and not connection.in_atomic_block
+        and not getattr(settings, "VSEND_AUDIT_DURABLE_READS", False)
+    )
 
 
 def make_durable() -> None:
@@ -240,10 +239,10 @@ def append(event: Any, *, page_view: bool = False) -> Any:
     if event.at is None:
         event.at = timezone.now()
     if connection.vendor == "postgresql":
-        with _read_commit(event, page_view):
-            if not _append_postgresql(event):
-                _start_head()
-                _append_postgresql(event)
+        relaxed = _relaxed(event, page_view)
+        if not _append_postgresql(event, relaxed):
+            _start_head()
+            _append_postgresql(event, relaxed)
         return event
     # Elsewhere (SQLite): advance, insert, set the head. Inside the caller's transaction no
     # savepoint is needed: the head is held until it ends.

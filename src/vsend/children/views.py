@@ -91,7 +91,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_view_profiles = may(Perm.VIEW_PROFILE)
     history = list(selectors.enrolment_history(child))
     current = selectors.on_roll(history)
-    profiles = profile_history(child.pk) if can_view_profiles else []
+    profiles = profile_history(child) if can_view_profiles else []
     statutory_cases = cases_of_child(policy, child.pk)
     return render(
         request,

@@ -118,7 +118,7 @@ def _next_date(case: Case | None, latest: Profile | None, today: date) -> NextDa
 def window(policy: AccessPolicy, child: Child, today: date) -> Window:
     own = is_young_person(policy, child)
     w = Window(child=child, own=own)
-    latest = latest_finalised_of(history(child.pk))
+    latest = latest_finalised_of(history(child))
     if latest is not None:
         w.latest, w.view = latest, profile_view(latest)
         w.chart = profile_chart(w.view)

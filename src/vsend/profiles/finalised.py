@@ -7,6 +7,9 @@ same on every visit. They are kept here by the profile's id *and* the moments it
 and finalised, so a reused id can never meet another profile's rows. What can change around them is
 read afresh on every visit: the provision that carries out each action (its places and groups),
 the child, the history and the views. Bounded; a process keeps at most MAX_PROFILES.
+
+A finalised profile's ratings are kept the same way (`with_ratings`), so a child's history
+reads only its drafts' ratings.
 """
 
 import copy
@@ -18,6 +21,7 @@ from typing import Any
 from django.db.models import prefetch_related_objects
 
 from vsend.profiles.models import (
+    DomainRating,
     FamilyAnswers,
     OutcomeReview,
     Profile,
@@ -30,7 +34,62 @@ MAX_PROFILES = 2000
 # outcomes, the previous profile's outcomes, actions, reviews, the family's answers
 Parts = tuple[list[Any], list[Any], list[Any], list[Any], FamilyAnswers | None]
 _lock = threading.Lock()
-_kept: "OrderedDict[tuple[int, datetime, datetime | None], Parts]" = OrderedDict()
+Key = tuple[int, datetime, datetime | None]
+_kept: "OrderedDict[Key, Parts]" = OrderedDict()
+_ratings: "OrderedDict[Key, list[DomainRating]]" = OrderedDict()
+
+
+def _key(profile: Profile) -> Key | None:
+    """A finalised profile's key: its id and the moments it was made and finalised."""
+    if profile.status != Status.FINALISED:
+        return None
+    return (profile.pk, profile.created_at, profile.finalised_at)
+
+
+def _keep(store: "OrderedDict[Key, Any]", key: Key, value: Any) -> None:
+    with _lock:
+        store[key] = value
+        while len(store) > MAX_PROFILES:
+            store.popitem(last=False)
+
+
+def _detached(rating: DomainRating) -> DomainRating:
+    """A copy that holds on to no request's Profile (prefetching links each rating to it)."""
+    kept = copy.copy(rating)
+    kept._state.fields_cache.pop("profile", None)
+    return kept
+
+
+def _as_prefetched(profile: Profile, ratings: list[DomainRating]) -> None:
+    """`profile.ratings.all()` answers these without a query, as after prefetch_related."""
+    qs = profile.ratings.all()
+    qs._result_cache = ratings
+    qs._prefetch_done = True
+    if not hasattr(profile, "_prefetched_objects_cache"):
+        profile._prefetched_objects_cache = {}
+    profile._prefetched_objects_cache["ratings"] = qs
+
+
+def with_ratings(profiles: list[Profile]) -> list[Profile]:
+    """The profiles with their ratings, as prefetch_related("ratings") would give them: a
+    finalised profile's from this process's store, the others' read in one query."""
+    unread = []
+    for profile in profiles:
+        key = _key(profile)
+        with _lock:
+            kept = _ratings.get(key) if key else None
+            if kept is not None and key is not None:
+                _ratings.move_to_end(key)
+        if kept is None:
+            unread.append(profile)
+        else:
+            _as_prefetched(profile, [_detached(r) for r in kept])
+    prefetch_related_objects(unread, "ratings")
+    for profile in unread:
+        key = _key(profile)
+        if key is not None:
+            _keep(_ratings, key, [_detached(r) for r in profile.ratings.all()])
+    return profiles
 
 
 def _read(profile: Profile) -> Parts:
@@ -51,8 +110,7 @@ def _read(profile: Profile) -> Parts:
 def parts(profile: Profile) -> Parts:
     """(outcomes, the previous profile's outcomes, actions with their provision, reviews, the
     family's answers)."""
-    final = profile.status == Status.FINALISED
-    key = (profile.pk, profile.created_at, profile.finalised_at) if final else None
+    key = _key(profile)
     with _lock:  # a threaded server: one thread's eviction never breaks another's lookup
         kept = _kept.get(key) if key else None
         if kept is not None and key is not None:
@@ -60,10 +118,7 @@ def parts(profile: Profile) -> Parts:
     if kept is None:
         kept = _read(profile)
         if key is not None:
-            with _lock:
-                _kept[key] = kept
-                while len(_kept) > MAX_PROFILES:
-                    _kept.popitem(last=False)
+            _keep(_kept, key, kept)
     outcomes, previous, actions, reviews, answers = kept
     # Each visit gets its own copies of the actions, with the provision as it is now.
     actions = [copy.copy(a) for a in actions]
@@ -77,3 +132,4 @@ def forget() -> None:
     """Empty the store (tests)."""
     with _lock:
         _kept.clear()
+        _ratings.clear()

@@ -11,6 +11,7 @@ from vsend.accounts.policy import AccessPolicy
 from vsend.accounts.roles import Perm
 from vsend.audit.models import Action
 from vsend.audit.services import Actor, record
+from vsend.children.models import Child
 from vsend.children.selectors import children_visible_to, refuse_outside_scope
 from vsend.frameworks.loader import Domain, Framework
 from vsend.profiles import finalised
@@ -113,7 +114,7 @@ def versions_of(profile: Profile) -> list[Profile]:
     profile object, so a page's summary, history and "is this the latest" share two queries."""
     versions = getattr(profile, VERSIONS_ATTR, None)
     if versions is None:
-        versions = history(profile.child_id)
+        versions = history(profile.child)
         setattr(profile, VERSIONS_ATTR, versions)
     return versions
 
@@ -151,16 +152,20 @@ def profile_view(profile: Profile) -> ProfileView:
     )
 
 
-def history(child: int | Profile) -> list[Profile]:
-    """The child's profiles, newest first; given a profile, the list its page already read."""
+def history(child: "int | Child | Profile") -> list[Profile]:
+    """The child's profiles, newest first, with their ratings (a finalised profile's kept by
+    the process, ADR 40); given a profile, the list its page already read."""
     if isinstance(child, Profile):
         return versions_of(child)
-    return list(
-        Profile.objects.filter(child_id=child)
-        .select_related("child")
-        .prefetch_related("ratings")
-        .order_by("-number")
-    )
+    if isinstance(child, Child):  # already read: each version points to it, no join
+        versions = list(Profile.objects.filter(child_id=child.pk).order_by("-number"))
+        for version in versions:
+            version.child = child
+    else:
+        versions = list(
+            Profile.objects.filter(child_id=child).select_related("child").order_by("-number")
+        )
+    return finalised.with_ratings(versions)
 
 
 def latest_finalised(child_id: int) -> Profile | None:
