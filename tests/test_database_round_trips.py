@@ -83,9 +83,10 @@ def test_the_relaxed_commit_lasts_for_its_own_statement_only() -> None:
     from vsend.audit.chain import RELAXED_SQL
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH {RELAXED_SQL}x AS (SELECT 1) SELECT current_setting('synchronous_commit') FROM x, relaxed"
+        statement = (
+            "WITH " + RELAXED_SQL + "x AS (SELECT 1) SELECT current_setting(%s) FROM x, relaxed"  # noqa: S608 - constants only
         )
+        cursor.execute(statement, ["synchronous_commit"])
         assert cursor.fetchone() == ("off",)
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone() == ("on",)

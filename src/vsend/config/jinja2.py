@@ -7,11 +7,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext_noop
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -26,6 +29,31 @@ from markupsafe import Markup, escape
 from vsend.config.forms import date_parts, error_list
 from vsend.submissions.services import once_input
 
+# Words on pages, translated once per language and message: Django looks each one up through
+# its chain of catalogues on every call, about a fifth of the time it takes to draw a page.
+# Catalogues do not change while a process runs; a test that changes the languages or where the
+# catalogues are found empties this.
+_WORDS: dict[tuple[str | None, str], str] = {}
+WORDS_MAX = 20_000
+
+
+def words(message: str) -> str:
+    """gettext, remembered by the active language and the message."""
+    key = (translation.get_language(), message)
+    found = _WORDS.get(key)
+    if found is None:
+        found = translation.gettext(message)
+        if len(_WORDS) >= WORDS_MAX:
+            _WORDS.clear()
+        _WORDS[key] = found
+    return found
+
+
+@receiver(setting_changed)
+def _forget_words(*, setting: str, **kwargs: Any) -> None:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _WORDS.clear()
+
 
 def data_text(text: Any) -> Any:
     """A text kept as data (a framework's area name, a workflow step's family name, a symbol's
@@ -33,7 +61,7 @@ def data_text(text: Any) -> Any:
     catalogue holds these texts (config/messages.py DATA). Unlike `_()`, whose result Jinja
     marks safe, the result is escaped like any value. Empty stays empty (gettext("") would
     give the catalogue's header)."""
-    return translation.gettext(str(text)) if text else text
+    return words(str(text)) if text else text
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -43,7 +71,13 @@ def format_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value)
-    return date_format(value, "j F Y")
+    return _day_words(value.year, value.month, value.day, translation.get_language())
+
+
+@lru_cache(maxsize=4096)
+def _day_words(year: int, month: int, day: int, language: str | None) -> str:
+    """Drawn once per day and language (a page shows the same few dates many times)."""
+    return date_format(date(year, month, day), "j F Y")
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -100,6 +134,48 @@ def can_nav(context: Context, perm: str) -> bool:
     return AccessPolicy.for_request(context["request"]).can_anywhere(perm)
 
 
+# The service navigation's links: (permissions the user must hold somewhere, URL name, words,
+# the path prefix that marks it current: "" for the link's own address, "=" for that address
+# exactly). Words marked for translation are translated when drawn.
+NAV_LINKS: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
+    ((), "home", gettext_noop("Home"), "="),
+    (("view_child",), "children:list", gettext_noop("Children"), ""),
+    (("manage_case",), "statutory:worklist", "Deadlines", "/statutory/"),
+    (("manage_transition",), "transitions:list", "Transitions", "/transitions/"),
+    (("view_authority",), "insights:authority", "Dashboard", "/insight/"),
+    (("manage_classes", "change_child"), "exchange:index", "Registers", ""),
+    (("manage_people",), "people:index", "People", ""),
+    (("view_audit_log",), "audit-log", "Audit trail", ""),
+    ((), "accounts:account", gettext_noop("Your account"), ""),
+)
+TRANSLATED_NAV = {"Home", "Children", "Your account"}
+
+
+@pass_environment
+def navigation(env: Environment, request: HttpRequest, sign_out: str) -> Markup:
+    """The signed-in user's service navigation: the links their roles open anywhere, the one
+    for this page marked current, and the sign-out form in its slot."""
+    from vsend.accounts.policy import AccessPolicy
+
+    links = []
+    if isinstance(request, HttpRequest) and getattr(request.user, "is_authenticated", False):
+        policy = AccessPolicy.for_request(request)
+        path = request.path
+        for perms, name, text, current in NAV_LINKS:
+            if all(policy.can_anywhere(perm) for perm in perms):
+                href = url(name)
+                active = path == href if current == "=" else path.startswith(current or href)
+                shown = words(text) if text in TRANSLATED_NAV else text
+                links.append({"href": href, "text": shown, "active": active})
+    params = {
+        "serviceName": settings.VSEND_SERVICE_NAME,
+        "serviceUrl": url("home"),
+        "navigation": links,
+        "navigationLabel": words(gettext_noop("Menu")),
+    }
+    return service_navigation(env, params, sign_out)
+
+
 NAV_MACROS = "govuk_frontend_jinja/components/service-navigation/macro.html"
 _NAV_END = Markup("<!-- vsend: navigation end -->")
 # The service navigation drawn by this process, by its links and which is current: a handful of
@@ -136,7 +212,13 @@ def environment(**options: Any) -> Environment:
     # {% trans %}...{% endtrans %} (see `make messages` for the catalogue template).
     options["extensions"] = [*options.get("extensions", []), "jinja2.ext.i18n"]
     env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
-    env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        words,
+        translation.ngettext,
+        newstyle=True,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+    )
     env.globals.update(
         {
             "url": url,
@@ -147,6 +229,7 @@ def environment(**options: Any) -> Environment:
             "choice_items": choice_items,
             "can_nav": can_nav,
             "service_navigation": service_navigation,
+            "navigation": navigation,
             "service_name": settings.VSEND_SERVICE_NAME,
             "once_input": once_input,
         }

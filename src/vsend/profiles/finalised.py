@@ -62,12 +62,11 @@ def _detached(rating: DomainRating) -> DomainRating:
 
 def _as_prefetched(profile: Profile, ratings: list[DomainRating]) -> None:
     """`profile.ratings.all()` answers these without a query, as after prefetch_related."""
-    qs = profile.ratings.all()
+    qs: Any = profile.ratings.all()
     qs._result_cache = ratings
     qs._prefetch_done = True
-    if not hasattr(profile, "_prefetched_objects_cache"):
-        profile._prefetched_objects_cache = {}
-    profile._prefetched_objects_cache["ratings"] = qs
+    cache = profile.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache["ratings"] = qs
 
 
 def with_ratings(profiles: list[Profile]) -> list[Profile]:
