@@ -77,19 +77,37 @@ def test_durable_reads_can_be_chosen(settings) -> None:  # type: ignore[no-untyp
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_relaxed_commit_lasts_for_its_own_statement_only() -> None:
-    """What the page view's statement relies on: set_config(..., true) in a statement run on
-    its own holds while that statement's transaction commits, and is gone afterwards."""
-    from vsend.audit.chain import RELAXED_SQL
+def test_the_page_views_own_statement_commits_without_waiting_and_only_it() -> None:
+    """The statement a page view is written with, run again with its RETURNING asking for the
+    setting: off while it runs, as it was before once it has committed."""
+    sent: list[tuple[str, list]] = []
 
+    def keep(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        _write(Action.VIEW)
+    sql, params = next((q, p) for q, p in sent if "audit_auditevent" in q)
+    probe = sql.replace("RETURNING id, seq, prev_hash, hash", "RETURNING current_setting(%s)")
+    assert probe != sql
     with connection.cursor() as cursor:
-        statement = (
-            "WITH " + RELAXED_SQL + "x AS (SELECT 1) SELECT current_setting(%s) FROM x, relaxed"  # noqa: S608 - constants only
-        )
-        cursor.execute(statement, ["synchronous_commit"])
+        cursor.execute("SET synchronous_commit = on")  # the session's own, whatever the server's
+        cursor.execute(probe, [*params, "synchronous_commit"])
         assert cursor.fetchone() == ("off",)
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone() == ("on",)
+        cursor.execute("RESET synchronous_commit")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_autocommit_a_page_view_waits_like_everything_else() -> None:
+    connection.set_autocommit(False)
+    try:
+        assert not _statements(_write(Action.VIEW))
+    finally:
+        connection.rollback()
+        connection.set_autocommit(True)
 
 
 @pytest.mark.django_db
@@ -157,35 +175,3 @@ def test_audit_verify_makes_every_row_durable_before_it_prints_the_head() -> Non
     statements = [q["sql"] for q in queries.captured_queries]
     first_read = next(i for i, s in enumerate(statements) if "audit_auditevent" in s)
     assert any('UPDATE "audit_chainhead"' in s for s in statements[:first_read])
-
-
-@pytest.mark.django_db
-def test_a_finalised_profiles_ratings_are_read_once_and_a_drafts_every_time(world) -> None:  # type: ignore[no-untyped-def]
-    from tests.test_page_queries import _versions
-    from vsend.profiles import finalised, selectors
-    from vsend.profiles.models import DomainRating, Status
-
-    first, second = _versions(world, 2, 1)
-    second.status, second.finalised_at = Status.DRAFT, None
-    second.save(update_fields=["status", "finalised_at"])
-    finalised.forget()
-    selectors.history(world.child)
-    with CaptureQueriesContext(connection) as again:
-        versions = selectors.history(world.child)
-    ratings = [q["sql"] for q in again.captured_queries if "profiles_domainrating" in q["sql"]]
-    assert len(ratings) == 1  # the draft's, not the finalised profile's
-    assert f"IN ({second.pk})" in ratings[0] or f"= {second.pk}" in ratings[0]
-    # A change to the draft shows at once; the finalised profile's ratings are as they were.
-    area = second.ratings.order_by("domain").first().domain
-    DomainRating.objects.filter(profile=second, domain=area).update(need_level=4)
-    versions = selectors.history(world.child)
-    by_pk = {p.pk: {r.domain: r.need_level for r in p.ratings.all()} for p in versions}
-    assert by_pk[second.pk][area] == 4
-    assert by_pk[first.pk] == dict(first.ratings.values_list("domain", "need_level"))
-    # Kept ratings point to no request's profile, and each request gets its own objects.
-    kept = [r for p in versions if p.pk == first.pk for r in p.ratings.all()]
-    assert all("profile" not in r._state.fields_cache for r in kept)
-    again_kept = [
-        r for p in selectors.history(world.child) if p.pk == first.pk for r in p.ratings.all()
-    ]
-    assert not {id(r) for r in kept} & {id(r) for r in again_kept}

@@ -255,3 +255,36 @@ def test_family_access_log_queries_do_not_grow_with_rows(world, as_user, views):
     n, page = _count(as_user("parent"), reverse("family:access", kwargs={"pk": world.child.pk}))
     assert n == FAMILY_ACCESS_QUERIES, n
     assert "A SENDCo at Setting A1 looked at the record." in page
+
+
+@pytest.mark.django_db
+def test_a_finalised_profiles_ratings_are_read_once_and_a_drafts_every_time(world):
+    from vsend.profiles import finalised, selectors
+    from vsend.profiles.models import DomainRating, Status
+
+    first, second = _versions(world, 2, 1)
+    second.status, second.finalised_at = Status.DRAFT, None
+    second.save(update_fields=["status", "finalised_at"])
+    finalised.forget()
+    selectors.history(world.child)
+    with CaptureQueriesContext(connection) as again:
+        versions = selectors.history(world.child)
+        for version in versions:
+            list(version.ratings.all())  # answered from what was read: no query
+    ratings = [q["sql"] for q in again.captured_queries if "profiles_domainrating" in q["sql"]]
+    assert len(ratings) == 1  # the draft's, not the finalised profile's
+    assert f"IN ({second.pk})" in ratings[0] or f"= {second.pk}" in ratings[0]
+    # A change to the draft shows at once; the finalised profile's ratings are as they were.
+    area = second.ratings.order_by("domain").first().domain
+    DomainRating.objects.filter(profile=second, domain=area).update(need_level=4)
+    versions = selectors.history(world.child)
+    by_pk = {p.pk: {r.domain: r.need_level for r in p.ratings.all()} for p in versions}
+    assert by_pk[second.pk][area] == 4
+    assert by_pk[first.pk] == dict(first.ratings.values_list("domain", "need_level"))
+    # Kept ratings point to no request's profile, and each request gets its own objects.
+    kept = [r for p in versions if p.pk == first.pk for r in p.ratings.all()]
+    assert all("profile" not in r._state.fields_cache for r in kept)
+    again_kept = [
+        r for p in selectors.history(world.child) if p.pk == first.pk for r in p.ratings.all()
+    ]
+    assert not {id(r) for r in kept} & {id(r) for r in again_kept}

@@ -24,3 +24,18 @@ def test_changing_where_catalogues_are_found_forgets_the_kept_words(settings, tm
         assert jinja2._WORDS
         settings.LOCALE_PATHS = [tmp_path]
         assert not jinja2._WORDS
+
+
+def test_a_safe_message_is_never_shared_with_a_plain_one():
+    from django.utils.safestring import SafeData, mark_safe
+
+    with translation.override("en-gb"):
+        assert isinstance(jinja2.words(mark_safe("<b>May</b>")), SafeData)
+        assert not isinstance(jinja2.words("<b>May</b>"), SafeData)
+
+
+def test_a_page_drawn_for_a_request_without_a_user_has_no_links(rf):
+    from django.template.loader import render_to_string
+
+    page = render_to_string("layout.html", request=rf.get("/"))
+    assert "govuk-service-navigation" in page and "Your account" not in page

@@ -232,7 +232,7 @@ def make_durable() -> None:
 
 
 def append(event: Any, *, page_view: bool = False) -> Any:
-    """Insert an unsaved AuditEvent as the chain's next row (page_view: see _read_commit)."""
+    """Insert an unsaved AuditEvent as the chain's next row (page_view: see _relaxed)."""
     from vsend.audit.models import ChainHead
 
     event.detail = normalise_detail(event.detail)

@@ -14,6 +14,7 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.safestring import SafeData
 from django.utils.translation import gettext_noop
 from jinja2 import (
     ChoiceLoader,
@@ -39,6 +40,8 @@ WORDS_MAX = 20_000
 
 def words(message: str) -> str:
     """gettext, remembered by the active language and the message."""
+    if isinstance(message, SafeData):  # gettext keeps it safe: never share that with plain
+        return translation.gettext(message)
     key = (translation.get_language(), message)
     found = _WORDS.get(key)
     if found is None:
@@ -53,6 +56,7 @@ def words(message: str) -> str:
 def _forget_words(*, setting: str, **kwargs: Any) -> None:
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
         _WORDS.clear()
+        _day_words.cache_clear()
 
 
 def data_text(text: Any) -> Any:
@@ -158,7 +162,8 @@ def navigation(env: Environment, request: HttpRequest, sign_out: str) -> Markup:
     from vsend.accounts.policy import AccessPolicy
 
     links = []
-    if isinstance(request, HttpRequest) and getattr(request.user, "is_authenticated", False):
+    user = getattr(request, "user", None) if isinstance(request, HttpRequest) else None
+    if getattr(user, "is_authenticated", False):
         policy = AccessPolicy.for_request(request)
         path = request.path
         for perms, name, text, current in NAV_LINKS:

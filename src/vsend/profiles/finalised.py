@@ -57,6 +57,7 @@ def _detached(rating: DomainRating) -> DomainRating:
     """A copy that holds on to no request's Profile (prefetching links each rating to it)."""
     kept = copy.copy(rating)
     kept._state.fields_cache.pop("profile", None)
+    kept.readiness_prompts = list(rating.readiness_prompts or [])  # its own list, not shared
     return kept
 
 
