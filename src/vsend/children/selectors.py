@@ -215,12 +215,15 @@ def current_enrolment(child: Child) -> Enrolment | None:
     cached = getattr(child, "current_enrolments", None)
     if cached is not None:
         return cached[0] if cached else None
-    return (
+    # A child has one current enrolment, or two when dual registered: the newest is chosen
+    # here, as the model's ordering would (an ORDER BY over these joins costs more to build).
+    found = (
         Enrolment.objects.current()
         .filter(child=child)
         .select_related("setting", "year_group", "school_class")
-        .first()
+        .order_by()
     )
+    return max(found, key=lambda e: (e.started_on, e.pk), default=None)
 
 
 def today() -> date:

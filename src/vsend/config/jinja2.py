@@ -52,10 +52,35 @@ def words(message: str) -> str:
     return found
 
 
+# The same for `_()` and `{% trans %}` without variables, as Jinja's own gettext would give
+# them when escaping (the words marked safe, then formatted with no variables, so "%%" is "%").
+_PAGE_WORDS: dict[tuple[str | None, str], Markup] = {}
+
+
+@pass_context
+def page_words(context: Context, message: str, **variables: Any) -> str:
+    """Jinja's newstyle gettext (`_()` and `{% trans %}`), in one call rather than three, and
+    remembered when there is nothing to put in the message."""
+    if variables or not context.eval_ctx.autoescape or isinstance(message, SafeData):
+        found: Any = words(message)
+        if context.eval_ctx.autoescape:
+            found = Markup(found)
+        return found % variables  # type: ignore[no-any-return]
+    key = (translation.get_language(), message)
+    page = _PAGE_WORDS.get(key)
+    if page is None:
+        page = Markup(words(message)) % {}
+        if len(_PAGE_WORDS) >= WORDS_MAX:
+            _PAGE_WORDS.clear()
+        _PAGE_WORDS[key] = page
+    return page
+
+
 @receiver(setting_changed)
 def _forget_words(*, setting: str, **kwargs: Any) -> None:
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
         _WORDS.clear()
+        _PAGE_WORDS.clear()
         _day_words.cache_clear()
 
 
@@ -224,6 +249,8 @@ def environment(**options: Any) -> Environment:
         pgettext=translation.pgettext,
         npgettext=translation.npgettext,
     )
+    # `_` is Jinja's alias that looks `gettext` up on every call; both are the same function.
+    env.globals.update({"gettext": page_words, "_": page_words})
     env.globals.update(
         {
             "url": url,

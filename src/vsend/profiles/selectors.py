@@ -157,13 +157,18 @@ def history(child: "int | Child | Profile") -> list[Profile]:
     the process, ADR 40); given a profile, the list its page already read."""
     if isinstance(child, Profile):
         return versions_of(child)
+    # Newest first, sorted here: a child has a few versions, and building the ORDER BY takes
+    # Django longer than sorting them.
     if isinstance(child, Child):  # already read: each version points to it, no join
-        versions = list(Profile.objects.filter(child_id=child.pk).order_by("-number"))
+        versions = sorted(
+            Profile.objects.filter(child_id=child.pk).order_by(), key=lambda p: -p.number
+        )
         for version in versions:
             version.child = child
     else:
-        versions = list(
-            Profile.objects.filter(child_id=child).select_related("child").order_by("-number")
+        versions = sorted(
+            Profile.objects.filter(child_id=child).select_related("child").order_by(),
+            key=lambda p: -p.number,
         )
     return finalised.with_ratings(versions)
 

@@ -107,6 +107,8 @@ class Command(BaseCommand):
                 raise CommandError("No demo child without a profile: run `vsend demo` first.")
             measure(kid, user.user, options["pdf_runs"], self.stdout)
             return
+        if options["runs"] < 2:
+            raise CommandError("--runs must be 2 or more (the figures are a median and a p90).")
         profile = (
             Profile.objects.filter(status=Status.FINALISED, previous__isnull=False)
             .select_related("child")
@@ -141,22 +143,25 @@ class Command(BaseCommand):
                 options["runs"],
             ),
         ]:
-            times, cpu = [], []
-            for i in range(runs + 2):
+            # Queries are counted on an untimed request: Django's query log would be timed too.
+            for _ in range(2):  # the first requests warm caches
                 with CaptureQueriesContext(connection) as queries:
-                    start, start_cpu = time.perf_counter(), time.process_time()
                     response = client.get(url)
-                    elapsed = time.perf_counter() - start
-                    used = time.process_time() - start_cpu
+            counted = len(queries)  # read now: the next request empties Django's query log
+            times, cpu = [], []
+            for _ in range(runs):
+                start, start_cpu = time.perf_counter(), time.process_time()
+                response = client.get(url)
+                elapsed = time.perf_counter() - start
+                used = time.process_time() - start_cpu
                 if response.status_code not in (200, 302):
                     raise CommandError(f"{url} answered {response.status_code}")
-                if i >= 2:  # the first two warm caches
-                    times.append(elapsed * 1000)
-                    cpu.append(used * 1000)
+                times.append(elapsed * 1000)
+                cpu.append(used * 1000)
             self.stdout.write(
                 f"{label:<13} median {statistics.median(times):7.1f} ms   "
                 f"p90 {statistics.quantiles(times, n=10)[-1]:7.1f} ms   "
-                f"min {min(times):7.1f} ms   {len(queries)} queries   {len(response.content):,} bytes   "
+                f"min {min(times):7.1f} ms   {counted} queries   {len(response.content):,} bytes   "
                 f"({runs} runs)\n{'':<13} this process's CPU: median {statistics.median(cpu):5.1f} ms "
                 f"(leaves out the database's own work; load average {os.getloadavg()[0]:.1f})"
             )
@@ -216,6 +221,8 @@ class Command(BaseCommand):
         from vsend.profiles import selectors
         from vsend.profiles.pdf import profile_pdf
 
+        if runs <= 0:
+            return
         times, size = [], 0
         for i in range(runs + 1):
             start = time.perf_counter()
