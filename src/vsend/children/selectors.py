@@ -43,7 +43,6 @@ def membership_reach(m: Membership, on: date | None = None) -> Q:
     A setting's staff reach the children on its roll on the day (ADR 20): a receiving setting
     from the child's start date, never before; a leaving setting up to and including the
     leaving date, and nothing after it. A dual-registered child is on both settings' rolls."""
-    current = Enrolment.objects.current(on)
     match m.role:
         case Role.PLATFORM_ADMIN:
             return EVERYTHING
@@ -53,10 +52,12 @@ def membership_reach(m: Membership, on: date | None = None) -> Q:
             assigned = CaseAssignment.objects.filter(caseworker_id=m.user_id, ended_on__isnull=True)
             return Q(authority_id=m.authority_id, pk__in=assigned.values("child_id"))
         case Role.SENDCO:
-            return Q(pk__in=current.filter(Q(setting_id=m.setting_id)).values("child_id"))
+            current = Enrolment.objects.current(on).filter(setting_id=m.setting_id)
+            return Q(pk__in=current.values("child_id"))
         case Role.TEACHER:
             class_ids = [c.pk for c in m.classes.all()]
-            return Q(pk__in=current.filter(school_class_id__in=class_ids).values("child_id"))
+            current = Enrolment.objects.current(on).filter(school_class_id__in=class_ids)
+            return Q(pk__in=current.values("child_id"))
         case Role.PARENT:
             links = FamilyLink.objects.filter(user_id=m.user_id)
             return Q(authority_id=m.authority_id, pk__in=links.values("child_id"))
