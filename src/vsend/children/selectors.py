@@ -52,7 +52,7 @@ def membership_reach(m: Membership, on: date | None = None) -> Q:
             assigned = CaseAssignment.objects.filter(caseworker_id=m.user_id, ended_on__isnull=True)
             return Q(authority_id=m.authority_id, pk__in=assigned.values("child_id"))
         case Role.SENDCO:
-            current = Enrolment.objects.current(on).filter(setting_id=m.setting_id)
+            current = Enrolment.objects.current(on).filter(Q(setting_id=m.setting_id))
             return Q(pk__in=current.values("child_id"))
         case Role.TEACHER:
             class_ids = [c.pk for c in m.classes.all()]
