@@ -103,6 +103,23 @@ def _count(client, url: str) -> tuple[int, str]:
     return len(statements), response.content.decode()
 
 
+def test_the_summary_orders_in_sql_only_what_it_must(world, as_user):
+    """Reads by primary key and a child's short lists (memberships, placements, versions) are
+    sorted in Python: Django builds an ORDER BY over a wide row more slowly than the database
+    runs the query. Only the child's newest "All about me" of many is ordered by the database."""
+    latest = _versions(world, 3, 1)[-1]
+    client = as_user("sendco")
+    url = reverse("profiles:summary", kwargs={"pk": latest.pk})
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    ordered = [q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"]]
+    assert len(ordered) == 1 and "voice_aboutme" in ordered[0], ordered
+    # ...and what was sorted in Python is in order: the versions newest first.
+    numbers = [int(n) for n in re.findall(r'href="/profiles/\d+/">Profile (\d+)</a>', html)]
+    assert numbers == [3, 2, 1], numbers
+
+
 @pytest.mark.parametrize("versions,outcomes", [(2, 1), (5, 4)])
 def test_profile_summary_queries(world, as_user, versions, outcomes):
     profiles = _versions(world, versions, outcomes)

@@ -39,3 +39,63 @@ def test_a_page_drawn_for_a_request_without_a_user_has_no_links(rf):
 
     page = render_to_string("layout.html", request=rf.get("/"))
     assert "govuk-service-navigation" in page and "Your account" not in page
+    # The header and footer, drawn once each, and the skip link to the content.
+    assert page.count('<header class="govuk-template__header">') == 1
+    assert page.count('class="govuk-service-navigation"') == 1
+    assert page.count('<footer class="govuk-template__footer">') == 1
+    assert page.count('href="#main-content" class="govuk-skip-link"') == 1
+
+
+def _both_environments():
+    """vsend's environment, and one with Jinja's own newstyle gettext over the same words."""
+    from django.template import engines
+    from jinja2 import Environment
+
+    ours = engines["jinja2"].env
+    plain = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    plain.install_gettext_callables(  # type: ignore[attr-defined]
+        jinja2.words, translation.ngettext, newstyle=True
+    )
+    return ours, plain
+
+
+def test_page_words_give_what_jinjas_own_gettext_gives():
+    ours, plain = _both_environments()
+    sources = [
+        '{{ _("January") }}',
+        '{{ _("50%% of days & more") }}',
+        '{{ _("100%% of <b>%(what)s</b>", what="<i>days</i>") }}',
+        '{{ _("%(n)s%% done", n=5) }}',
+        "{% trans %}Fish & chips{% endtrans %}",
+        "{% trans name='<Jo>' %}Hello {{ name }}{% endtrans %}",
+        "{% trans count=2 %}One day{% pluralize %}{{ count }} days{% endtrans %}",
+        '{{ gettext("January") }}|{{ _("January") | length }}',
+    ]
+    for language in ("en-gb", "cy"):
+        with translation.override(language):
+            for _ in range(2):  # the second time from what was kept
+                for source in sources:
+                    expected = plain.from_string(source).render()
+                    assert ours.from_string(source).render() == expected, source
+    with translation.override("cy"):
+        assert ours.from_string('{{ _("January") }}').render() == "Ionawr"
+
+
+def test_page_words_are_markup_without_escaping_again_and_kept_per_language():
+    from markupsafe import Markup
+
+    ours, _plain = _both_environments()
+    with translation.override("en-gb"):
+        template = ours.from_string('{% set w = _("A & B") %}{{ w }}|{{ w | e }}')
+        assert template.render() == "A & B|A & B"  # marked safe, as Jinja's gettext does
+        assert isinstance(jinja2._PAGE_WORDS[("en-gb", "A & B")], Markup)
+
+
+def test_an_unknown_variable_in_page_words_fails_as_it_does_in_jinja():
+    import pytest
+
+    ours, plain = _both_environments()
+    with translation.override("en-gb"):
+        for env in (ours, plain):
+            with pytest.raises(KeyError):
+                env.from_string('{{ _("Hello %(name)s") }}').render()
