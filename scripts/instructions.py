@@ -1,0 +1,103 @@
+"""Instructions per profile-summary request, counted by valgrind (callgrind).
+
+A machine's speed drifts (other tenants, clock changes), so timings of two versions of the code
+taken minutes apart can differ by more than the change being measured. An instruction count
+does not drift: the same code gives the same count to within a fraction of a percent. Compare
+two checkouts with it; confirm with `vsend bench profile` and the load test.
+
+    DATABASE_URL=postgres://... python scripts/instructions.py [--requests 30]
+
+Needs valgrind (`apt-get install valgrind`) and the demo authority (`vsend demo`). The count
+starts after a few untimed requests and covers only the timed ones (Django's whole request
+stack through the test client, as `vsend bench profile`). About a minute for 30 requests.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+MARK = "VSEND_INSTRUCTIONS_INNER"
+
+
+def outer(requests: int) -> None:
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        sys.exit("valgrind is not installed (on Debian or Ubuntu: apt-get install valgrind).")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "callgrind.out")
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--callgrind-out-file={out}",
+            sys.executable,
+            __file__,
+            "--requests",
+            str(requests),
+        ]
+        env = os.environ | {MARK: "1"}
+        done = subprocess.run(  # noqa: S603 - fixed arguments
+            command, env=env, capture_output=True, text=True, timeout=1800
+        )
+        if done.returncode != 0 or not os.path.exists(out):
+            sys.exit(f"valgrind failed ({done.returncode}):\n{done.stderr[-2000:]}")
+        with open(out) as f:
+            totals = [int(line.split()[1]) for line in f if line.startswith("totals:")]
+        print(done.stdout.strip())
+        print(
+            f"{totals[0] / requests / 1e6:.2f} million instructions a request ({requests} requests)"
+        )
+
+
+def inner(requests: int) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vsend.config.settings")
+    django.setup()
+    import logging
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from vsend.accounts.models import Membership
+    from vsend.accounts.roles import Role
+    from vsend.profiles.models import Profile, Status
+
+    logging.disable(logging.INFO)  # as in production, one line a request; not what is measured
+    profile = (
+        Profile.objects.filter(status=Status.FINALISED, previous__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if profile is None:
+        sys.exit("No demo profiles found: run `vsend demo` first.")
+    sendco = Membership.objects.filter(
+        role=Role.SENDCO,
+        setting__enrolments__child=profile.child,
+        setting__enrolments__ended_on__isnull=True,
+    ).first()
+    if sendco is None:
+        sys.exit("No SENDCo found for the demo child.")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(sendco.user)
+    url = reverse("profiles:summary", kwargs={"pk": profile.pk})
+    for _ in range(5):  # warm the process's caches (templates, frameworks, kept profiles)
+        client.get(url)
+    pid = str(os.getpid())
+    control = ["callgrind_control", "--instr=on", pid]
+    subprocess.run(control, check=True, capture_output=True)  # noqa: S603 - fixed arguments
+    for _ in range(requests):
+        if client.get(url).status_code != 200:
+            sys.exit(f"{url} did not answer 200")
+    off = [control[0], "--instr=off", pid]
+    subprocess.run(off, check=True, capture_output=True)  # noqa: S603 - fixed arguments
+    print(f"Profile {profile.pk} summary as {sendco.user.email}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=30, choices=range(2, 1001), metavar="N")
+    args = parser.parse_args()
+    (inner if os.environ.get(MARK) else outer)(args.requests)
