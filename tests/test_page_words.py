@@ -99,3 +99,19 @@ def test_an_unknown_variable_in_page_words_fails_as_it_does_in_jinja():
         for env in (ours, plain):
             with pytest.raises(KeyError):
                 env.from_string('{{ _("Hello %(name)s") }}').render()
+
+
+def test_page_addresses_are_reversed_once_and_match_django(settings):
+    from django.urls import reverse
+
+    jinja2._url.cache_clear()
+    for _ in range(2):  # the second time from what was kept
+        assert jinja2.url("profiles:summary", 3) == reverse("profiles:summary", args=[3])
+        assert jinja2.url("children:detail", "7") == reverse("children:detail", args=["7"])
+        assert jinja2.url("accounts:sign-out") == reverse("accounts:sign-out")
+    assert jinja2._url.cache_info().hits == 3
+    # Anything but plain numbers and words is reversed every time (its text could change).
+    assert jinja2.url("profiles:summary", pk=3) == reverse("profiles:summary", kwargs={"pk": 3})
+    assert jinja2._url.cache_info().currsize == 3
+    settings.ROOT_URLCONF = "vsend.config.urls"  # another address book empties what was kept
+    assert jinja2._url.cache_info().currsize == 0
