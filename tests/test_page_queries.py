@@ -24,7 +24,8 @@ from vsend.profiles.selectors import is_latest, profile_view
 # me" (one query each). A finalised profile's ratings, outcomes, actions, verdicts on the
 # previous plan and the family's answers never change: a process reads them once (ADR 40), so
 # the second request, counted here, does not read them again (a draft's ratings are read on
-# every request: one query for all of a child's drafts).
+# every request that shows them: one query for all of a child's drafts; a summary shows only its
+# own profile's and the one it reviewed).
 AUDIT = 0 if connection.vendor == "postgresql" else 2  # statements beyond one per audit row
 SUMMARY_QUERIES = 9 + AUDIT
 CHILD_RECORD_QUERIES = 13 + AUDIT
@@ -272,6 +273,33 @@ def test_family_access_log_queries_do_not_grow_with_rows(world, as_user, views):
     n, page = _count(as_user("parent"), reverse("family:access", kwargs={"pk": world.child.pk}))
     assert n == FAMILY_ACCESS_QUERIES, n
     assert "A SENDCo at Setting A1 looked at the record." in page
+
+
+def test_a_summary_reads_only_the_ratings_it_shows(world, as_user):
+    """A finalised profile's summary beside a draft review reads no ratings (its own and the
+    one it reviewed are kept); the draft's summary reads its own, which show its latest."""
+    from vsend.profiles.models import DomainRating, Profile, Status
+
+    first, second, third = _versions(world, 3, 1)
+    third.status, third.finalised_at = Status.DRAFT, None
+    third.save(update_fields=["status", "finalised_at"])
+    client = as_user("sendco")
+    n, html = _count(client, reverse("profiles:summary", kwargs={"pk": second.pk}))
+    assert n == SUMMARY_QUERIES
+    assert html.count('href="/profiles/') >= 3  # every version still listed
+    client.get(reverse("profiles:summary", kwargs={"pk": second.pk}))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("profiles:summary", kwargs={"pk": second.pk}))
+    assert not [q for q in queries.captured_queries if "profiles_domainrating" in q["sql"]]
+    area = third.ratings.order_by("domain").first().domain
+    DomainRating.objects.filter(profile=third, domain=area).update(need_level=4)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("profiles:summary", kwargs={"pk": third.pk}))
+    read = [q["sql"] for q in queries.captured_queries if "profiles_domainrating" in q["sql"]]
+    assert len(read) == 1 and str(third.pk) in read[0], read
+    assert page.status_code == 200
+    fresh = Profile.objects.get(pk=third.pk)
+    assert {d.domain.key: d.rating.need_level for d in profile_view(fresh).domains}[area] == 4
 
 
 @pytest.mark.django_db

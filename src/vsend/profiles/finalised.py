@@ -75,6 +75,8 @@ def with_ratings(profiles: list[Profile]) -> list[Profile]:
     finalised profile's from this process's store, the others' read in one query."""
     unread = []
     for profile in profiles:
+        if "ratings" in getattr(profile, "_prefetched_objects_cache", {}):
+            continue  # read already
         key = _key(profile)
         with _lock:
             kept = _ratings.get(key) if key else None

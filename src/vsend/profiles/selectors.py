@@ -110,11 +110,12 @@ VERSIONS_ATTR = "_vsend_versions"
 
 
 def versions_of(profile: Profile) -> list[Profile]:
-    """Every profile of the profile's child, newest first, with their ratings: read once per
-    profile object, so a page's summary, history and "is this the latest" share two queries."""
+    """Every profile of the profile's child, newest first: read once per profile object, so a
+    page's summary, history and "is this the latest" share one query. Their ratings are read
+    when asked for (profile_view reads the profile's and the one it reviewed)."""
     versions = getattr(profile, VERSIONS_ATTR, None)
     if versions is None:
-        versions = history(profile.child)
+        versions = _versions(profile.child)
         setattr(profile, VERSIONS_ATTR, versions)
     return versions
 
@@ -122,9 +123,10 @@ def versions_of(profile: Profile) -> list[Profile]:
 def profile_view(profile: Profile) -> ProfileView:
     framework = framework_of(profile)
     by_pk = {p.pk: p for p in versions_of(profile)}
-    rated = by_pk.get(profile.pk, profile)  # the same row, with its ratings already read
-    ratings = {r.domain: r for r in rated.ratings.all()}
+    rated = by_pk.get(profile.pk, profile)  # the same row, its ratings read with the earlier's
     earlier = by_pk.get(profile.previous_id) if profile.previous_id else None
+    finalised.with_ratings([p for p in (rated, earlier) if p is not None])
+    ratings = {r.domain: r for r in rated.ratings.all()}
     previous: dict[str, int | None] = {}
     if earlier is not None:
         previous = {r.domain: r.need_level for r in earlier.ratings.all()}
@@ -154,9 +156,14 @@ def profile_view(profile: Profile) -> ProfileView:
 
 def history(child: "int | Child | Profile") -> list[Profile]:
     """The child's profiles, newest first, with their ratings (a finalised profile's kept by
-    the process, ADR 40); given a profile, the list its page already read."""
+    the process, ADR 40); given a profile, the list its page already read (with the ratings of
+    the profile and the one it reviewed once profile_view has read them)."""
     if isinstance(child, Profile):
         return versions_of(child)
+    return finalised.with_ratings(_versions(child))
+
+
+def _versions(child: "int | Child") -> list[Profile]:
     # Newest first, sorted here: a child has a few versions, and building the ORDER BY takes
     # Django longer than sorting them.
     if isinstance(child, Child):  # already read: each version points to it, no join
@@ -170,7 +177,7 @@ def history(child: "int | Child | Profile") -> list[Profile]:
             Profile.objects.filter(child_id=child).select_related("child").order_by(),
             key=lambda p: -p.number,
         )
-    return finalised.with_ratings(versions)
+    return versions
 
 
 def latest_finalised(child_id: int) -> Profile | None:
