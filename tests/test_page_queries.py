@@ -14,12 +14,12 @@ from vsend.profiles.models import OutcomeReview, Status, SupportAction, SupportO
 from vsend.profiles.selectors import is_latest, profile_view
 
 # Statements, leaving out BEGIN and COMMIT (a test runs inside a transaction already). Signing in
-# (session, user, memberships) is 3 of each: whether someone without an authenticator app has set
-# one up since is asked again only when the session's last-seen time moves on (every 15 seconds
-# of use at most). Opening a record is 1 and its audit entry on the hash chain 1 more on
-# PostgreSQL (one statement advances the chain and inserts the row) or 3 elsewhere. The summary
-# also reads the child's placement and the provision behind the plan's actions (one query for all
-# of them); the record reads the child's statutory cases, transition plans and moves between
+# is 2 of each (the session, and the user read with their memberships: accounts.backends);
+# whether someone without an authenticator app has set one up since is asked again only when
+# the session's last-seen time moves on (every 15 seconds of use at most). Opening a record is
+# 1 and its audit entry on the hash chain 1 more on PostgreSQL (one statement advances the
+# chain and inserts the row) or 3 elsewhere. The summary also reads the child's placement and
+# the provision behind the plan's actions (one query for all of them); the record reads the child's statutory cases, transition plans and moves between
 # settings. The three views of need read the family's sent answers and the child's own "All about
 # me" (one query each). A finalised profile's ratings, outcomes, actions, verdicts on the
 # previous plan and the family's answers never change: a process reads them once (ADR 40), so
@@ -27,22 +27,22 @@ from vsend.profiles.selectors import is_latest, profile_view
 # every request that shows them: one query for all of a child's drafts; a summary shows only its
 # own profile's and the one it reviewed).
 AUDIT = 0 if connection.vendor == "postgresql" else 2  # statements beyond one per audit row
-SUMMARY_QUERIES = 9 + AUDIT
-CHILD_RECORD_QUERIES = 13 + AUDIT
-CHILD_LIST_QUERIES = 8 + AUDIT
+SUMMARY_QUERIES = 8 + AUDIT
+CHILD_RECORD_QUERIES = 12 + AUDIT
+CHILD_LIST_QUERIES = 7 + AUDIT
 # The LA's pages read from stored rows: signing in, access, the settings, the stored rows'
 # stamps (a row that changed since this process last read it costs one query more; _count
 # measures the second of two requests), the cases of children at no setting (timeliness), and
 # the audit entry; the same whatever the number of cases or children.
-TIMELINESS_QUERIES = 12 + AUDIT
-PROVISION_AUTHORITY_QUERIES = 8 + AUDIT
+TIMELINESS_QUERIES = 11 + AUDIT
+PROVISION_AUTHORITY_QUERIES = 7 + AUDIT
 # The plan and its annual review, with need, provision and outcomes by area (two profiles and
 # their ratings, the places in provision, the outcomes).
-PLAN_QUERIES = 12 + AUDIT
-REVIEW_QUERIES = 18 + AUDIT
+PLAN_QUERIES = 11 + AUDIT
+REVIEW_QUERIES = 17 + AUDIT
 # The family's home for a child and its access log (family/): see the tests at the end.
-FAMILY_HOME_QUERIES = 11 + AUDIT
-FAMILY_ACCESS_QUERIES = 11 + AUDIT
+FAMILY_HOME_QUERIES = 10 + AUDIT
+FAMILY_ACCESS_QUERIES = 10 + AUDIT
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)", re.IGNORECASE)
 
 

@@ -18,6 +18,29 @@ class EmailBackend(ModelBackend):
             username = username.strip()
         return super().authenticate(request, username=username, password=password, **kwargs)
 
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in user, read on every request, with their memberships (which every page
+        needs to decide access): one query for anyone who holds a role, reading the memberships
+        with the user; someone with none is read alone. Inactive users are refused, as
+        ModelBackend does."""
+        from vsend.accounts.models import MEMBERSHIP_PARTS, Membership
+
+        try:
+            found = list(
+                Membership.objects.filter(user_id=user_id)
+                .select_related("user", *MEMBERSHIP_PARTS)
+                .order_by()
+            )
+        except (TypeError, ValueError):
+            return None
+        if not found:
+            return super().get_user(user_id)
+        user = found[0].user
+        for membership in found:
+            membership.user = user  # one object for the user, as through user.memberships
+        user.keep_memberships(found)
+        return user if self.user_can_authenticate(user) else None
+
 
 def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
     """The username axes counts failures against: the email typed, normalised."""

@@ -33,6 +33,10 @@ class UserManager(BaseUserManager["User"]):
         return user
 
 
+# What a membership is read with: where it is held, and a young person's own record.
+MEMBERSHIP_PARTS = ("authority", "setting", "child")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
@@ -69,13 +73,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     def active_memberships(self) -> list["Membership"]:
         cached = getattr(self, "_memberships_cache", None)
         if cached is None:
-            # In the model's order (by role), sorted here: Django takes longer to build an
-            # ORDER BY over these joins than the database takes to run the query.
-            found = self.memberships.select_related("authority", "setting", "child").order_by()
-            cached = sorted(found, key=lambda m: (m.role, m.pk))
-            # Only a class role reaches children through its classes: no query for the others.
-            prefetch_related_objects([m for m in cached if m.role in CLASS_ROLES], "classes")
-            self._memberships_cache = cached
+            found = self.memberships.select_related(*MEMBERSHIP_PARTS).order_by()
+            cached = self.keep_memberships(list(found))
+        return cached
+
+    def keep_memberships(self, found: list["Membership"]) -> list["Membership"]:
+        """Keep the user's memberships as read (with MEMBERSHIP_PARTS), in the model's order."""
+        # Sorted here by role: Django takes longer to build an ORDER BY over these joins than
+        # the database takes to run the query.
+        cached = sorted(found, key=lambda m: (m.role, m.pk))
+        # Only a class role reaches children through its classes: no query for the others.
+        prefetch_related_objects([m for m in cached if m.role in CLASS_ROLES], "classes")
+        self._memberships_cache = cached
         return cached
 
     @property

@@ -1,0 +1,56 @@
+"""The signed-in user is read on every request with their memberships, in one query
+(accounts.backends.EmailBackend.get_user), and is refused exactly as Django's ModelBackend
+refuses: an unknown id or an inactive account."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from vsend.accounts.backends import EmailBackend
+from vsend.accounts.models import Membership, User
+from vsend.accounts.roles import Role
+
+
+def test_a_user_with_roles_is_read_with_them_in_one_query(world):
+    backend = EmailBackend()
+    sendco = world.users["sendco"]
+    Membership.objects.create(
+        user=sendco,
+        role=Role.GOVERNOR,
+        setting=sendco.active_memberships()[0].setting,
+        authority=sendco.active_memberships()[0].authority,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        user = backend.get_user(sendco.pk)
+        memberships = user.active_memberships()
+        names = [(m.role, m.setting.name, m.authority.name, m.user is user) for m in memberships]
+    assert len(queries) == 1, [q["sql"] for q in queries.captured_queries]
+    assert user == sendco and isinstance(user, User)
+    # In the model's order (by role), each pointing to the one user object.
+    assert [m.role for m in memberships] == sorted(m.role for m in memberships)
+    assert {m.role for m in memberships} == {Role.SENDCO, Role.GOVERNOR}
+    assert all(same for *_, same in names)
+    expected = sorted(Membership.objects.filter(user=sendco).values_list("pk", flat=True))
+    assert sorted(m.pk for m in memberships) == expected
+
+
+def test_a_user_without_roles_unknown_ids_and_inactive_accounts(world):
+    backend = EmailBackend()
+    nobody = User.objects.create_user("nobody@example.org", "a long enough password 1")
+    assert backend.get_user(nobody.pk) == nobody
+    assert backend.get_user(nobody.pk).active_memberships() == []
+    assert backend.get_user(10**9) is None
+    assert backend.get_user("not a number") is None
+    sendco = world.users["sendco"]
+    User.objects.filter(pk=sendco.pk).update(is_active=False)
+    assert backend.get_user(sendco.pk) is None
+    User.objects.filter(pk=nobody.pk).update(is_active=False)
+    assert backend.get_user(nobody.pk) is None
+
+
+def test_a_signed_in_page_sees_the_users_memberships_as_they_are_now(world, as_user):
+    """Memberships are read afresh on every request: a role removed is gone on the next page."""
+    client = as_user("sendco")
+    child_url = f"/children/{world.child.pk}/"
+    assert client.get(child_url).status_code == 200
+    Membership.objects.filter(user=world.users["sendco"]).delete()
+    assert client.get(child_url).status_code in (403, 404)
