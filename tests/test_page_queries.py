@@ -14,18 +14,18 @@ from vsend.profiles.models import OutcomeReview, Status, SupportAction, SupportO
 from vsend.profiles.selectors import is_latest, profile_view
 
 # Statements, leaving out BEGIN and COMMIT (a test runs inside a transaction already). Signing in
-# is 2 of each (the session, and the user read with their memberships: accounts.backends);
-# whether someone without an authenticator app has set one up since is asked again only when
-# the session's last-seen time moves on (every 15 seconds of use at most). Opening a record is
-# 1 and its audit entry on the hash chain 1 more on PostgreSQL (one statement advances the
-# chain and inserts the row) or 3 elsewhere. The summary also reads the child's placement and
-# the provision behind the plan's actions (one query for all of them); the record reads the child's statutory cases, transition plans and moves between
-# settings. The three views of need read the family's sent answers and the child's own "All about
-# me" (one query each). A finalised profile's ratings, outcomes, actions, verdicts on the
-# previous plan and the family's answers never change: a process reads them once (ADR 40), so
-# the second request, counted here, does not read them again (a draft's ratings are read on
-# every request that shows them: one query for all of a child's drafts; a summary shows only its
-# own profile's and the one it reviewed).
+# is 2 of each (the session, and the user read with their memberships: accounts.backends); whether
+# someone without an authenticator app has set one up since is asked again only when the session's
+# last-seen time moves on (every 15 seconds of use at most). Opening a record is 1 and its audit
+# entry on the hash chain 1 more on PostgreSQL (one statement advances the chain and inserts the
+# row) or 3 elsewhere. The summary also reads the child's placement and the provision behind the
+# plan's actions (one query for all of them); the record reads the child's statutory cases,
+# transition plans and moves between settings. The three views of need read the family's sent
+# answers and the child's own "All about me" (one query each). A finalised profile's ratings,
+# outcomes, actions, verdicts on the previous plan and the family's answers never change: a process
+# reads them once (ADR 40), so the second request, counted here, does not read them again (a
+# draft's ratings are read on every request that shows them: one query for all of a child's drafts;
+# a summary shows only its own profile's and the one it reviewed).
 AUDIT = 0 if connection.vendor == "postgresql" else 2  # statements beyond one per audit row
 SUMMARY_QUERIES = 8 + AUDIT
 CHILD_RECORD_QUERIES = 12 + AUDIT
