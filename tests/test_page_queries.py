@@ -275,6 +275,50 @@ def test_family_access_log_queries_do_not_grow_with_rows(world, as_user, views):
     assert "A SENDCo at Setting A1 looked at the record." in page
 
 
+def test_the_summary_reads_the_provision_behind_its_actions_in_one_query(world, as_user):
+    """Each action's places in provision come with their groups: one query however many."""
+    from decimal import Decimal
+
+    from vsend.audit.services import Actor
+    from vsend.provision import services as provision
+    from vsend.provision.models import StaffRole
+
+    latest = _versions(world, 2, 3)[-1]
+    actor = Actor(user=world.users["sendco"])
+    role = StaffRole.objects.create(
+        setting=world.setting, name="Teaching assistant", hourly_cost=Decimal("18.00")
+    )
+    talk = provision.save_provision(
+        actor=actor,
+        setting=world.setting,
+        data={
+            "name": "Talk group",
+            "areas": ["communication_interaction"],
+            "kind": "group",
+            "staff_role": role,
+            "sessions_per_week": Decimal(2),
+            "session_minutes": 30,
+            "cost_basis": "staff_hour",
+        },
+    )
+    actions = list(SupportAction.objects.filter(profile=latest).order_by("position"))
+    for i, action in enumerate(actions):
+        provision.start_group(
+            actor=actor,
+            provision=talk,
+            name=f"Talk group {i}",
+            starts_on=date(2026, 9, 1),
+            ends_on=date(2026, 12, 31),
+            child_ids=[world.child.pk],
+            action_id=action.pk,
+            action_child_id=world.child.pk,
+        )
+    n, html = _count(as_user("sendco"), reverse("profiles:summary", kwargs={"pk": latest.pk}))
+    assert n == SUMMARY_QUERIES
+    for i in range(len(actions)):
+        assert f"Talk group {i}" in html
+
+
 def test_a_summary_reads_only_the_ratings_it_shows(world, as_user):
     """A finalised profile's summary beside a draft review reads no ratings (its own and the
     one it reviewed are kept); the draft's summary reads its own, which show its latest."""
