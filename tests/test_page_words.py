@@ -68,6 +68,9 @@ def test_page_words_give_what_jinjas_own_gettext_gives():
         '{{ _("%(n)s%% done", n=5) }}',
         "{% trans %}Fish & chips{% endtrans %}",
         "{% trans name='<Jo>' %}Hello {{ name }}{% endtrans %}",
+        "{% trans message='<x>', context='y' %}{{ message }} in {{ context }}{% endtrans %}",
+        '{{ _("%(message)s!", message="Saved") }}',
+        '{% autoescape false %}{{ _("Fish & chips") }} {{ _("%(a)s & b", a="<a>") }}{% endautoescape %}',
         "{% trans count=2 %}One day{% pluralize %}{{ count }} days{% endtrans %}",
         '{{ gettext("January") }}|{{ _("January") | length }}',
     ]
@@ -89,6 +92,22 @@ def test_page_words_are_markup_without_escaping_again_and_kept_per_language():
         template = ours.from_string('{% set w = _("A & B") %}{{ w }}|{{ w | e }}')
         assert template.render() == "A & B|A & B"  # marked safe, as Jinja's gettext does
         assert isinstance(jinja2._PAGE_WORDS[("en-gb", "A & B")], Markup)
+        assert ours.from_string('{{ _("January") }}').render() == "January"
+    with translation.override("cy"):  # another language: its own words, not the kept English
+        assert ours.from_string('{{ _("January") }}').render() == "Ionawr"
+    assert jinja2._PAGE_WORDS[("en-gb", "January")] == "January"
+    assert jinja2._PAGE_WORDS[("cy", "January")] == "Ionawr"
+
+
+def test_a_safe_message_through_page_words_is_as_jinjas_own_and_never_kept():
+    from django.utils.safestring import mark_safe
+
+    ours, plain = _both_environments()
+    message = mark_safe("<b>May</b> %%")
+    with translation.override("en-gb"):
+        for env in (ours, plain):
+            assert env.from_string("{{ _(m) }}").render(m=message) == "<b>May</b> %"
+        assert ("en-gb", message) not in jinja2._PAGE_WORDS
 
 
 def test_an_unknown_variable_in_page_words_fails_as_it_does_in_jinja():

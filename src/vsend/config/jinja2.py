@@ -58,9 +58,10 @@ _PAGE_WORDS: dict[tuple[str | None, str], Markup] = {}
 
 
 @pass_context
-def page_words(context: Context, message: str, **variables: Any) -> str:
+def page_words(context: Context, message: str, /, **variables: Any) -> str:
     """Jinja's newstyle gettext (`_()` and `{% trans %}`), in one call rather than three, and
-    remembered when there is nothing to put in the message."""
+    remembered when there is nothing to put in the message. Positional-only, as Jinja's is, so
+    a template variable may be called `message` or `context`."""
     if variables or not context.eval_ctx.autoescape or isinstance(message, SafeData):
         found: Any = words(message)
         if context.eval_ctx.autoescape:
