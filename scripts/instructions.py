@@ -45,6 +45,8 @@ def outer(requests: int) -> None:
             sys.exit(f"valgrind failed ({done.returncode}):\n{done.stderr[-2000:]}")
         with open(out) as f:
             totals = [int(line.split()[1]) for line in f if line.startswith("totals:")]
+        if not totals:
+            sys.exit(f"callgrind wrote no totals to {out}")
         print(done.stdout.strip())
         print(
             f"{totals[0] / requests / 1e6:.2f} million instructions a request ({requests} requests)"
@@ -65,6 +67,10 @@ def inner(requests: int) -> None:
     from vsend.accounts.roles import Role
     from vsend.profiles.models import Profile, Status
 
+    from django.conf import settings
+
+    if settings.PRODUCTION:  # it signs in as a SENDCo and opens a child's profile, audited
+        sys.exit("This measurement uses the demo authority and does not run in production.")
     logging.disable(logging.INFO)  # as in production, one line a request; not what is measured
     profile = (
         Profile.objects.filter(status=Status.FINALISED, previous__isnull=False)
@@ -98,6 +104,8 @@ def inner(requests: int) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=30, choices=range(2, 1001), metavar="N")
+    parser.add_argument("--requests", type=int, default=30, metavar="N", help="2 to 1000")
     args = parser.parse_args()
+    if not 2 <= args.requests <= 1000:
+        parser.error("--requests must be from 2 to 1000")
     (inner if os.environ.get(MARK) else outer)(args.requests)

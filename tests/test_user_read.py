@@ -1,6 +1,7 @@
-"""The signed-in user is read on every request with their memberships, in one query
-(accounts.backends.EmailBackend.get_user), and is refused exactly as Django's ModelBackend
-refuses: an unknown id or an inactive account."""
+"""Reads every page makes, made lighter: the signed-in user is read with their memberships in
+one query (accounts.backends.EmailBackend.get_user), refused exactly as Django's ModelBackend
+refuses (an unknown id or an inactive account); a child's placement is chosen in Python the
+same way whether read alone or with a list."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -54,3 +55,22 @@ def test_a_signed_in_page_sees_the_users_memberships_as_they_are_now(world, as_u
     assert client.get(child_url).status_code == 200
     Membership.objects.filter(user=world.users["sendco"]).delete()
     assert client.get(child_url).status_code in (403, 404)
+
+
+def test_a_dual_registered_childs_placement_is_the_same_read_alone_or_with_a_list(world):
+    """Two placements starting on the same day: the summary's (read alone) and the lists'
+    (read with many children) choose the same one, the later made."""
+    from vsend.children.models import Child, Enrolment, Registration
+    from vsend.children.selectors import current_enrolment, with_current_enrolment
+
+    first = Enrolment.objects.filter(child=world.child, ended_on__isnull=True).get()
+    Enrolment.objects.filter(pk=first.pk).update(registration=Registration.MAIN)
+    second = Enrolment.objects.create(
+        child=world.child,
+        setting=world.other_setting,
+        started_on=first.started_on,
+        registration=Registration.SUBSIDIARY,
+    )
+    alone = current_enrolment(Child.objects.get(pk=world.child.pk))
+    listed = current_enrolment(with_current_enrolment(Child.objects.filter(pk=world.child.pk))[0])
+    assert alone.pk == listed.pk == second.pk

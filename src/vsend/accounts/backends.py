@@ -36,10 +36,12 @@ class EmailBackend(ModelBackend):
         if not found:
             return super().get_user(user_id)
         user = found[0].user
+        if not self.user_can_authenticate(user):
+            return None
         for membership in found:
             membership.user = user  # one object for the user, as through user.memberships
         user.keep_memberships(found)
-        return user if self.user_can_authenticate(user) else None
+        return user
 
 
 def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:

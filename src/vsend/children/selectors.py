@@ -134,9 +134,11 @@ def with_current_enrolment(qs: QuerySet[Child]) -> QuerySet[Child]:
     return qs.prefetch_related(
         Prefetch(
             "enrolments",
-            queryset=Enrolment.objects.current().select_related(
-                "setting", "year_group", "school_class"
-            ),
+            # Newest first, as current_enrolment chooses (the later-made of two that start on
+            # the same day).
+            queryset=Enrolment.objects.current()
+            .select_related("setting", "year_group", "school_class")
+            .order_by("-started_on", "-pk"),
             to_attr="current_enrolments",
         )
     )

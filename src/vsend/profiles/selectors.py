@@ -111,8 +111,9 @@ VERSIONS_ATTR = "_vsend_versions"
 
 def versions_of(profile: Profile) -> list[Profile]:
     """Every profile of the profile's child, newest first: read once per profile object, so a
-    page's summary, history and "is this the latest" share one query. Their ratings are read
-    when asked for (profile_view reads the profile's and the one it reviewed)."""
+    page's summary, history and "is this the latest" share one query. Their ratings are not
+    read here: profile_view reads the profile's and the one it reviewed; anything that shows
+    every version's ratings should use history(child), which reads them all at once."""
     versions = getattr(profile, VERSIONS_ATTR, None)
     if versions is None:
         versions = _versions(profile.child)
