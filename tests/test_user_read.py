@@ -3,6 +3,8 @@ one query (accounts.backends.EmailBackend.get_user), refused exactly as Django's
 refuses (an unknown id or an inactive account); a child's placement is chosen in Python the
 same way whether read alone or with a list."""
 
+from datetime import date
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -61,7 +63,12 @@ def test_a_dual_registered_childs_placement_is_the_same_read_alone_or_with_a_lis
     """Two placements starting on the same day: the summary's (read alone) and the lists'
     (read with many children) choose the same one, the later made."""
     from vsend.children.models import Child, Enrolment, Registration
-    from vsend.children.selectors import current_enrolment, with_current_enrolment
+    from vsend.children.selectors import (
+        Placement,
+        current_enrolment,
+        current_placement,
+        with_current_enrolment,
+    )
 
     first = Enrolment.objects.filter(child=world.child, ended_on__isnull=True).get()
     Enrolment.objects.filter(pk=first.pk).update(registration=Registration.MAIN)
@@ -74,3 +81,10 @@ def test_a_dual_registered_childs_placement_is_the_same_read_alone_or_with_a_lis
     alone = current_enrolment(Child.objects.get(pk=world.child.pk))
     listed = current_enrolment(with_current_enrolment(Child.objects.filter(pk=world.child.pk))[0])
     assert alone.pk == listed.pk == second.pk
+    # The summary's heading reads only the names, chosen the same way.
+    placement = current_placement(Child.objects.get(pk=world.child.pk))
+    assert placement == Placement(world.other_setting.name, None)
+    Enrolment.objects.filter(child=world.child).update(
+        ended_on=date(2000, 1, 1), started_on=date(1999, 1, 1)
+    )
+    assert current_placement(Child.objects.get(pk=world.child.pk)) is None

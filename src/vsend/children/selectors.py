@@ -229,6 +229,27 @@ def current_enrolment(child: Child) -> Enrolment | None:
     return max(found, key=lambda e: (e.started_on, e.pk), default=None)
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a child is on roll now, by name: what a page's heading shows."""
+
+    setting_name: str
+    year_group_name: str | None
+
+
+def current_placement(child: Child) -> Placement | None:
+    """The names of the child's current setting and year group, chosen as current_enrolment
+    chooses, read without the rows they come from (a page that shows only the names)."""
+    found = (
+        Enrolment.objects.current()
+        .filter(child=child)
+        .values_list("started_on", "pk", "setting__name", "year_group__name")
+        .order_by()
+    )
+    newest = max(found, key=lambda row: (row[0], row[1]), default=None)
+    return Placement(newest[2], newest[3]) if newest else None
+
+
 def today() -> date:
     return timezone.localdate()
 

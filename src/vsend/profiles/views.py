@@ -181,7 +181,7 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": can_edit and not profile.is_draft and is_latest,
         "can_family": can_family and profile.is_draft,
         "history": history,
-        "enrolment": children.current_enrolment(profile.child),
+        "placement": children.current_placement(profile.child),
         "family_view": family_only(policy),
         "own_record": own_record(policy),
         "just_finalised": "finalised" in request.GET and not profile.is_draft,
