@@ -88,3 +88,38 @@ def test_a_dual_registered_childs_placement_is_the_same_read_alone_or_with_a_lis
         ended_on=date(2000, 1, 1), started_on=date(1999, 1, 1)
     )
     assert current_placement(Child.objects.get(pk=world.child.pk)) is None
+
+
+def test_a_profile_names_its_people_from_the_names_read_with_it(world):
+    """A profile opened through the access check carries the names of who finalised it and who
+    recorded home confidence, not their user rows; a person set on the object since is named
+    as set; a profile read any other way names them from their user rows."""
+    from django.utils import timezone
+
+    from tests.test_insights import make_profile
+    from vsend.accounts.policy import AccessPolicy
+    from vsend.profiles.models import Profile
+
+    sendco, parent, officer = (world.users[k] for k in ("sendco", "parent", "la_officer"))
+    profile = make_profile(world.child, 1, date(2026, 1, 5), [1, 2, 3, 1, 0], by=sendco)
+    Profile.objects.filter(pk=profile.pk).update(
+        finalised_by=sendco,
+        finalised_at=timezone.now(),
+        home_recorded_by=parent,
+        home_recorded_at=timezone.now(),
+    )
+    policy = AccessPolicy(sendco)
+    with CaptureQueriesContext(connection) as queries:
+        found = policy.find_profile(profile.pk)
+        names = (found.finaliser_name, found.home_recorder_name)
+    assert len(queries) == 1
+    assert "password" not in queries.captured_queries[0]["sql"]
+    assert names == (sendco.full_name, parent.full_name)
+    found.finalised_by = officer  # as finalising does to the object it holds
+    assert found.finaliser_name == officer.full_name
+    plain = Profile.objects.get(pk=profile.pk)
+    assert (plain.finaliser_name, plain.home_recorder_name) == names
+    draft = make_profile(
+        world.child, 2, date(2026, 2, 5), [1, 1, 1, 1, 1], status="draft", by=sendco
+    )
+    assert (draft.finaliser_name, draft.home_recorder_name) == ("", "")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
 from vsend.accounts.roles import (
     AUTHORITY_ROLES,
@@ -210,10 +210,16 @@ class AccessPolicy:
 
         if not self._reaches:
             return None
+        # The people named on it by name alone (Profile.finaliser_name): their whole user rows
+        # (password hashes among them) are not needed to show a profile.
         profile = first_unordered(
-            Profile.objects.select_related("child", "home_recorded_by", "finalised_by")
+            Profile.objects.select_related("child")
             .filter(pk=pk)
-            .annotate(**self._flags("child__"))
+            .annotate(
+                finalised_by_name=F("finalised_by__full_name"),
+                home_recorded_by_name=F("home_recorded_by__full_name"),
+                **self._flags("child__"),
+            )
         )
         if profile is None or not self._remember(profile.child_id, self._flag_values(profile)):
             return None

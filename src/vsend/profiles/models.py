@@ -101,6 +101,25 @@ class Profile(models.Model):
         return self.status == Status.DRAFT
 
     @property
+    def finaliser_name(self) -> str:
+        """Who finalised it: the name read with the profile (AccessPolicy.find_profile), or the
+        user's own; "" for a draft."""
+        return self._person_name("finalised_by")
+
+    @property
+    def home_recorder_name(self) -> str:
+        """Who recorded the family's confidence at home, as finaliser_name."""
+        return self._person_name("home_recorded_by")
+
+    def _person_name(self, field: str) -> str:
+        if getattr(self, f"{field}_id") is None:
+            return ""
+        read_name = f"{field}_name"
+        if field not in self._state.fields_cache and read_name in self.__dict__:
+            return self.__dict__[read_name] or ""  # read with the profile, and not changed since
+        return getattr(self, field).full_name  # set on this object, or read now
+
+    @property
     def is_complete(self) -> bool:
         return all(step in self.completed_steps for step in STEPS)
 

@@ -64,9 +64,9 @@ def details(profile: Any) -> Details:
                 "year": year,
                 "class": enrolment.school_class.name,
             }
-    if profile.finalised_by is not None:
+    if profile.finalised_by_id is not None:
         completed = _("%(name)s, finalised %(date)s") % {
-            "name": profile.finalised_by.full_name,
+            "name": profile.finaliser_name,
             "date": format_date(profile.finalised_at),
         }
     elif profile.created_by is not None:
@@ -76,12 +76,11 @@ def details(profile: Any) -> Details:
     else:
         completed = _("Not recorded")
     home = _("Not given yet")
-    if profile.home_recorded_by is not None:
+    if profile.home_recorded_by_id is not None:
         home = (
             _("The family")
             if profile.home_by_family
-            else _("%(name)s, on the family's behalf")
-            % {"name": profile.home_recorded_by.full_name}
+            else _("%(name)s, on the family's behalf") % {"name": profile.home_recorder_name}
         )
     return Details(
         setting=enrolment.setting.name if enrolment is not None else _("Not recorded"),
