@@ -117,9 +117,41 @@ def test_a_profile_names_its_people_from_the_names_read_with_it(world):
     assert names == (sendco.full_name, parent.full_name)
     found.finalised_by = officer  # as finalising does to the object it holds
     assert found.finaliser_name == officer.full_name
+    # Changed in the database and read again: the name read first is no longer trusted.
+    Profile.objects.filter(pk=profile.pk).update(home_recorded_by=officer)
+    found.refresh_from_db()
+    assert found.home_recorder_name == officer.full_name
+    found.home_recorded_by_id = parent.pk  # the id set directly
+    assert found.home_recorder_name == parent.full_name
+    Profile.objects.filter(pk=profile.pk).update(home_recorded_by=parent)
     plain = Profile.objects.get(pk=profile.pk)
     assert (plain.finaliser_name, plain.home_recorder_name) == names
     draft = make_profile(
         world.child, 2, date(2026, 2, 5), [1, 1, 1, 1, 1], status="draft", by=sendco
     )
     assert (draft.finaliser_name, draft.home_recorder_name) == ("", "")
+
+
+def test_the_summary_names_its_people_and_placement(world, as_user):
+    """What the summary's heading shows, read by name: the setting and year group, who
+    finalised the profile and who recorded home confidence (two different people)."""
+    from django.utils import timezone
+
+    from tests.test_insights import make_profile
+    from vsend.children.models import Enrolment
+    from vsend.profiles.models import Profile
+
+    sendco, parent, officer = (world.users[k] for k in ("sendco", "parent", "la_officer"))
+    Enrolment.objects.filter(child=world.child).update(year_group=world.year3)
+    profile = make_profile(world.child, 1, date(2026, 1, 5), [1, 2, 3, 1, 0], by=sendco)
+    Profile.objects.filter(pk=profile.pk).update(
+        finalised_by=officer,
+        finalised_at=timezone.now(),
+        home_recorded_by=parent,
+        home_recorded_at=timezone.now(),
+        home_by_family=False,
+    )
+    html = as_user("sendco").get(f"/profiles/{profile.pk}/").content.decode()
+    assert f"by {officer.full_name}</dd>" in " ".join(html.split()).replace(" </dd>", "</dd>")
+    assert f"Recorded by {parent.full_name} on the family" in html
+    assert world.setting.name in html and "Year 3" in html

@@ -217,7 +217,9 @@ class AccessPolicy:
             .filter(pk=pk)
             .annotate(
                 finalised_by_name=F("finalised_by__full_name"),
+                finalised_by_name_of=F("finalised_by_id"),
                 home_recorded_by_name=F("home_recorded_by__full_name"),
+                home_recorded_by_name_of=F("home_recorded_by_id"),
                 **self._flags("child__"),
             )
         )

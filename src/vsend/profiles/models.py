@@ -112,11 +112,16 @@ class Profile(models.Model):
         return self._person_name("home_recorded_by")
 
     def _person_name(self, field: str) -> str:
-        if getattr(self, f"{field}_id") is None:
+        person_id = getattr(self, f"{field}_id")
+        if person_id is None:
             return ""
-        read_name = f"{field}_name"
-        if field not in self._state.fields_cache and read_name in self.__dict__:
-            return self.__dict__[read_name] or ""  # read with the profile, and not changed since
+        read = self.__dict__
+        if (
+            field not in self._state.fields_cache  # no user set on this object since
+            and f"{field}_name" in read
+            and read.get(f"{field}_name_of") == person_id  # the name is still this person's
+        ):
+            return read[f"{field}_name"] or ""
         return getattr(self, field).full_name  # set on this object, or read now
 
     @property
