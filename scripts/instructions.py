@@ -60,32 +60,20 @@ def inner(requests: int) -> None:
     django.setup()
     import logging
 
+    from django.conf import settings
+    from django.core.management.base import CommandError
     from django.test import Client
     from django.urls import reverse
 
-    from vsend.accounts.models import Membership
-    from vsend.accounts.roles import Role
-    from vsend.profiles.models import Profile, Status
-
-    from django.conf import settings
+    from vsend.profiles.management.commands.bench import summary_target
 
     if settings.PRODUCTION:  # it signs in as a SENDCo and opens a child's profile, audited
         sys.exit("This measurement uses the demo authority and does not run in production.")
     logging.disable(logging.INFO)  # as in production, one line a request; not what is measured
-    profile = (
-        Profile.objects.filter(status=Status.FINALISED, previous__isnull=False)
-        .order_by("pk")
-        .first()
-    )
-    if profile is None:
-        sys.exit("No demo profiles found: run `vsend demo` first.")
-    sendco = Membership.objects.filter(
-        role=Role.SENDCO,
-        setting__enrolments__child=profile.child,
-        setting__enrolments__ended_on__isnull=True,
-    ).first()
-    if sendco is None:
-        sys.exit("No SENDCo found for the demo child.")
+    try:
+        profile, sendco = summary_target()  # the profile `vsend bench profile` times
+    except CommandError as e:
+        sys.exit(str(e))
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(sendco.user)
     url = reverse("profiles:summary", kwargs={"pk": profile.pk})

@@ -277,30 +277,13 @@ def test_family_access_log_queries_do_not_grow_with_rows(world, as_user, views):
 
 def test_the_summary_reads_the_provision_behind_its_actions_in_one_query(world, as_user):
     """Each action's places in provision come with their groups: one query however many."""
-    from decimal import Decimal
-
+    from tests.provision_helpers import world_group
     from vsend.audit.services import Actor
     from vsend.provision import services as provision
-    from vsend.provision.models import StaffRole
 
     latest = _versions(world, 2, 3)[-1]
     actor = Actor(user=world.users["sendco"])
-    role = StaffRole.objects.create(
-        setting=world.setting, name="Teaching assistant", hourly_cost=Decimal("18.00")
-    )
-    talk = provision.save_provision(
-        actor=actor,
-        setting=world.setting,
-        data={
-            "name": "Talk group",
-            "areas": ["communication_interaction"],
-            "kind": "group",
-            "staff_role": role,
-            "sessions_per_week": Decimal(2),
-            "session_minutes": 30,
-            "cost_basis": "staff_hour",
-        },
-    )
+    talk = world_group(world).provision
     actions = list(SupportAction.objects.filter(profile=latest).order_by("position"))
     for i, action in enumerate(actions):
         provision.start_group(

@@ -94,20 +94,12 @@ def test_a_profile_names_its_people_from_the_names_read_with_it(world):
     """A profile opened through the access check carries the names of who finalised it and who
     recorded home confidence, not their user rows; a person set on the object since is named
     as set; a profile read any other way names them from their user rows."""
-    from django.utils import timezone
-
     from tests.test_insights import make_profile
     from vsend.accounts.policy import AccessPolicy
     from vsend.profiles.models import Profile
 
     sendco, parent, officer = (world.users[k] for k in ("sendco", "parent", "la_officer"))
-    profile = make_profile(world.child, 1, date(2026, 1, 5), [1, 2, 3, 1, 0], by=sendco)
-    Profile.objects.filter(pk=profile.pk).update(
-        finalised_by=sendco,
-        finalised_at=timezone.now(),
-        home_recorded_by=parent,
-        home_recorded_at=timezone.now(),
-    )
+    profile = _named_profile(world, sendco, parent)
     policy = AccessPolicy(sendco)
     with CaptureQueriesContext(connection) as queries:
         found = policy.find_profile(profile.pk)
@@ -135,23 +127,33 @@ def test_a_profile_names_its_people_from_the_names_read_with_it(world):
 def test_the_summary_names_its_people_and_placement(world, as_user):
     """What the summary's heading shows, read by name: the setting and year group, who
     finalised the profile and who recorded home confidence (two different people)."""
-    from django.utils import timezone
-
-    from tests.test_insights import make_profile
     from vsend.children.models import Enrolment
-    from vsend.profiles.models import Profile
 
-    sendco, parent, officer = (world.users[k] for k in ("sendco", "parent", "la_officer"))
+    parent, officer = world.users["parent"], world.users["la_officer"]
     Enrolment.objects.filter(child=world.child).update(year_group=world.year3)
-    profile = make_profile(world.child, 1, date(2026, 1, 5), [1, 2, 3, 1, 0], by=sendco)
-    Profile.objects.filter(pk=profile.pk).update(
-        finalised_by=officer,
-        finalised_at=timezone.now(),
-        home_recorded_by=parent,
-        home_recorded_at=timezone.now(),
-        home_by_family=False,
-    )
+    profile = _named_profile(world, officer, parent)
     html = as_user("sendco").get(f"/profiles/{profile.pk}/").content.decode()
     assert f"by {officer.full_name}</dd>" in " ".join(html.split()).replace(" </dd>", "</dd>")
     assert f"Recorded by {parent.full_name} on the family" in html
     assert world.setting.name in html and "Year 3" in html
+
+
+def _named_profile(world, finalised_by, home_recorded_by):  # type: ignore[no-untyped-def]
+    """A finalised profile of the persona's child, with who finalised it and who recorded home
+    confidence on the family's behalf."""
+    from django.utils import timezone
+
+    from tests.test_insights import make_profile
+    from vsend.profiles.models import Profile
+
+    profile = make_profile(
+        world.child, 1, date(2026, 1, 5), [1, 2, 3, 1, 0], by=world.users["sendco"]
+    )
+    Profile.objects.filter(pk=profile.pk).update(
+        finalised_by=finalised_by,
+        finalised_at=timezone.now(),
+        home_recorded_by=home_recorded_by,
+        home_recorded_at=timezone.now(),
+        home_by_family=False,
+    )
+    return profile

@@ -22,6 +22,27 @@ from vsend.accounts.roles import Role
 from vsend.profiles.models import Profile, Status
 
 
+def summary_target() -> tuple[Profile, Membership]:
+    """The demo profile whose summary is timed (finalised, with an earlier version) and a
+    SENDCo of the child's current setting to open it as (also scripts/instructions.py)."""
+    profile = (
+        Profile.objects.filter(status=Status.FINALISED, previous__isnull=False)
+        .select_related("child")
+        .order_by("pk")
+        .first()
+    )
+    if profile is None:
+        raise CommandError("No demo profiles found: run `vsend demo` first.")
+    sendco = Membership.objects.filter(
+        role=Role.SENDCO,
+        setting__enrolments__child=profile.child,
+        setting__enrolments__ended_on__isnull=True,
+    ).first()
+    if sendco is None:
+        raise CommandError("No SENDCo found for the demo child.")
+    return profile, sendco
+
+
 class Command(BaseCommand):
     help = (
         "`bench profile`: median server time of a demo profile's summary page and PDF (needs "
@@ -109,21 +130,7 @@ class Command(BaseCommand):
             return
         if options["runs"] < 2:
             raise CommandError("--runs must be 2 or more (the figures are a median and a p90).")
-        profile = (
-            Profile.objects.filter(status=Status.FINALISED, previous__isnull=False)
-            .select_related("child")
-            .order_by("pk")
-            .first()
-        )
-        if profile is None:
-            raise CommandError("No demo profiles found: run `vsend demo` first.")
-        sendco = Membership.objects.filter(
-            role=Role.SENDCO,
-            setting__enrolments__child=profile.child,
-            setting__enrolments__ended_on__isnull=True,
-        ).first()
-        if sendco is None:
-            raise CommandError("No SENDCo found for the demo child.")
+        profile, sendco = summary_target()
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(sendco.user)
         self.stdout.write(
