@@ -59,27 +59,16 @@ def demo_session() -> tuple[str, str, str]:
     django.setup()
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line for each request sent
     from django.conf import settings
+    from django.core.management.base import CommandError
     from django.test import Client
     from django.urls import reverse
 
-    from vsend.accounts.models import Membership
-    from vsend.accounts.roles import Role
-    from vsend.profiles.models import Profile, Status
+    from vsend.profiles.management.commands.bench import summary_target
 
-    profile = (
-        Profile.objects.filter(status=Status.FINALISED, previous__isnull=False)
-        .order_by("pk")
-        .first()
-    )
-    if profile is None:
-        raise SystemExit("No demo profiles: run `vsend demo` first.")
-    sendco = Membership.objects.filter(
-        role=Role.SENDCO,
-        setting__enrolments__child=profile.child,
-        setting__enrolments__ended_on__isnull=True,
-    ).first()
-    if sendco is None:
-        raise SystemExit("No SENDCo for the demo child.")
+    try:
+        profile, sendco = summary_target()  # the profile `vsend bench profile` times
+    except CommandError as e:
+        raise SystemExit(str(e)) from None
     client = Client()
     client.force_login(sendco.user)
     cookie = settings.SESSION_COOKIE_NAME
